@@ -1,0 +1,119 @@
+"""The ``voiceminer`` command: a thin typer layer over the library.
+
+Each command parses options, makes one library call and prints. Heavy modules are imported inside
+the commands so that ``voiceminer --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import VoiceminerError
+
+app = typer.Typer(
+    name="voiceminer",
+    help="Turn interview notes, questionnaire answers and forum posts of new-employment workers "
+         "into themed, evidence-backed issue lists per province.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _fail(exc: Exception) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}",
+                                              highlight=False)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"voiceminer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None
+         ) -> None:
+    """voiceminer command-line interface."""
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Folders or files: .docx/.txt/.md interviews, .xlsx/.csv questionnaires, "
+             ".jsonl/.csv forum posts.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("reports"),
+    codebook: Annotated[Optional[Path], typer.Option(
+        help="Codebook TOML (see 'voiceminer init'); default: the bundled codebook.")] = None,
+    userdict: Annotated[Optional[list[Path]], typer.Option(
+        help="Extra jieba dictionary file(s): 'word [freq] [tag]' per line.")] = None,
+    stopwords: Annotated[Optional[list[Path]], typer.Option(
+        help="Extra stopword file(s), one word per line.")] = None,
+    text_col: Annotated[Optional[list[str]], typer.Option(
+        "--text-col", help="Questionnaire column(s) holding open answers (header, its number, "
+                          "or part of it); default: found automatically.")] = None,
+    fmt: Annotated[Optional[list[str]], typer.Option(
+        "--format", help="Output formats (md, docx, xlsx, csv, json); default: all.")] = None,
+    max_concerns: Annotated[int, typer.Option(help="Most concerns per theme.")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed for clustering.")] = 0,
+    force: Annotated[bool, typer.Option(help="Overwrite a non-empty output folder.")] = False,
+    strict: Annotated[bool, typer.Option(
+        help="Exit non-zero when any file or record could not be read.")] = False,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Do not mask phone/ID/plate/e-mail in exports (internal use only).")] = False,
+) -> None:
+    """Analyse a folder of field material and write per-province issue lists."""
+    from .run import run_analysis
+    from .settings import FORMATS, Settings
+
+    try:
+        settings = Settings(
+            codebook=codebook, userdicts=tuple(userdict or ()), stopwords=tuple(stopwords or ()),
+            text_cols=tuple(text_col or ()), max_concerns=max_concerns, random_state=seed,
+            redact=not no_redact, formats=tuple(fmt or FORMATS))
+        code = run_analysis(paths, out, settings, force=force, strict=strict)
+    except (VoiceminerError, ValueError) as exc:
+        _fail(exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create with an editable codebook.")],
+    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy the default codebook, dictionary and stopwords into FOLDER for editing."""
+    from .resources_io import copy_defaults
+
+    try:
+        for path in copy_defaults(folder, force=force):
+            typer.echo(f"wrote {path}")
+    except VoiceminerError as exc:
+        _fail(exc)
+    typer.echo(f"Edit {folder / 'codebook.toml'}, then: voiceminer analyze DATA "
+               f"--codebook {folder / 'codebook.toml'} --userdict {folder / 'userdict.txt'}")
+
+
+@app.command("check-codebook")
+def check_codebook(
+    path: Annotated[Path, typer.Argument(help="Codebook TOML to validate.")],
+) -> None:
+    """Validate a codebook and list its themes and term counts."""
+    from .codebook import load_codebook
+
+    try:
+        cb = load_codebook(path)
+    except VoiceminerError as exc:
+        _fail(exc)
+    for theme in cb.themes:
+        typer.echo(f"{theme.id:18} {theme.label:10} {len(theme.terms):4} terms")
+    typer.echo(f"OK: {len(cb.themes)} themes in {path}")

@@ -1,0 +1,200 @@
+"""The codebook: themes, their terms and context rules, loaded from TOML and validated.
+
+A codebook is data the researcher edits, never code. Loading checks every key against what the
+format allows and names the file, line and key at fault, because a typo such as ``term =`` for
+``terms =`` would otherwise silently leave a theme empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import CodebookError
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOP_KEYS = {"codebook", "context", "theme"}
+_META_KEYS = {"name", "version", "description", "language"}
+_CONTEXT_KEYS = {"satisfied", "denied", "window"}
+_THEME_KEYS = {"id", "label", "description", "terms", "exclude", "satisfied"}
+OTHER_THEME = "other"
+OTHER_LABEL = "其他反复出现的问题"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: matched by ``terms``, except inside ``exclude`` phrases or before a ``satisfied`` cue."""
+
+    id: str
+    label: str
+    terms: tuple[str, ...]
+    description: str = ""
+    exclude: tuple[str, ...] = ()
+    satisfied: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """An ordered set of themes plus global context rules."""
+
+    themes: tuple[Theme, ...]
+    name: str = ""
+    version: str = ""
+    description: str = ""
+    satisfied: tuple[str, ...] = ()
+    denied: tuple[str, ...] = ()
+    window: int = 4
+    source: str = "<memory>"
+    sha256: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        ids = [t.id for t in self.themes]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise CodebookError(self.source, f"theme id(s) used twice: {', '.join(dupes)}", key="id")
+        if OTHER_THEME in ids:
+            raise CodebookError(self.source, f"'{OTHER_THEME}' is reserved for uncoded concerns",
+                                key="id")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.themes)
+
+    def theme(self, theme_id: str) -> Theme:
+        for t in self.themes:
+            if t.id == theme_id:
+                return t
+        raise KeyError(f"No theme {theme_id!r}; the codebook has: {', '.join(self.ids)}")
+
+    def label(self, theme_id: str) -> str:
+        return OTHER_LABEL if theme_id == OTHER_THEME else self.theme(theme_id).label
+
+    def all_terms(self) -> list[str]:
+        """Every term and exclusion phrase, for the segmenter to keep whole."""
+        return [w for t in self.themes for w in (*t.terms, *t.exclude)]
+
+    @classmethod
+    def default(cls) -> Codebook:
+        return load_codebook(default_codebook_path())
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Codebook:
+        return load_codebook(path or default_codebook_path())
+
+
+def default_codebook_path() -> Path:
+    return Path(str(resources.files("voiceminer") / "resources" / "codebook.toml"))
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a TOML codebook; raise CodebookError naming file, line and key."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(path, f"cannot read the codebook ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CodebookError(path, "the codebook is not UTF-8; save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise CodebookError(path, f"not valid TOML: {exc}",
+                            line=int(m.group(1)) if m else None) from None
+    return _build(data, path, text, hashlib.sha256(raw).hexdigest())
+
+
+def _line_of(text: str, key: str, value: Any = None, start: int = 0) -> int | None:
+    """Best-effort line number of ``key = value`` (tomllib does not keep positions)."""
+    lines = text.splitlines()
+    pat = re.compile(rf"^\s*{re.escape(key)}\s*=" if key else r"^$")
+    for i in range(max(start - 1, 0), len(lines)):
+        if pat.match(lines[i]) and (value is None or str(value) in lines[i]):
+            return i + 1
+    return None
+
+
+def _theme_starts(text: str) -> list[int]:
+    return [i + 1 for i, ln in enumerate(text.splitlines()) if ln.strip() == "[[theme]]"]
+
+
+def _strings(value: Any, path: Path, key: str, line: int | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CodebookError(path, "must be a list of strings", line=line, key=key)
+    cleaned = tuple(v.strip() for v in value if v.strip())
+    return tuple(dict.fromkeys(cleaned))  # drop repeats, keep order
+
+
+def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise CodebookError(path, f"unknown section; expected one of {sorted(_TOP_KEYS)}",
+                                line=_line_of(text, key) or _section_line(text, key), key=key)
+    meta = data.get("codebook", {})
+    context = data.get("context", {})
+    for section, allowed, block in (("codebook", _META_KEYS, meta), ("context", _CONTEXT_KEYS, context)):
+        for key in block:
+            if key not in allowed:
+                raise CodebookError(path, f"unknown key in [{section}]; allowed: {sorted(allowed)}",
+                                    line=_line_of(text, key), key=f"{section}.{key}")
+    window = context.get("window", 4)
+    if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 50:
+        raise CodebookError(path, f"must be a whole number from 0 to 50, got {window!r}",
+                            line=_line_of(text, "window"), key="context.window")
+    raw_themes = data.get("theme", [])
+    if not isinstance(raw_themes, list) or not raw_themes:
+        raise CodebookError(path, "the codebook defines no themes; add [[theme]] tables", key="theme")
+    starts = _theme_starts(text)
+    themes = []
+    for n, block in enumerate(raw_themes):
+        start = starts[n] if n < len(starts) else None
+        for key in block:
+            if key not in _THEME_KEYS:
+                raise CodebookError(path, f"unknown key in theme #{n + 1}; allowed: {sorted(_THEME_KEYS)}",
+                                    line=_line_of(text, key, start=start or 0), key=key)
+        tid = block.get("id")
+        if not isinstance(tid, str) or not _ID.match(tid):
+            raise CodebookError(path, f"theme #{n + 1} needs an id of lower-case letters, digits and _ "
+                                f"(got {tid!r})", line=start, key="id")
+        line = _line_of(text, "terms", start=start or 0)
+        terms = _strings(block.get("terms", []), path, f"{tid}.terms", line)
+        if not terms:
+            raise CodebookError(path, f"theme '{tid}' has no terms", line=line or start,
+                                key=f"{tid}.terms")
+        themes.append(Theme(
+            id=tid,
+            label=str(block.get("label") or tid),
+            description=str(block.get("description", "")),
+            terms=terms,
+            exclude=_strings(block.get("exclude", []), path, f"{tid}.exclude",
+                             _line_of(text, "exclude", start=start or 0)),
+            satisfied=_strings(block.get("satisfied", []), path, f"{tid}.satisfied",
+                               _line_of(text, "satisfied", start=start or 0)),
+        ))
+    return Codebook(
+        themes=tuple(themes),
+        name=str(meta.get("name", "")),
+        version=str(meta.get("version", "")),
+        description=str(meta.get("description", "")),
+        satisfied=_strings(context.get("satisfied", []), path, "context.satisfied",
+                           _line_of(text, "satisfied")),
+        denied=_strings(context.get("denied", []), path, "context.denied",
+                        _line_of(text, "denied")),
+        window=window,
+        source=str(path),
+        sha256=sha,
+    )
+
+
+def _section_line(text: str, name: str) -> int | None:
+    for i, ln in enumerate(text.splitlines(), 1):
+        if ln.strip() in (f"[{name}]", f"[[{name}]]"):
+            return i
+    return None

@@ -1,0 +1,153 @@
+"""Theme coding: codebook rules run as spaCy matchers over Docs built from jieba tokens.
+
+Building the Doc from the segmenter's full token list (whitespace and stopwords included, no
+spaces between tokens) makes ``doc.text == clean``, so every match is a span whose character
+offsets point into ``clean`` and a notebook can draw it with displacy's span view.
+
+Two matchers per codebook: a PhraseMatcher for terms as whole token sequences, and a Matcher with
+one regular expression per theme for terms sitting inside a longer token (jieba may keep
+"超时罚款" whole, and "罚款" must still count). Matches inside an exclusion phrase, and matches
+followed in the same clause by a "that is fine" cue (社保还行) or preceded by a denial
+(从来没被罚款), are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .codebook import Codebook
+from .schema import analysed_mask, check_units
+from .segment import Segmenter
+
+_CLAUSE_END = re.compile(r"[，,。．.！!？?；;：:\n]")
+_EXCLUDE = "__exclude__"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One matched term: theme, the words, and its character offsets in ``clean``."""
+
+    theme: str
+    term: str
+    start: int
+    end: int
+
+
+class ThemeCoder:
+    """Codes texts against a codebook; built once per analysis, then called per unit."""
+
+    def __init__(self, codebook: Codebook, segmenter: Segmenter) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
+        from spacy.vocab import Vocab
+
+        self.codebook = codebook
+        self.segmenter = segmenter
+        self.vocab = Vocab()
+        self._Doc = Doc
+        self.phrases = PhraseMatcher(self.vocab)
+        self.inside = Matcher(self.vocab)
+        self._regex: dict[str, re.Pattern[str]] = {}
+        self._satisfied = {
+            t.id: tuple(dict.fromkeys((*codebook.satisfied, *t.satisfied))) for t in codebook.themes
+        }
+        self._denied = codebook.denied
+        for theme in codebook.themes:
+            self.phrases.add(theme.id, [self._doc(term) for term in theme.terms])
+            if theme.exclude:
+                self.phrases.add(theme.id + _EXCLUDE, [self._doc(p) for p in theme.exclude])
+            alternatives = sorted(theme.terms, key=len, reverse=True)
+            pattern = "|".join(re.escape(t) for t in alternatives if len(t) >= 2)
+            if pattern:
+                self._regex[theme.id] = re.compile(pattern)
+                self.inside.add(theme.id, [[{"TEXT": {"REGEX": pattern}}]])
+
+    def _doc(self, text: str):
+        words = self.segmenter.words(text) or [text]
+        return self._Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+    def doc(self, clean: str):
+        """The spaCy Doc the rules run on (``doc.text == clean``)."""
+        return self._doc(clean) if clean else self._Doc(self.vocab, words=[])
+
+    def evidence(self, clean: str) -> list[Evidence]:
+        """Every rule match kept after exclusion and context rules, in text order."""
+        if not clean:
+            return []
+        doc = self.doc(clean)
+        strings = self.vocab.strings
+        excluded: list[tuple[str, int, int]] = []
+        found: dict[tuple[str, int, int], Evidence] = {}
+        for match_id, s, e in self.phrases(doc):
+            label = strings[match_id]
+            span = doc[s:e]
+            if label.endswith(_EXCLUDE):
+                excluded.append((label[: -len(_EXCLUDE)], span.start_char, span.end_char))
+            else:
+                found[(label, span.start_char, span.end_char)] = Evidence(
+                    label, span.text, span.start_char, span.end_char)
+        for match_id, s, _e in self.inside(doc):
+            label = strings[match_id]
+            token = doc[s]
+            for m in self._regex[label].finditer(token.text):
+                start = token.idx + m.start()
+                key = (label, start, start + len(m.group()))
+                found.setdefault(key, Evidence(label, m.group(), *key[1:]))
+        kept = [
+            ev for ev in found.values()
+            if not any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded)
+            and not self._fine_or_denied(clean, ev)
+        ]
+        return sorted(kept, key=lambda ev: (ev.start, ev.end, ev.theme))
+
+    def _fine_or_denied(self, clean: str, ev: Evidence) -> bool:
+        window = max(self.codebook.window, 0) * 3  # ~3 characters a token in spoken Chinese
+        after = _CLAUSE_END.split(clean[ev.end: ev.end + window + 1], maxsplit=1)[0]
+        if any(cue in after for cue in self._satisfied[ev.theme]):
+            return True
+        before = _CLAUSE_END.split(clean[max(0, ev.start - 6): ev.start])[-1]
+        return any(cue in before for cue in self._denied)
+
+    def code(self, clean: str) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
+        """(themes in codebook order, evidence strings ``theme:term``, spans ``(theme, start, end)``)."""
+        evs = self.evidence(clean)
+        hit = {ev.theme for ev in evs}
+        themes = [t for t in self.codebook.ids if t in hit]
+        evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))
+        spans = [(ev.theme, ev.start, ev.end) for ev in evs]
+        return themes, evidence, spans
+
+
+def code_themes(
+    units: pd.DataFrame, codebook: Codebook | None = None, segmenter: Segmenter | None = None,
+    *, coder: ThemeCoder | None = None,
+) -> pd.DataFrame:
+    """Add ``themes``, ``evidence`` and ``spans`` to every analysed unit (empty lists elsewhere)."""
+    check_units(units, "segment")
+    if coder is None:
+        codebook = codebook or Codebook.default()
+        coder = ThemeCoder(codebook, segmenter or Segmenter(extra_terms=codebook.all_terms()))
+    ok = analysed_mask(units).to_numpy()
+    coded = [coder.code(c) if keep else ([], [], []) for c, keep in zip(units["clean"], ok)]
+    out = units.copy()
+    out["themes"] = [c[0] for c in coded]
+    out["evidence"] = [c[1] for c in coded]
+    out["spans"] = [c[2] for c in coded]
+    return out
+
+
+def displacy_spans(coder: ThemeCoder, clean: str):
+    """A Doc with ``doc.spans["sc"]`` set, ready for ``displacy.render(doc, style="span")``."""
+    from spacy.tokens import Span
+
+    doc = coder.doc(clean)
+    spans = []
+    for ev in coder.evidence(clean):
+        span = doc.char_span(ev.start, ev.end, label=ev.theme, alignment_mode="expand")
+        if span is not None:
+            spans.append(Span(doc, span.start, span.end, label=ev.theme))
+    doc.spans["sc"] = spans
+    return doc

@@ -1,0 +1,128 @@
+"""Comparison across provinces and groups: prevalence in respondents, and keyness of terms.
+
+Prevalence counts people, not sentences: a courier who complains about fines in five answers is
+one voice. The base of every share is the number of respondents with at least one analysed unit
+in that province × group, so a share reads "x % of the people we heard from raised this".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .codebook import OTHER_THEME, Codebook
+from .report.model import NATIONAL
+from .schema import analysed_mask, check_units
+
+ALL_GROUPS = "全部"
+PREVALENCE_COLUMNS = ("province", "group", "level", "theme", "key", "label",
+                      "respondents", "base", "share")
+KEYNESS_COLUMNS = ("province", "term", "z", "count", "count_rest", "share", "share_rest")
+
+
+def _with_totals(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the national (全国) and all-groups (全部) aggregates as extra rows."""
+    parts = [df, df.assign(province=NATIONAL), df.assign(group=ALL_GROUPS),
+             df.assign(province=NATIONAL, group=ALL_GROUPS)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def respondent_base(units: pd.DataFrame) -> pd.DataFrame:
+    """Respondents with at least one analysed unit, per province × group (with totals)."""
+    live = units.loc[analysed_mask(units), ["respondent_id", "province", "group"]].astype(str)
+    people = _with_totals(live).drop_duplicates()
+    return (people.groupby(["province", "group"], sort=True).size()
+            .rename("base").reset_index())
+
+
+def prevalence(units: pd.DataFrame, concerns: pd.DataFrame | None = None,
+               codebook: Codebook | None = None) -> pd.DataFrame:
+    """Respondents raising each theme and concern, per province × group, with shares.
+
+    Returns one row per (province, group, level, key) where at least one respondent raised it;
+    ``level`` is ``theme`` or ``concern``; province 全国 and group 全部 hold the totals.
+    """
+    check_units(units, "code")
+    live = units.loc[analysed_mask(units)]
+    base = respondent_base(units)
+    frames = []
+    themes = live[["respondent_id", "province", "group", "themes"]].explode("themes").dropna(
+        subset=["themes"]).rename(columns={"themes": "key"})
+    themes = themes.assign(level="theme", theme=themes["key"])
+    frames.append(themes)
+    if "concerns" in live.columns:
+        cons = live[["respondent_id", "province", "group", "concerns"]].explode("concerns").dropna(
+            subset=["concerns"]).rename(columns={"concerns": "key"})
+        cons = cons.assign(level="concern", theme=cons["key"].str.split(".").str[0])
+        frames.append(cons)
+    mentions = pd.concat(frames, ignore_index=True).astype(str)
+    if mentions.empty:
+        return pd.DataFrame(columns=list(PREVALENCE_COLUMNS))
+    counted = (_with_totals(mentions).drop_duplicates()
+               .groupby(["province", "group", "level", "theme", "key"], sort=True).size()
+               .rename("respondents").reset_index())
+    out = counted.merge(base, on=["province", "group"], how="left")
+    out["share"] = (out["respondents"] / out["base"]).round(6)
+    out["label"] = out.apply(lambda r: _label(r, concerns, codebook), axis=1)
+    out = out.sort_values(["province", "group", "level", "respondents", "key"],
+                          ascending=[True, True, False, False, True], kind="mergesort")
+    return out.loc[:, list(PREVALENCE_COLUMNS)].reset_index(drop=True)
+
+
+def _label(row: pd.Series, concerns: pd.DataFrame | None, codebook: Codebook | None) -> str:
+    if row["level"] == "theme":
+        if codebook is None:
+            return row["key"]
+        return codebook.label(row["key"]) if row["key"] in (*codebook.ids, OTHER_THEME) else row["key"]
+    if concerns is not None and len(concerns):
+        hit = concerns.loc[concerns["concern_id"] == row["key"], "label"]
+        if len(hit):
+            return str(hit.iat[0])
+    return row["key"]
+
+
+def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
+            top_n: int = 30, min_count: int = 3, min_z: float = 1.96) -> pd.DataFrame:
+    """Terms distinctive of each province against all the other provinces together.
+
+    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): the prior
+    is the term's count in the whole corpus times ``prior_scale``, which keeps rare terms from
+    topping the list on a count of two. Counts are units containing the term, not occurrences.
+    Linear in units: one sparse matrix product.
+    """
+    check_units(units, "segment")
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    live = units.loc[analysed_mask(units) & units["tokens"].map(len).gt(0)]
+    if live.empty or live["province"].nunique() < 2:
+        return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
+    vec = CountVectorizer(analyzer=lambda toks: toks, binary=True)
+    X = vec.fit_transform(live["tokens"])
+    keys = live["province"].astype(str).to_numpy()
+    values = sorted(set(keys))
+    G = sparse.csr_matrix((np.ones(len(keys)), ([values.index(k) for k in keys], np.arange(len(keys)))),
+                          shape=(len(values), len(keys)))
+    Y = np.asarray((G @ X).todense(), dtype=float)  # values × terms
+    total = Y.sum(axis=0)
+    alpha = prior_scale * total
+    a0 = alpha.sum()
+    terms = vec.get_feature_names_out()
+    rows = []
+    for gi, value in enumerate(values):
+        yi, yj = Y[gi], total - Y[gi]
+        ni, nj = yi.sum(), yj.sum()
+        delta = (np.log((yi + alpha) / (ni + a0 - yi - alpha))
+                 - np.log((yj + alpha) / (nj + a0 - yj - alpha)))
+        z = delta / np.sqrt(1 / (yi + alpha) + 1 / (yj + alpha))
+        n_units_i = int((keys == value).sum())
+        n_units_j = len(keys) - n_units_i
+        for t in np.argsort(-z, kind="stable")[:top_n * 3]:
+            if z[t] < min_z or yi[t] < min_count:
+                continue
+            rows.append((value, str(terms[t]), round(float(z[t]), 4), int(yi[t]), int(yj[t]),
+                         round(yi[t] / max(n_units_i, 1), 6), round(yj[t] / max(n_units_j, 1), 6)))
+    out = pd.DataFrame(rows, columns=list(KEYNESS_COLUMNS))
+    out = out.sort_values(["province", "z", "term"],
+                          ascending=[True, False, True], kind="mergesort")
+    return out.groupby("province", sort=True).head(top_n).reset_index(drop=True)

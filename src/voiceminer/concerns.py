@@ -1,0 +1,225 @@
+"""Concern discovery: recurring concerns inside each theme, and among units no theme caught.
+
+Inside a theme the units share vocabulary by construction (every pay unit says 工资 or 收入), so
+clusters are sought in a latent space (tf-idf → truncated SVD → unit length) where the shared
+theme words weigh little, and the number of concerns is the one with the best silhouette in a
+small range rather than a fixed k. Labels come from class-based tf-idf: terms frequent in one
+cluster and rare in the theme's other clusters.
+
+Units that no theme caught are clustered the same way, but only clusters that hang together (one
+term shared by a large part of the cluster) are reported, as "other recurring concerns"; the rest
+is small talk and stays without a concern.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .codebook import OTHER_THEME
+from .schema import analysed_mask, check_units
+
+CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
+
+
+def _identity(tokens):  # a module-level analyzer keeps vectorizers deterministic and inspectable
+    return tokens
+
+
+@dataclass
+class _Clustered:
+    labels: np.ndarray  # cluster index per unit, -1 for none
+    top_terms: list[list[str]]
+
+
+class ConcernFinder:
+    """Clusters the units of each theme into concerns (scikit-learn estimator conventions).
+
+    Parameters
+    ----------
+    max_concerns : the most concerns reported inside one theme.
+    min_respondents : a concern needs at least this many distinct respondents; smaller clusters
+        are folded into the nearest larger one.
+    other_coherence : share of an uncoded cluster's units that must contain its top term.
+    random_state : seed for SVD and k-means, so the same inputs give the same concerns.
+    """
+
+    def __init__(self, max_concerns: int = 8, min_respondents: int = 3,
+                 other_coherence: float = 0.4, random_state: int = 0) -> None:
+        self.max_concerns = max_concerns
+        self.min_respondents = min_respondents
+        self.other_coherence = other_coherence
+        self.random_state = random_state
+
+    def fit(self, units: pd.DataFrame) -> ConcernFinder:
+        check_units(units, "code")
+        if self.max_concerns < 1:
+            raise ValueError(f"The 'max_concerns' parameter of ConcernFinder must be an int in the "
+                             f"range [1, inf). Got {self.max_concerns!r} instead.")
+        ok = analysed_mask(units).to_numpy() & np.array([len(t) > 0 for t in units["tokens"]])
+        assigned: list[list[str]] = [[] for _ in range(len(units))]
+        rows = []
+        groups: dict[str, list[int]] = {}
+        for i in np.flatnonzero(ok):
+            themes = units["themes"].iat[i]
+            for theme in (themes if len(themes) else [OTHER_THEME]):
+                groups.setdefault(theme, []).append(int(i))
+        for theme in sorted(groups, key=lambda t: (t == OTHER_THEME, t)):
+            idx = groups[theme]
+            tokens = [units["tokens"].iat[i] for i in idx]
+            people = [units["respondent_id"].iat[i] for i in idx]
+            result = self._cluster(tokens, people, other=theme == OTHER_THEME)
+            order = self._rank(result.labels, people)
+            for rank, c in enumerate(order, 1):
+                cid = f"{theme}.{rank:02d}"
+                members = [idx[j] for j in np.flatnonzero(result.labels == c)]
+                for i in members:
+                    assigned[i].append(cid)
+                terms = result.top_terms[c]
+                rows.append({
+                    "concern_id": cid, "theme": theme, "label": "、".join(terms[:3]),
+                    "top_terms": terms, "units": len(members),
+                    "respondents": len({units["respondent_id"].iat[i] for i in members}),
+                })
+        self.assignments_ = assigned
+        self.concerns_ = pd.DataFrame(rows, columns=list(CONCERN_COLUMNS))
+        return self
+
+    def transform(self, units: pd.DataFrame) -> pd.DataFrame:
+        if not hasattr(self, "assignments_"):
+            raise RuntimeError("This ConcernFinder is not fitted yet; call fit(units) first.")
+        if len(self.assignments_) != len(units):
+            raise ValueError("transform() needs the same units table that fit() saw.")
+        out = units.copy()
+        out["concerns"] = [list(a) for a in self.assignments_]
+        return out
+
+    # -- internals -------------------------------------------------------------------------
+    def _rank(self, labels: np.ndarray, people: list[str]) -> list[int]:
+        sizes = {c: len({people[j] for j in np.flatnonzero(labels == c)})
+                 for c in set(labels.tolist()) if c >= 0}
+        return sorted(sizes, key=lambda c: (-sizes[c], c))
+
+    def _cluster(self, tokens: list[list[str]], people: list[str], *, other: bool) -> _Clustered:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        n = len(tokens)
+        single = _Clustered(np.zeros(n, dtype=int), [])
+        if n < 2 * self.min_respondents or self.max_concerns == 1:
+            single.top_terms = [_top_terms_single(tokens)]
+            return self._coherent(single, tokens, people) if other else single
+        vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
+        try:
+            X = vec.fit_transform(tokens)
+        except ValueError:  # no term occurs twice
+            single.top_terms = [_top_terms_single(tokens)]
+            return self._coherent(single, tokens, people) if other else single
+        if other:  # an uncoded unit sharing no word with any other cannot recur
+            labels = np.full(n, -1)
+            live = np.flatnonzero(X.getnnz(axis=1) > 0)
+            if len(live) >= 2 * self.min_respondents:
+                labels[live] = self._best_partition(X[live], [people[j] for j in live])
+        else:
+            labels = self._best_partition(X, people)
+        result = _Clustered(labels, _ctfidf_terms(tokens, labels))
+        return self._coherent(result, tokens, people) if other else result
+
+    def _best_partition(self, X, people: list[str]) -> np.ndarray:
+        from sklearn.cluster import KMeans, MiniBatchKMeans
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.metrics import silhouette_score
+        from sklearn.preprocessing import normalize
+
+        n, n_terms = X.shape
+        dims = min(64, n_terms - 1, n - 1)
+        if dims < 2:
+            return np.zeros(n, dtype=int)
+        Z = normalize(TruncatedSVD(dims, random_state=self.random_state).fit_transform(X))
+        k_max = min(self.max_concerns, n // max(2 * self.min_respondents, 1))
+        best, best_score = np.zeros(n, dtype=int), 0.02  # below this, one concern is the honest answer
+        for k in range(2, k_max + 1):
+            km = (KMeans(k, n_init=4, random_state=self.random_state) if n <= 20_000 else
+                  MiniBatchKMeans(k, n_init=3, random_state=self.random_state, batch_size=4096))
+            labels = km.fit_predict(Z)
+            labels = _fold_small(labels, Z, people, self.min_respondents)
+            if len(set(labels.tolist())) < 2:
+                continue
+            score = silhouette_score(Z, labels, sample_size=min(n, 3000),
+                                     random_state=self.random_state)
+            if score > best_score + 1e-9:
+                best, best_score = labels, score
+        return best
+
+    def _coherent(self, result: _Clustered, tokens: list[list[str]], people: list[str]) -> _Clustered:
+        """Keep only uncoded clusters whose top term is shared widely enough to name an issue."""
+        labels = result.labels.copy()
+        for c, terms in enumerate(result.top_terms):
+            members = np.flatnonzero(labels == c)
+            if not terms or not len(members):
+                labels[members] = -1
+                continue
+            strays = [j for j in members if not set(terms[:3]) & set(tokens[j])]
+            labels[strays] = -1
+            members = np.flatnonzero(labels == c)
+            if not len(members):
+                continue
+            share = np.mean([terms[0] in tokens[j] for j in members])
+            if share < self.other_coherence or len({people[j] for j in members}) < self.min_respondents:
+                labels[members] = -1
+        return _Clustered(labels, result.top_terms)
+
+
+def _fold_small(labels: np.ndarray, Z: np.ndarray, people: list[str], min_resp: int) -> np.ndarray:
+    """Move units of clusters with too few respondents to the nearest cluster that has enough."""
+    labels = labels.copy()
+    ids = sorted(set(labels.tolist()))
+    size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
+    big = [c for c in ids if size[c] >= min_resp]
+    if not big:
+        return np.zeros_like(labels)
+    small = [c for c in ids if size[c] < min_resp]
+    if small:
+        centres = np.vstack([Z[labels == c].mean(axis=0) for c in big])
+        for c in small:
+            rows = np.flatnonzero(labels == c)
+            labels[rows] = np.array(big)[np.argmax(Z[rows] @ centres.T, axis=1)]
+    remap = {c: i for i, c in enumerate(sorted(set(labels.tolist())))}
+    return np.array([remap[c] for c in labels])
+
+
+def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, top: int = 8) -> list[list[str]]:
+    """Per cluster, the terms most distinctive of it against the theme's other clusters."""
+    clusters = sorted(c for c in set(labels.tolist()) if c >= 0)
+    counts = {c: Counter() for c in clusters}
+    for toks, c in zip(tokens, labels):
+        if c >= 0:
+            counts[c].update(set(toks))  # document frequency: one talkative unit is one voice
+    total = Counter()
+    for cnt in counts.values():
+        total.update(cnt)
+    avg = np.mean([sum(cnt.values()) for cnt in counts.values()]) if counts else 1.0
+    out: list[list[str]] = [[] for _ in range(max(clusters, default=-1) + 1)]
+    for c in clusters:
+        size = max(sum(counts[c].values()), 1)
+        scored = [
+            (cnt / size * np.log(1 + avg / total[t]), t) for t, cnt in counts[c].items()
+            if cnt >= 2 and len(t) >= 2
+        ]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out[c] = [t for _, t in scored[:top]] or _top_terms_single(
+            [tok for tok, lab in zip(tokens, labels) if lab == c], top)
+    return out
+
+
+def _top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:
+    df = Counter(t for toks in tokens for t in set(toks) if len(t) >= 2)
+    return [t for t, _ in sorted(df.items(), key=lambda x: (-x[1], x[0]))[:top]]
+
+
+def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Function twin of ``ConcernFinder``: returns (units with ``concerns``, the concerns table)."""
+    finder = ConcernFinder(**params).fit(units)
+    return finder.transform(units), finder.concerns_

@@ -1,0 +1,116 @@
+"""Decode text files whatever Chinese encoding they were saved in.
+
+Interview notes come from Windows Notepad (GBK), WPS (UTF-8 with BOM), Hong Kong/Taiwan
+colleagues (Big5) and Macs (UTF-8). Nobody declares the encoding, so it must be guessed; a wrong
+guess silently turns every answer into mojibake that the later stages would happily code.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Final
+
+from ..errors import InputFileError
+from ._hanzi import COMMON_HANZI
+
+# Legacy encodings worth trying, in order of preference when the evidence is tied. GB18030 is a
+# superset of GBK and GB2312; cp950 and big5hkscs are supersets of plain Big5.
+_LEGACY: Final = ("gb18030", "big5", "cp950", "big5hkscs")
+_DETECTOR_CANDIDATES: Final = ["utf_8", "gb18030", "big5", "cp950", "big5hkscs", "utf_16"]
+_READABLE: Final = 0.6  # correct decodes score ~0.95; wrong-codec mojibake well under 0.5
+_HINT: Final = "open it in a text editor (Notepad, WPS, VS Code) and save it as UTF-8"
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for a text file, trying strict UTF-8 first.
+
+    Raises ``InputFileError`` (with the detector's guess and a "save it as UTF-8" hint) when the
+    bytes are binary or decode under no sensible Chinese encoding, so a corrupt file becomes one
+    clear skip row instead of garbage units.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
+                             hint="check that it exists and that you may read it") from exc
+    return decode_bytes(data, path)
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode ``data`` as described in ``read_text``; ``path`` is only used in error messages."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                break  # a BOM followed by garbage: let the guessing below explain it
+            # FF FE also starts many binary files; real UTF-16 notes read as Chinese.
+            if enc == "utf-8-sig" or _readability(text) >= _READABLE or _mostly_ascii(text):
+                return text, enc
+            break
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:8192]:
+        raise InputFileError(path, f"this is binary data, not text (looks like {_guess(data)})",
+                             hint=_HINT)
+    decoded: dict[str, str] = {}
+    for enc in _LEGACY:
+        try:
+            decoded[enc] = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    if not decoded:
+        raise InputFileError(path, f"the text cannot be decoded (best guess: {_guess(data)})",
+                             hint=_HINT)
+    detected = _guess(data)
+    best = max(decoded, key=lambda e: (_readability(decoded[e]), e == detected,
+                                       -_LEGACY.index(e)))
+    if _readability(decoded[best]) < _READABLE and not _mostly_ascii(decoded[best]):
+        raise InputFileError(path, f"the text looks garbled under every Chinese encoding "
+                                   f"(best guess: {detected})", hint=_HINT)
+    return decoded[best], best
+
+
+def _readability(text: str) -> float:
+    """Share of non-ASCII characters that are everyday hanzi or CJK punctuation.
+
+    Text decoded with the wrong legacy codec is full of rare characters, kana and box-drawing
+    symbols, so this separates GBK from Big5 even on a two-character file where the statistical
+    detector has nothing to go on.
+    """
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 1.0
+    good = sum(1 for c in wide if c in COMMON_HANZI or "\u3000" <= c <= "\u303f"
+               or "\uff01" <= c <= "\uff5e")
+    return good / len(wide)
+
+
+def _mostly_ascii(text: str) -> bool:
+    """A Latin-1-ish file with a few stray bytes is still worth reading."""
+    return sum(1 for c in text if ord(c) > 0x7F) <= 0.05 * max(len(text), 1)
+
+
+def _guess(data: bytes) -> str:
+    """The statistical detector's best encoding name, for tie-breaks and error messages."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], cp_isolation=_DETECTOR_CANDIDATES).best()
+    if best is None:
+        best = from_bytes(data[:65536]).best()
+    if best is None:
+        return "binary data"
+    return _canonical(best.encoding)
+
+
+def _canonical(name: str) -> str:
+    """Map the detector's codec names onto the spellings used in ``_LEGACY``."""
+    try:
+        return codecs.lookup(name).name.replace("_", "-").replace("big5-hkscs", "big5hkscs")
+    except LookupError:
+        return name

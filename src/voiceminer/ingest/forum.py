@@ -1,0 +1,172 @@
+"""Read forum/social-media exports (.jsonl, or .csv with a content column) into post records.
+
+A post is one ``doc_id``; long posts are split into paragraphs so a 2,000-character rant about
+five problems yields units the coder can handle, while the author stays one respondent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from ..errors import InputFileError
+from ..schema import RESPONDENT, UNKNOWN
+from .groups import group_from_path, match_group, normalize_group
+from .provinces import province_from_ip, province_from_path
+from .records import Record, error_detail, file_record, known
+from .tables import Sheet, cell_text, load_csv
+
+MAX_UNIT_CHARS: Final = 300
+
+# field -> accepted column/key names (compared lower-cased, exact)
+_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "content": ("content", "内容", "正文", "text", "body", "帖子内容", "回复内容", "评论内容",
+                "message"),
+    "title": ("title", "标题", "帖子标题", "subject"),
+    "author": ("author", "作者", "用户", "user", "username", "用户名", "昵称", "nickname", "发帖人"),
+    "time": ("time", "时间", "发布时间", "date", "created_at", "发帖时间"),
+    "location": ("location", "地区", "ip属地", "省份", "ip_location", "属地", "地点", "ip"),
+    "board": ("board", "版块", "板块", "分类", "category", "forum", "频道"),
+    "group": ("group", "群体", "职业"),
+    "id": ("id", "post_id", "帖子id", "pid", "tid", "编号"),
+}
+
+
+def is_forum_header(headers: list[str]) -> bool:
+    """A CSV is a forum export when one of its columns is post content (content/内容/正文…)."""
+    return "content" in field_columns(headers)
+
+
+def field_columns(headers: list[str]) -> dict[str, int]:
+    """field -> column index for the fields present in ``headers`` (first match wins)."""
+    found: dict[str, int] = {}
+    lowered = [h.strip().lower() for h in headers]
+    for name, aliases in _FIELDS.items():
+        for j, h in enumerate(lowered):
+            if h in aliases and j not in found.values():
+                found[name] = j
+                break
+    return found
+
+
+def read_forum(path: Path, relpath: str, *, sheet: Sheet | None = None) -> list[Record]:
+    """Records for every post of a .jsonl or forum .csv, or one file-level skip record."""
+    try:
+        if path.suffix.lower() == ".csv":
+            posts = _csv_posts(sheet if sheet is not None else load_csv(path))
+        else:
+            posts = _jsonl_posts(path)
+    except InputFileError as exc:
+        return [file_record(relpath, "unreadable_file", error_detail(exc, relpath),
+                            source="forum")]
+    if not posts:
+        return [file_record(relpath, "empty_file", "the file has no posts — check the export",
+                            source="forum")]
+    path_province, path_group = province_from_path(relpath), group_from_path(relpath)
+    records: list[Record] = []
+    for line, post in posts:
+        if isinstance(post, str):  # a line that could not be parsed
+            where = f"{relpath}:{line}"
+            records.append(Record(
+                doc_id=where, respondent_id=where, source="forum", province=path_province,
+                group=path_group, origin=where, speaker=RESPONDENT, question="", text="",
+                skip_reason="unreadable_file",
+                skip_detail=f"{where}: line {line} {post} — fix or delete that line"))
+            continue
+        records.extend(_post_records(post, line, relpath, path_province, path_group))
+    return records
+
+
+def _post_records(post: Mapping[str, str], line: int, relpath: str, path_province: str,
+                  path_group: str) -> list[Record]:
+    doc_id = f"{relpath}:{post.get('id') or line}"
+    author = post.get("author", "")
+    origin = f"{relpath}:{line}"
+    location = post.get("location", "")
+    province = known(province_from_ip(location) if location else UNKNOWN, path_province)
+    explicit = post.get("group", "")
+    group = known(normalize_group(explicit) if explicit else UNKNOWN,
+                  match_group(post.get("board", "")) or UNKNOWN, path_group)
+    common = dict(doc_id=doc_id, respondent_id=f"forum:{author}" if author else doc_id,
+                  source="forum", province=province, group=group, origin=origin,
+                  speaker=RESPONDENT, question=post.get("title", ""))
+    content = post.get("content", "")
+    if not content.strip():
+        return [Record(**common, text="", skip_reason="empty",
+                       skip_detail=f"{origin}: the post has no content (title only or blank)")]
+    return [Record(**common, text=part) for part in split_post(content)]
+
+
+def split_post(text: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
+    """A post as units of at most ``limit`` characters where the writing allows it.
+
+    Paragraph (line) boundaries first; a paragraph that is still too long is cut after 。！？
+    with sentences packed back together up to the limit. A single sentence longer than the
+    limit stays whole: cutting mid-sentence would break the words apart.
+    """
+    text = text.strip()
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    for para in (p.strip() for p in re.split(r"\n+", text)):
+        if not para:
+            continue
+        if len(para) <= limit:
+            parts.append(para)
+            continue
+        chunk = ""
+        for sentence in re.findall(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*)?|[。！？!?]+", para):
+            if chunk and len(chunk) + len(sentence) > limit:
+                parts.append(chunk.strip())
+                chunk = ""
+            chunk += sentence
+        if chunk.strip():
+            parts.append(chunk.strip())
+    return parts
+
+
+def _jsonl_posts(path: Path) -> list[tuple[int, dict[str, str] | str]]:
+    """``(line, post)`` per non-blank line; a post is a problem string when the line is bad."""
+    from .encoding import read_text
+
+    text, _encoding = read_text(path)
+    posts: list[tuple[int, dict[str, str] | str]] = []
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            posts.append((number, f"is not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            posts.append((number, f"is a JSON {type(obj).__name__}, not an object {{…}}"))
+            continue
+        posts.append((number, _fields_of(obj)))
+    return posts
+
+
+def _fields_of(obj: Mapping[str, object]) -> dict[str, str]:
+    """Known fields of a JSON post as strings; nested values are kept as compact JSON."""
+    keys = list(obj)
+    out: dict[str, str] = {}
+    for name, j in field_columns([str(k) for k in keys]).items():
+        value = obj[keys[j]]
+        out[name] = (json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list))
+                     else cell_text(value))
+    return out
+
+
+def _csv_posts(sheet: Sheet) -> list[tuple[int, dict[str, str] | str]]:
+    """``(line, post)`` for each data row of a forum CSV (header is the first row)."""
+    if not sheet.rows:
+        return []
+    columns = field_columns(sheet.rows[0][1])
+    posts: list[tuple[int, dict[str, str] | str]] = []
+    for number, cells in sheet.rows[1:]:
+        posts.append((number, {name: cells[j] if j < len(cells) else ""
+                               for name, j in columns.items()}))
+    return posts

@@ -1,0 +1,83 @@
+"""Read interview notes (.txt, .md, .docx) into one record per speaker turn.
+
+Interviewer turns are kept (marked ``interviewer``) because the question is the context a
+reader of a quote needs, and because the ledger must account for every line of the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputFileError
+from ..schema import INTERVIEWER, UNKNOWN
+from .groups import group_from_path, normalize_group
+from .provinces import normalize_province, province_from_path, province_in_text
+from .records import Record, error_detail, file_record, known
+from .turns import Header, Line, parse_turns
+
+INTERVIEW_EXTENSIONS = (".txt", ".md", ".markdown", ".docx")
+
+
+def read_interview(path: Path, relpath: str) -> list[Record]:
+    """All turns of one interview file, or a single skip record when it cannot be read."""
+    is_docx = path.suffix.lower() == ".docx"
+    try:
+        lines = _docx(path) if is_docx else _text_lines(path)
+    except InputFileError as exc:
+        return [file_record(relpath, "unreadable_file", error_detail(exc, relpath),
+                            source="interview")]
+    if not any(ln.text.strip() for ln in lines):
+        return [file_record(relpath, "empty_file",
+                            "the file contains no text — check that the right file was saved "
+                            "here, or delete it", source="interview")]
+    header, turns = parse_turns(lines, paragraphs_are_lines=is_docx)
+    if not turns:
+        return [file_record(relpath, "empty_file",
+                            "only header fields (访谈对象/省份…), no interview text — add the "
+                            "notes below the header", source="interview")]
+    province = known(_header_province(header), province_from_path(relpath))
+    group = known(normalize_group(header.group) if header.group else UNKNOWN,
+                  group_from_path(relpath))
+    records: list[Record] = []
+    question = ""
+    for turn in turns:
+        origin = f"{relpath}:{turn.loc}"
+        text = turn.text
+        if turn.speaker == INTERVIEWER:
+            question = text
+            reason = "interviewer"
+            detail = f"{origin}: interviewer turn — kept as context, not coded"
+            asked = ""
+        else:
+            asked = question
+            reason, detail = ("", "") if text else (
+                "empty", f"{origin}: empty answer — nothing follows the speaker marker")
+        records.append(Record(
+            doc_id=relpath, respondent_id=relpath, source="interview", province=province,
+            group=group, origin=origin, speaker=turn.speaker, question=asked, text=text,
+            skip_reason=reason, skip_detail=detail,
+        ))
+    return records
+
+
+def _text_lines(path: Path) -> list[Line]:
+    """Numbered lines of a text file (1-based, as an editor shows them)."""
+    from .encoding import read_text
+
+    text, _encoding = read_text(path)
+    # Not str.splitlines(): it also breaks on \f, \x1c or U+2028, which editors do not count.
+    return [Line(str(i), line) for i, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)]
+
+
+def _docx(path: Path) -> list[Line]:
+    from .docx_lines import docx_lines
+
+    return docx_lines(path)
+
+
+def _header_province(header: Header) -> str:
+    """Province from the header's place field, whole value first, then any name inside it."""
+    if not header.province:
+        return UNKNOWN
+    return known(normalize_province(header.province), province_in_text(header.province))

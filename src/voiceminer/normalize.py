@@ -1,0 +1,130 @@
+"""Normalisation: the ``clean`` column and the skip reasons that text alone can decide.
+
+``text`` stays as written (a report quotes people verbatim); ``clean`` is what the analysis reads:
+simplified script, full-width letters and digits folded, whitespace tidied. Non-answers and exact
+duplicates are not dropped but marked with a ``skip_reason`` so the ledger can account for them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from .schema import check_units
+
+# Answers that say nothing, after punctuation and whitespace are removed. Deliberately short and
+# literal: "没有社保" is a complaint, "没有" is not.
+NON_ANSWERS = frozenset(
+    """无 没 没有 暂无 暂时没有 目前没有 无意见 没意见 没有意见 无建议 没建议 没有建议 暂无建议 暂无意见
+    不知道 不清楚 说不清 说不上来 不好说 没想过 没什么 没啥 没有了 无了 无无 略 空 否 一般 还好 还行
+    还可以 挺好 很好 好 可以 满意 都挺好 没什么意见 没什么建议 没什么问题 没问题 无问题 没有问题
+    不晓得 不懂 null none na n/a no nothing""".split()
+)
+_PUNCT_ONLY = re.compile(r"^[\s\W_]*$", re.UNICODE)
+_STRIP_FOR_NON_ANSWER = re.compile(r"[\s\W_]+", re.UNICODE)
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+# Full-width ASCII letters, digits and a few symbols fold one-to-one to ASCII so that offsets into
+# ``clean`` stay aligned with positions a reader can count; CJK punctuation (，。！？) is kept
+# because clause boundaries matter to coding.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "，。！？；：（）～＂＇"}
+_FOLD[0x3000] = 0x20
+
+
+@lru_cache(maxsize=1)
+def _converter():  # pragma: no cover - trivial
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (OpenCC t2s); simplified text passes through unchanged."""
+    return _converter().convert(text) if text else text
+
+
+def clean_text(text: str) -> str:
+    """The analysis form of a text: simplified, width-folded, whitespace collapsed."""
+    if not text:
+        return ""
+    out = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FOLD)
+    out = _SPACES.sub(" ", out)
+    out = _NEWLINES.sub("\n", out).strip()
+    return to_simplified(out)
+
+
+def is_non_answer(clean: str) -> bool:
+    """True for answers like 无 / 没有 / 不知道 / 。。。 / "/" that carry no concern."""
+    if _PUNCT_ONLY.match(clean):
+        return True
+    core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
+    return core in NON_ANSWERS or (len(set(core)) == 1 and core[0] in "无没略")
+
+
+def normalize(units: pd.DataFrame) -> pd.DataFrame:
+    """Add ``clean`` and mark empty, non-answer and duplicate records in ``skip_reason``.
+
+    Duplicates are records whose clean text repeats one already seen from the same respondent, a
+    forum post re-posted word for word, or a whole questionnaire row that repeats an earlier row
+    (same answers, same province and group): the usual traces of double submission and scraping.
+    Different respondents who happen to write the same short answer are separate voices and are
+    kept. Rows are visited in the table's order, so the first occurrence is the one analysed.
+    """
+    check_units(units, "ingest")
+    out = units.copy()
+    cleans = [clean_text(str(t)) for t in out["text"].fillna("")]
+    reasons = out["skip_reason"].fillna("").astype(str).tolist()
+    details = out["skip_detail"].fillna("").astype(str).tolist()
+
+    seen_by_person: dict[tuple[str, str], str] = {}
+    seen_posts: dict[str, str] = {}
+    for i, (clean, rid, source, origin) in enumerate(
+        zip(cleans, out["respondent_id"], out["source"], out["origin"])
+    ):
+        if reasons[i]:
+            continue
+        if not clean:
+            reasons[i], details[i] = "empty", f"{origin}: blank answer"
+        elif is_non_answer(clean):
+            reasons[i], details[i] = "non_answer", f"{origin}: '{clean[:20]}' carries no concern"
+        elif (rid, clean) in seen_by_person:
+            reasons[i] = "duplicate"
+            details[i] = f"{origin}: repeats {seen_by_person[(rid, clean)]} by the same respondent"
+        elif source == "forum" and clean in seen_posts:
+            reasons[i], details[i] = "duplicate", f"{origin}: re-post of {seen_posts[clean]}"
+        else:
+            seen_by_person[(rid, clean)] = origin
+            if source == "forum":
+                seen_posts[clean] = origin
+    _mark_duplicate_survey_rows(out, cleans, reasons, details)
+    out["clean"] = ["" if r in ("empty", "non_answer") else c for c, r in zip(cleans, reasons)]
+    out["skip_reason"] = reasons
+    out["skip_detail"] = details
+    return out
+
+
+def _mark_duplicate_survey_rows(
+    units: pd.DataFrame, cleans: list[str], reasons: list[str], details: list[str]
+) -> None:
+    """A questionnaire row identical to an earlier one (≥ 20 characters of answers) is a re-submission."""
+    survey = units["source"].eq("survey").to_numpy()
+    rows: dict[str, list[int]] = {}
+    for i in range(len(units)):
+        if survey[i]:
+            rows.setdefault(units["doc_id"].iat[i], []).append(i)
+    seen: dict[tuple, str] = {}
+    for doc_id, idx in rows.items():
+        answers = tuple(cleans[i] for i in idx)
+        if sum(len(a) for a in answers) < 20:
+            continue
+        key = (units["province"].iat[idx[0]], units["group"].iat[idx[0]], answers)
+        if key in seen:
+            for i in idx:
+                if not reasons[i]:
+                    reasons[i] = "duplicate"
+                    details[i] = f"{units['origin'].iat[i]}: questionnaire row repeats {seen[key]}"
+        else:
+            seen[key] = doc_id

@@ -1,0 +1,156 @@
+"""Writing a run folder: tables, issue lists in every format, and the manifest.
+
+Layout (stable, documented in README)::
+
+    OUT/manifest.json            version, settings, codebook hash, inputs with SHA-256 and records
+    OUT/units.csv|.parquet       the units table (quotes redacted unless --no-redact)
+    OUT/ledger.csv               every input record and what became of it
+    OUT/concerns.csv  prevalence.csv  keyness.csv
+    OUT/全国.{md,docx,xlsx,csv,json}         national summary
+    OUT/provinces/<省>.{md,docx,xlsx,csv,json}  one issue list per province
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import VoiceminerError
+from .pipeline import Analysis
+from .privacy import redact
+from .report.model import NATIONAL
+from .report.writers import neutralize_cell, write_all
+from .report.writers._atomic import atomic_path
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_filename(name: str) -> str:
+    """A province or user-given name usable as a file name on Windows, macOS and Linux."""
+    cleaned = _UNSAFE.sub("_", name).strip(" ._") or "未命名"
+    return cleaned[:80]
+
+
+def prepare_out_dir(out: Path, *, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise VoiceminerError(f"{out} is a file; choose a folder for --out.")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise VoiceminerError(f"{out} already holds files; pass --force to overwrite them, or "
+                              f"choose an empty folder for --out.")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool) -> pd.DataFrame:
+    """Lists joined with ';', personal data masked, formula starts neutralised (CSV/Excel safety)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(
+                lambda v: ";".join(map(_span_str, v)) if isinstance(v, (list, tuple)) else v)
+    if redact_text:
+        for col in ("text", "clean"):
+            if col in out.columns:
+                out[col] = out[col].map(lambda v: redact(v) if isinstance(v, str) else v)
+    if neutralize:
+        out = out.map(neutralize_cell)
+    return out
+
+
+def _span_str(v) -> str:
+    return ":".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
+def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False) -> Path:
+    with atomic_path(path) as tmp:
+        _flat(df, redact_text=redact_text, neutralize=True).to_csv(
+            tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path
+
+
+def write_parquet(units: pd.DataFrame, path: Path, *, redact_text: bool) -> Path:
+    df = units.copy()
+    if redact_text:
+        for col in ("text", "clean"):
+            df[col] = df[col].map(lambda v: redact(v) if isinstance(v, str) else v)
+    df["spans"] = df["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
+    return path
+
+
+def file_inventory(units: pd.DataFrame, roots: Sequence[Path]) -> list[dict[str, object]]:
+    """Each input file with its SHA-256 and how many records it gave, for the manifest."""
+    counts = units["doc_id"].astype(str).str.split(":").str[0].value_counts()
+    files = []
+    for rel, n in sorted(counts.items()):
+        path = _resolve(rel, roots)
+        digest = _sha256(path) if path is not None else ""
+        files.append({"file": rel, "records": int(n), "sha256": digest})
+    return files
+
+
+def _resolve(rel: str, roots: Sequence[Path]) -> Path | None:
+    for root in roots:
+        for cand in ((root / rel) if root.is_dir() else root, root.parent / rel):
+            if cand.is_file() and (cand.name == Path(rel).name):
+                return cand
+    return None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = (),
+              force: bool = False) -> list[Path]:
+    """Write every table, issue list and the manifest of ``analysis`` into ``out``."""
+    out = Path(out)
+    prepare_out_dir(out, force=force)
+    s = analysis.settings
+    ledger = analysis.ledger
+    written = [
+        write_table(analysis.units, out / "units.csv", redact_text=s.redact),
+        write_parquet(analysis.units, out / "units.parquet", redact_text=s.redact),
+        write_table(ledger, out / "ledger.csv"),
+        write_table(analysis.concerns, out / "concerns.csv"),
+        write_table(analysis.prevalence, out / "prevalence.csv"),
+        write_table(analysis.keyness, out / "keyness.csv"),
+    ]
+    for province, issues in analysis.issue_lists.items():
+        national = province == NATIONAL
+        folder = out if national else out / "provinces"
+        folder.mkdir(exist_ok=True)
+        prev = analysis.prevalence
+        scoped_prev = prev if national else prev.loc[prev["province"] == province]
+        scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
+        written += write_all(issues, folder, safe_filename(province), prevalence=scoped_prev,
+                             ledger=scoped_ledger, formats=s.formats)
+    manifest = {
+        "voiceminer": __version__,
+        "settings": s.to_dict(),
+        "codebook": {"name": analysis.codebook.name, "version": analysis.codebook.version,
+                     "source": Path(analysis.codebook.source).name,
+                     "sha256": analysis.codebook.sha256},
+        "random_seed": s.random_state,
+        "inputs": file_inventory(analysis.units, [Path(r) for r in roots]),
+        "summary": analysis.summary(),
+        "outputs": sorted(str(p.relative_to(out)) for p in written),
+    }
+    mpath = out / "manifest.json"
+    with atomic_path(mpath) as tmp:
+        Path(tmp).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True),
+                             encoding="utf-8")
+    return [*written, mpath]

@@ -1,0 +1,96 @@
+"""The whole analysis as one call over the stage functions, for the CLI and for notebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .codebook import Codebook
+from .coding import ThemeCoder, code_themes
+from .compare import keyness, prevalence
+from .concerns import find_concerns
+from .normalize import normalize
+from .report.build import build_issue_lists
+from .report.model import IssueList
+from .schema import analysed_mask, check_units, ledger
+from .segment import Segmenter, segment
+from .settings import Settings
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Analysis:
+    """The result of ``analyze``: the units table, its side tables and the issue lists."""
+
+    units: pd.DataFrame
+    concerns: pd.DataFrame
+    prevalence: pd.DataFrame
+    keyness: pd.DataFrame
+    issue_lists: dict[str, IssueList]
+    codebook: Codebook
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        return ledger(self.units)
+
+    def summary(self) -> dict[str, object]:
+        """Counts for the end-of-run table: records, analysed, skipped by reason, themes."""
+        reasons = self.units["skip_reason"].fillna("").astype(str)
+        skipped = reasons[reasons != ""].value_counts().sort_index()
+        coded = self.units["themes"].map(len).gt(0)
+        return {
+            "records": len(self.units),
+            "analysed": int(analysed_mask(self.units).sum()),
+            "skipped": {str(k): int(v) for k, v in skipped.items()},
+            "coded": int(coded.sum()),
+            "themes_found": sorted({t for ts in self.units["themes"] for t in ts}),
+            "concerns": len(self.concerns),
+            "provinces": sorted(p for p in self.issue_lists if p != "全国"),
+        }
+
+    def _repr_html_(self) -> str:  # pragma: no cover - display only
+        s = self.summary()
+        return (f"<b>voiceminer analysis</b>: {s['records']} records, {s['analysed']} analysed, "
+                f"{s['coded']} coded into {len(s['themes_found'])} themes, {s['concerns']} concerns, "
+                f"{len(s['provinces'])} provinces")
+
+
+def make_segmenter(codebook: Codebook, settings: Settings) -> Segmenter:
+    return Segmenter(settings.userdicts, settings.stopwords, codebook.all_terms(), hmm=settings.hmm)
+
+
+def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
+            settings: Settings | None = None, progress: Progress | None = None) -> Analysis:
+    """Run normalize → segment → code → concerns → compare → issue lists on an ingested table."""
+    check_units(units, "ingest")
+    settings = settings or Settings()
+    codebook = codebook or Codebook.load(settings.codebook)
+    step = progress or (lambda _name: None)
+    step("normalize")
+    units = normalize(units)
+    step("segment")
+    segmenter = make_segmenter(codebook, settings)
+    units = segment(units, segmenter)
+    step("code")
+    units = code_themes(units, coder=ThemeCoder(codebook, segmenter))
+    step("concerns")
+    units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
+                                    min_respondents=settings.min_respondents,
+                                    random_state=settings.random_state)
+    step("compare")
+    prev = prevalence(units, concerns, codebook)
+    keys = keyness(units)
+    step("issues")
+    meta = {"version": __version__,
+            "codebook": f"{codebook.name} {codebook.version}".strip() or Path(codebook.source).name,
+            "codebook_hash": codebook.sha256[:12]}
+    issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
+                               quotes_per_concern=settings.quotes_per_concern,
+                               redact_quotes=settings.redact)
+    return Analysis(units, concerns, prev, keys, issues, codebook, settings)

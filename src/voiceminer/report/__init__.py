@@ -1,0 +1,1 @@
+"""Issue lists and one writer per output format."""

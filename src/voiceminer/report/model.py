@@ -1,0 +1,86 @@
+"""The IssueList: what one province's (or the national) 专题报告 input contains.
+
+Writers for every format read only this model, so the numbers in Markdown, Word, Excel, CSV and
+JSON cannot drift apart. Quotes are already redacted when they reach the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NATIONAL = "全国"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A representative quote and where a report reader finds it."""
+
+    unit_id: str
+    text: str  # redacted
+    origin: str  # file:line or file:sheet:row
+    province: str
+    group: str
+    source: str  # interview / survey / forum
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    """How many respondents of one worker group raised something, and their share of that group."""
+
+    group: str
+    respondents: int
+    share: float  # respondents / all respondents of this group in the province
+
+
+@dataclass(frozen=True)
+class ConcernItem:
+    """One numbered concern inside a theme."""
+
+    concern_id: str  # e.g. "pay.03"
+    label: str  # short Chinese label from distinctive terms, e.g. "抽成、单价"
+    top_terms: tuple[str, ...]
+    respondents: int  # distinct respondents in this province raising it
+    share: float  # respondents / respondents_total of the IssueList
+    groups: tuple[GroupShare, ...]  # sorted by respondents, descending
+    quotes: tuple[Quote, ...]  # up to 3, from different respondents
+    unit_ids: tuple[str, ...] = ()  # every unit behind the number, for tracing
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """One theme with its concerns, ordered by prevalence."""
+
+    theme_id: str  # stable codebook id, e.g. "pay"; "other" for uncoded recurring concerns
+    label: str  # e.g. "工资收入"; "其他反复出现的问题" for "other"
+    respondents: int
+    share: float
+    groups: tuple[GroupShare, ...]
+    concerns: tuple[ConcernItem, ...]
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    """A term distinctive of this province against the rest (log-odds, informative prior)."""
+
+    term: str
+    z: float
+    count: int
+
+
+@dataclass(frozen=True)
+class IssueList:
+    """Everything a writer needs for one province or for the national summary."""
+
+    province: str  # a province name, or NATIONAL
+    respondents_total: int
+    respondents_by_group: dict[str, int]
+    units_analysed: int
+    sources: dict[str, int]  # units by source
+    themes: tuple[ThemeSection, ...]
+    keyness: tuple[KeyTerm, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)  # version, codebook name/hash, run date
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain-JSON view (tuples become lists) used by the JSON writer and tests."""
+        return asdict(self)

@@ -1,0 +1,251 @@
+"""The Chinese wording shared by the Markdown and Word writers (and the group/percent cells).
+
+Report writers copy sentences from these files straight into a 专题报告, so every format must
+say exactly the same thing: one function per sentence, used by every writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+from ...schema import GROUPS, SOURCES, UNKNOWN
+from ..model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
+
+OTHER_THEME: Final = "other"
+
+SOURCE_LABELS: Final = {"interview": "访谈", "survey": "问卷", "forum": "网帖"}
+
+# Two groups whose shares differ by at most this much are both named as "为主".
+LEAD_MARGIN: Final = 0.05
+
+KEYNESS_HEADING: Final = "附：本省区别于其他地区的高频词"
+KEYNESS_HEADING_NATIONAL: Final = "附：全国汇总中的高频特征词"
+
+METHOD_NOTE: Final = (
+    "说明：提及比例按受访者计算（同一人多次提到同一问题只计一次），不是按句子或条数计算；"
+    "引语由程序自动挑选，已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
+)
+
+# meta keys shown in the provenance line, in this order, with their Chinese names.
+META_LABELS: Final = (
+    ("version", "voiceminer 版本"),
+    ("codebook", "编码表"),
+    ("codebook_hash", "编码表校验值"),
+    ("run_date", "运行日期"),
+)
+
+_DIGITS: Final = "零一二三四五六七八九"
+_SPACES = re.compile(r"\s+")
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十; numbers above 99 stay Arabic (never that many themes)."""
+    if 1 <= n <= 9:
+        return _DIGITS[n]
+    if 10 <= n <= 99:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def format_pct(share: float | None) -> str:
+    """A share as a whole percent, the way a report quotes it.
+
+    Rounds half up on the decimal value a reader would see (0.285 → 29%, not banker's 28%).
+    A share that exists but would round to 0% shows as ``<1%``, and one that would round to 100%
+    without being everyone shows as ``>99%``, so small minorities and near-unanimity are not
+    misreported.
+    """
+    if share is None or not math.isfinite(share):
+        return "—"
+    if share <= 0:
+        return "0%"
+    if share >= 1:
+        return "100%"
+    pct = (Decimal(repr(float(share))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if pct < 1:
+        return "<1%"
+    if pct >= 100:
+        return ">99%"
+    return f"{pct}%"
+
+
+def group_order(groups: Iterable[str]) -> list[str]:
+    """The study's four groups in their fixed order, then any others by name, 未知 last.
+
+    A fixed order (rather than by size) lets readers compare provinces line by line.
+    """
+    names = list(dict.fromkeys(groups))
+    known = [g for g in GROUPS if g in names]
+    other = sorted(g for g in names if g not in GROUPS and g != UNKNOWN)
+    return known + other + ([UNKNOWN] if UNKNOWN in names else [])
+
+
+def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
+    """The group(s) a concern is "mainly" raised by: the highest share, plus a close runner-up.
+
+    Share (not head count) decides, because group sizes differ a lot between provinces. A second
+    group is named when it is within 5 percentage points; if three or more are that close no
+    group dominates and nothing is returned. 未知 and groups with nobody are never named.
+    """
+    rank = {g: i for i, g in enumerate(GROUPS)}
+    candidates = sorted(
+        (g for g in groups if g.respondents > 0 and g.group not in ("", UNKNOWN)
+         and math.isfinite(g.share)),
+        key=lambda g: (-g.share, -g.respondents, rank.get(g.group, len(rank)), g.group),
+    )
+    if not candidates:
+        return ()
+    top = candidates[0].share
+    close = [g.group for g in candidates if top - g.share <= LEAD_MARGIN + 1e-9]
+    return tuple(close) if len(close) <= 2 else ()
+
+
+def lead_phrase(groups: Iterable[GroupShare]) -> str:
+    """``外卖骑手为主`` / ``外卖骑手、快递员为主`` / ``多个群体均有提及`` / ``""`` (no group data)."""
+    gs = [g for g in groups if g.respondents > 0 and g.group not in ("", UNKNOWN)]
+    if not gs:
+        return ""
+    lead = lead_groups(gs)
+    return "、".join(lead) + "为主" if lead else "多个群体均有提及"
+
+
+def title(issues: IssueList) -> str:
+    """The document title; the national summary is a 汇总, a province gets a 清单."""
+    if issues.province == NATIONAL:
+        return f"{NATIONAL}新就业形态劳动者反映问题汇总"
+    return f"{issues.province}新就业形态劳动者反映问题清单"
+
+
+def basis_line(issues: IssueList) -> str:
+    """What the numbers rest on: respondents, analysed statements and their sources."""
+    line = f"依据 {issues.respondents_total} 名受访者的 {issues.units_analysed} 条有效表述"
+    parts = [
+        f"{SOURCE_LABELS.get(src, src)} {n} 条"
+        for src, n in _ordered_items(issues.sources, SOURCES)
+        if n
+    ]
+    if parts:
+        line += "（" + "、".join(parts) + "）"
+    return line + "。"
+
+
+def group_counts(issues: IssueList) -> list[tuple[str, int]]:
+    """Respondents per group in :func:`group_order`, skipping empty groups."""
+    by = issues.respondents_by_group
+    return [(g, int(by[g])) for g in group_order(by) if by[g]]
+
+
+def group_line(issues: IssueList) -> str:
+    """``受访者构成：货车司机 20 人、外卖骑手 40 人。``, or ``""`` when no group is known."""
+    parts = [f"{g} {n} 人" for g, n in group_counts(issues)]
+    return "受访者构成：" + "、".join(parts) + "。" if parts else ""
+
+
+def ordered_themes(issues: IssueList) -> list[ThemeSection]:
+    """Themes in the given order, except that the catch-all ``other`` theme always comes last."""
+    return [t for t in issues.themes if t.theme_id != OTHER_THEME] + [
+        t for t in issues.themes if t.theme_id == OTHER_THEME
+    ]
+
+
+def numbered_themes(issues: IssueList) -> list[tuple[str, ThemeSection]]:
+    """(一/二/三…, theme) pairs, so every writer numbers themes identically."""
+    return [(chinese_numeral(i), t) for i, t in enumerate(ordered_themes(issues), start=1)]
+
+
+def theme_heading(numeral: str, theme: ThemeSection) -> str:
+    """``一、工资收入（提及 45%，共 120 人）``."""
+    return f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，共 {theme.respondents} 人）"
+
+
+def concern_text(concern: ConcernItem) -> str:
+    """``平台抽成高、单价下降（提及 23%，外卖骑手为主）`` — the list number is added by the format."""
+    lead = lead_phrase(concern.groups)
+    extra = f"，{lead}" if lead else ""
+    return f"{concern.label}（提及 {format_pct(concern.share)}{extra}）"
+
+
+def terms_line(concern: ConcernItem) -> str:
+    """``关键词：抽成、单价`` or ``""``."""
+    return "关键词：" + "、".join(concern.top_terms) if concern.top_terms else ""
+
+
+def quote_body(quote: Quote) -> str:
+    """The quote on one line in Chinese quotation marks (line breaks would break list layout)."""
+    text = _SPACES.sub(" ", quote.text).strip().strip("“”\"")
+    return f"“{text}”"
+
+
+def quote_attribution(quote: Quote) -> str:
+    """``——外卖骑手，云南（云南/访谈/x.txt:12）``: who said it and where to find it."""
+    who = "，".join(x for x in (quote.group, quote.province) if x and x != UNKNOWN)
+    where = f"（{quote.origin}）" if quote.origin else ""
+    return (f"——{who}" if who else "") + where
+
+
+def quote_line(quote: Quote) -> str:
+    """``“…”——外卖骑手，云南（云南/访谈/x.txt:12）``."""
+    return quote_body(quote) + quote_attribution(quote)
+
+
+def keyness_heading(issues: IssueList) -> str:
+    """Heading for the keyness appendix; "本省" makes no sense in the national summary."""
+    return KEYNESS_HEADING_NATIONAL if issues.province == NATIONAL else KEYNESS_HEADING
+
+
+def keyness_line(terms: Iterable[KeyTerm]) -> str:
+    """``抽成（35 次）、单价（20 次）`` in the given (distinctiveness) order."""
+    return "、".join(f"{t.term}（{t.count} 次）" for t in terms)
+
+
+def meta_line(meta: Mapping[str, Any]) -> str:
+    """Provenance (version, codebook, run date) so a quoted number can be traced to its run."""
+    parts = [f"{label} {_plain(meta[key])}" for key, label in META_LABELS
+             if meta.get(key) not in (None, "")]
+    return "生成信息：" + "；".join(parts) + "。" if parts else ""
+
+
+def run_datetime(meta: Mapping[str, Any]) -> dt.datetime:
+    """The run date from ``meta["run_date"]`` as an aware UTC datetime, else a fixed date.
+
+    Used for document core properties: taking "now" would make two runs differ.
+    """
+    value = meta.get("run_date")
+    stamp: dt.datetime | None = None
+    if isinstance(value, dt.datetime):
+        stamp = value
+    elif isinstance(value, dt.date):
+        stamp = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        try:
+            stamp = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            stamp = None
+    if stamp is None:
+        stamp = dt.datetime(2000, 1, 1)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def source_label(source: str) -> str:
+    """interview/survey/forum → 访谈/问卷/网帖; anything else as written."""
+    return SOURCE_LABELS.get(source, source)
+
+
+def _ordered_items(counts: Mapping[str, int], order: Iterable[str]) -> list[tuple[str, int]]:
+    order = list(order)
+    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+    return [(k, int(counts[k])) for k in keys]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,62 @@
+"""CSV issue list: one row per concern, for anyone who merges provinces in their own tool.
+
+UTF-8 *with* BOM, because Excel on Chinese Windows otherwise opens the file as GBK and shows
+mojibake; ``\\r\\n`` line ends (the CSV standard), and text neutralised like in the workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Final
+
+from ..model import IssueList
+from . import _content as c
+from ._atomic import atomic_path
+from ._safe import neutralize_cell
+
+MAX_QUOTES: Final = 3
+CSV_COLUMNS: Final = (
+    "province", "theme_id", "theme", "rank", "concern_id", "concern", "respondents", "share",
+    "top_groups", "top_terms",
+    *(f"{name}_{i}" for i in range(1, MAX_QUOTES + 1) for name in ("quote", "origin")),
+)
+
+
+def csv_rows(issues: IssueList) -> list[dict[str, Any]]:
+    """The rows as dicts (before neutralisation), in document order; ``rank`` restarts per theme."""
+    rows: list[dict[str, Any]] = []
+    for _numeral, theme in c.numbered_themes(issues):
+        for rank, concern in enumerate(theme.concerns, start=1):
+            row: dict[str, Any] = {
+                "province": issues.province,
+                "theme_id": theme.theme_id,
+                "theme": theme.label,
+                "rank": rank,
+                "concern_id": concern.concern_id,
+                "concern": concern.label,
+                "respondents": int(concern.respondents),
+                "share": float(concern.share),
+                "top_groups": "、".join(c.lead_groups(concern.groups)),
+                "top_terms": "、".join(concern.top_terms),
+            }
+            for i in range(1, MAX_QUOTES + 1):
+                quote = concern.quotes[i - 1] if i <= len(concern.quotes) else None
+                row[f"quote_{i}"] = quote.text if quote else ""
+                row[f"origin_{i}"] = quote.origin if quote else ""
+            rows.append(row)
+    return rows
+
+
+def write_csv(issues: IssueList, path: Path) -> Path:
+    """Write the CSV atomically; same IssueList → same bytes."""
+    path = Path(path)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in csv_rows(issues):
+        writer.writerow({k: neutralize_cell(v) for k, v in row.items()})
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return path

@@ -1,0 +1,241 @@
+"""Excel workbook: the issue list as sortable, filterable tables plus the evidence behind it.
+
+Sheets: 问题清单 (one row per concern), 代表性引语 (one row per quote), and, when given, 提及率
+(the prevalence table) and 台账 (the ledger of every input record). Counts and shares stay
+numbers so report writers can sort and sum; every text cell is neutralised against formula
+injection because it may come straight from a forum post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from ..model import IssueList
+from . import _content as c
+from ._atomic import atomic_path, normalize_zip
+from ._safe import neutralize_cell
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+SHEET_ISSUES: Final = "问题清单"
+SHEET_QUOTES: Final = "代表性引语"
+SHEET_PREVALENCE: Final = "提及率"
+SHEET_LEDGER: Final = "台账"
+
+ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主要群体", "关键词", "concern_id")
+QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
+
+PERCENT_FORMAT: Final = "0.0%"
+EXCEL_MAX_CHARS: Final = 32767
+# Columns worth wrapping (long free text); everything else is sized to fit on one line.
+WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "skip_detail", "text", "clean"})
+# A float column in a given DataFrame is shown as a percentage if its name says it is a share.
+_SHARE_NAME = re.compile(r"share|ratio|pct|percent|prop|比例|占比|提及率", re.IGNORECASE)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_WIDTH_SAMPLE: Final = 500
+
+
+def write_xlsx(
+    issues: IssueList,
+    path: Path,
+    *,
+    prevalence: pd.DataFrame | None = None,
+    ledger: pd.DataFrame | None = None,
+) -> Path:
+    """Write the workbook atomically; same inputs → same bytes (fixed dates and ZIP times)."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    stamp = c.run_datetime(issues.meta).replace(tzinfo=None)  # openpyxl wants naive UTC
+    wb.properties.title = c.title(issues)
+    wb.properties.creator = "voiceminer"
+    wb.properties.lastModifiedBy = "voiceminer"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+
+    _write_rows(wb.create_sheet(SHEET_ISSUES), ISSUE_COLUMNS, _issue_rows(issues),
+                percent_columns={"提及比例"})
+    _write_rows(wb.create_sheet(SHEET_QUOTES), QUOTE_COLUMNS, _quote_rows(issues))
+    if prevalence is not None:
+        _write_frame(wb.create_sheet(SHEET_PREVALENCE), prevalence)
+    if ledger is not None:
+        _write_frame(wb.create_sheet(SHEET_LEDGER), ledger)
+
+    with atomic_path(path) as tmp:
+        # ExcelWriter directly rather than wb.save(): save_workbook() overwrites the modified
+        # date with "now", which would make every run's file different.
+        ExcelWriter(wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
+        normalize_zip(tmp)
+    return path
+
+
+def _issue_rows(issues: IssueList) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for _numeral, theme in c.numbered_themes(issues):
+        for rank, concern in enumerate(theme.concerns, start=1):
+            rows.append([
+                rank,
+                theme.label,
+                concern.label,
+                int(concern.respondents),
+                float(concern.share),
+                "、".join(c.lead_groups(concern.groups)),
+                "、".join(concern.top_terms),
+                concern.concern_id,
+            ])
+    return rows
+
+
+def _quote_rows(issues: IssueList) -> list[list[Any]]:
+    return [
+        [concern.concern_id, concern.label, q.text, q.origin, q.province, q.group,
+         c.source_label(q.source)]
+        for _numeral, theme in c.numbered_themes(issues)
+        for concern in theme.concerns
+        for q in concern.quotes
+    ]
+
+
+def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
+    """A DataFrame as given; a meaningful index (named, or not 0..n-1) becomes leading columns."""
+    import pandas as pd
+
+    df = frame
+    if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None
+            and df.index.start == 0 and df.index.step == 1):
+        df = df.reset_index()
+    columns = [
+        " / ".join(str(x) for x in col if str(x) != "") if isinstance(col, tuple) else str(col)
+        for col in df.columns
+    ]
+    percent = {
+        name for name, col in zip(columns, df.columns)
+        if _SHARE_NAME.search(name) and pd.api.types.is_float_dtype(df[col].dtype)
+        and df[col].dropna().between(0, 1).all()
+    }
+    _write_rows(ws, columns, df.itertuples(index=False, name=None), percent_columns=percent)
+
+
+def _write_rows(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    percent_columns: Iterable[str] = (),
+) -> None:
+    """Header (bold, frozen, filterable) then rows; widths from the header and first rows."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    header = [str(h) for h in header]
+    ws.append([_cell(h) for h in header])
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    widths = [_display_width(h) for h in header]
+    n_rows = 0
+    for row in rows:
+        values = [_cell(v) for v in row]
+        ws.append(values)
+        n_rows += 1
+        if n_rows <= _WIDTH_SAMPLE:
+            for i, v in enumerate(values):
+                widths[i] = max(widths[i], _display_width(v))
+
+    percent = {i for i, h in enumerate(header, start=1) if h in set(percent_columns)}
+    wrap = {i for i, h in enumerate(header, start=1) if h in WRAP_COLUMNS}
+    wrap_align = Alignment(wrap_text=True, vertical="top")
+    if percent or wrap:
+        for row_cells in ws.iter_rows(min_row=2):
+            for cell in row_cells:
+                if cell.column in percent:
+                    cell.number_format = PERCENT_FORMAT
+                elif cell.column in wrap:
+                    cell.alignment = wrap_align
+
+    for i, w in enumerate(widths, start=1):
+        cap = 60 if i in wrap else 40
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), cap)
+    ws.freeze_panes = "A2"
+    if header:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n_rows + 1}"
+
+
+def _cell(value: Any) -> Any:
+    """A Python/pandas/numpy value as something openpyxl stores faithfully and safely.
+
+    Numbers stay numbers; missing values become empty cells; sequences (e.g. a ``themes``
+    column) are joined with 、; text loses characters XML cannot hold, is cut to Excel's cell
+    limit, and is neutralised so it can never start a formula.
+    """
+    kind = type(value)
+    if kind is str:  # fast path: almost every ledger cell
+        return _text(value)
+    if kind is int:
+        return value
+    import numpy as np
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        if value.tzinfo is not None:
+            value = value.tz_convert("UTC").tz_localize(None)
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, (dt.date, dt.time)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+        value = "、".join(str(x) for x in items)
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    elif not isinstance(value, str):
+        value = str(value)
+    return _text(value)
+
+
+def _text(value: str) -> str:
+    """Drop characters XML cannot hold, cut to Excel's cell limit, neutralise formulas."""
+    value = _ILLEGAL.sub("", value)
+    if len(value) > EXCEL_MAX_CHARS:
+        value = value[: EXCEL_MAX_CHARS - 2] + "…"  # room for the neutralising apostrophe
+    return neutralize_cell(value)
+
+
+def _display_width(value: Any) -> int:
+    """Approximate column width: CJK characters are about two Latin characters wide."""
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        return 8
+    text = str(value)
+    longest = max((len(line) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in line)
+                   for line in text.splitlines() or [""]), default=0)
+    return longest

@@ -1,0 +1,48 @@
+"""Shared fixtures: small codebooks, a shared segmenter, and units tables built by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from voiceminer.schema import INGEST_COLUMNS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def mini_codebook():
+    from voiceminer.codebook import load_codebook
+
+    return load_codebook(FIXTURES / "mini_codebook.toml")
+
+
+@pytest.fixture(scope="session")
+def mini_segmenter(mini_codebook):
+    from voiceminer.segment import Segmenter
+
+    return Segmenter(extra_terms=mini_codebook.all_terms())
+
+
+def make_units(rows: list[dict]) -> pd.DataFrame:
+    """An ingest-stage units table from partial rows (missing columns get sensible defaults)."""
+    full = []
+    for n, row in enumerate(rows, 1):
+        doc = row.get("doc_id", f"d{n}")
+        base = {
+            "unit_id": f"{doc}#{n}", "doc_id": doc, "respondent_id": doc, "source": "survey",
+            "province": "云南", "group": "外卖骑手", "origin": f"f.xlsx:Sheet1:{n + 1}",
+            "speaker": "respondent", "question": "", "text": "", "skip_reason": "",
+            "skip_detail": "",
+        }
+        base.update(row)
+        full.append({c: base[c] for c in INGEST_COLUMNS})
+    return pd.DataFrame(full, columns=list(INGEST_COLUMNS))
+
+
+@pytest.fixture
+def units_factory():
+    return make_units

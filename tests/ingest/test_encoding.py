@@ -1,0 +1,69 @@
+"""read_text: strict UTF-8 first, then GB18030 vs Big5 by readability; garbage is an error."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from voiceminer.errors import InputFileError
+from voiceminer.ingest import read_text
+
+SIMPLIFIED = "问：您每天跑多少单？\n答：五十多单，平台抽成太高了。\n"
+TRADITIONAL = "問：您每天跑多少單？\n答：五十多單，平台抽成太高了。\n"
+
+
+@pytest.mark.parametrize(("text", "encoding", "expected"), [
+    pytest.param(SIMPLIFIED, "utf-8", "utf-8", id="utf8"),
+    pytest.param(SIMPLIFIED, "utf-8-sig", "utf-8-sig", id="utf8-bom"),
+    pytest.param(SIMPLIFIED, "gbk", "gb18030", id="gbk"),
+    pytest.param(SIMPLIFIED, "gb18030", "gb18030", id="gb18030"),
+    pytest.param(TRADITIONAL, "big5", "big5", id="big5"),
+    pytest.param(TRADITIONAL, "gbk", "gb18030", id="traditional-in-gbk"),
+    pytest.param(SIMPLIFIED, "utf-16", "utf-16", id="utf16-bom"),
+])
+def test_decodes_chinese_encodings(write_text, text, encoding, expected):
+    path = write_text("a.txt", text, encoding)
+    decoded, used = read_text(path)
+    assert decoded == text
+    assert used == expected
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    pytest.param("司机", "gbk", id="two-chars-gbk"),
+    pytest.param("司機", "big5", id="two-chars-big5"),
+    pytest.param("問：收入如何？\n答：不好。", "big5", id="short-big5-detector-gives-up"),
+])
+def test_very_short_legacy_files(write_text, text, encoding):
+    decoded, _ = read_text(write_text("a.txt", text, encoding))
+    assert decoded == text
+
+
+def test_bom_is_not_part_of_the_text(write_text):
+    decoded, _ = read_text(write_text("a.txt", "答：好", "utf-8-sig"))
+    assert decoded.startswith("答")
+
+
+def test_binary_garbage_raises_with_hint(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(os.urandom(4000))
+    with pytest.raises(InputFileError) as info:
+        read_text(path)
+    assert "save it as UTF-8" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("prefix", [b"\x80\x81\xfd\xfe\xff", b"\xff\xfe\xfd\x80\x81"],
+                         ids=["invalid-lead-bytes", "fake-utf16-bom"])
+def test_undecodable_bytes_name_a_guess(tmp_path, prefix):
+    path = tmp_path / "x.txt"
+    path.write_bytes(prefix * 50 + "答：好".encode("gbk"))
+    with pytest.raises(InputFileError) as info:
+        read_text(path)
+    assert "guess" in info.value.problem or "binary" in info.value.problem
+    assert info.value.hint
+
+
+def test_missing_file_raises_input_file_error(tmp_path):
+    with pytest.raises(InputFileError):
+        read_text(tmp_path / "nope.txt")

@@ -1,0 +1,74 @@
+"""The shared wording rules: percentages, numerals, which group a concern is "mainly" from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from voiceminer.report.model import NATIONAL, GroupShare
+from voiceminer.report.writers import _content as c
+from voiceminer.report.writers._safe import neutralize_cell
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.23, "23%"), (0.004, "<1%"), (0.0049, "<1%"), (0.005, "1%"), (0.0, "0%"),
+     (0.285, "29%"), (0.125, "13%"), (0.996, ">99%"), (1.0, "100%"), (float("nan"), "—")],
+)
+def test_format_pct(share: float, text: str) -> None:
+    assert c.format_pct(share) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "一"), (2, "二"), (10, "十"), (11, "十一"),
+                                         (20, "二十"), (23, "二十三"), (100, "100")])
+def test_chinese_numeral(n: int, text: str) -> None:
+    assert c.chinese_numeral(n) == text
+
+
+def test_lead_phrase_single_double_many_unknown() -> None:
+    g = GroupShare
+    assert c.lead_phrase([g("快递员", 30, 0.2), g("外卖骑手", 10, 0.4)]) == "外卖骑手为主"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.36)]) == "外卖骑手、快递员为主"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.35)]) == "外卖骑手、快递员为主"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手为主"
+    three = [g("外卖骑手", 5, 0.40), g("快递员", 5, 0.39), g("货车司机", 5, 0.38)]
+    assert c.lead_phrase(three) == "多个群体均有提及"
+    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 2, 0.1)]) == "快递员为主"
+    assert c.lead_phrase([]) == ""
+
+
+def test_titles(issues) -> None:
+    from dataclasses import replace
+
+    assert c.title(issues) == "云南新就业形态劳动者反映问题清单"
+    assert c.title(replace(issues, province=NATIONAL)) == "全国新就业形态劳动者反映问题汇总"
+
+
+def test_basis_and_group_lines(issues) -> None:
+    assert c.basis_line(issues) == (
+        "依据 300 名受访者的 500 条有效表述（访谈 100 条、问卷 300 条、网帖 100 条）。"
+    )
+    assert c.group_line(issues) == (
+        "受访者构成：货车司机 30 人、网约车司机 60 人、快递员 90 人、外卖骑手 120 人。"
+    )
+
+
+def test_other_theme_last(issues) -> None:
+    assert [t.theme_id for t in c.ordered_themes(issues)] == ["pay", "other"]
+
+
+def test_run_datetime_fixed_without_meta() -> None:
+    assert c.run_datetime({}) == c.run_datetime({"run_date": "not a date"})
+    assert c.run_datetime({"run_date": dt.date(2024, 5, 1)}).date() == dt.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralize_formula_strings(text: str) -> None:
+    assert neutralize_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["抽成高", "", "a=b", 3, -1, 0.5, None])
+def test_neutralize_leaves_the_rest(value) -> None:
+    assert neutralize_cell(value) == value
+    assert type(neutralize_cell(value)) is type(value)

@@ -1,0 +1,71 @@
+"""Issue lists built from a small analysed table: every number traces to units."""
+
+import pytest
+
+from voiceminer.codebook import load_codebook
+from voiceminer.pipeline import analyze
+from voiceminer.report.model import NATIONAL
+
+from .conftest import FIXTURES, make_units
+
+ANSWERS = [
+    # (respondent, province, group, text)
+    ("r1", "云南", "外卖骑手", "平台抽成太高了，一单才几块钱，电话13812345678"),
+    ("r1", "云南", "外卖骑手", "抽成越来越高"),
+    ("r2", "云南", "外卖骑手", "抽成高，派单也不公平"),
+    ("r3", "云南", "快递员", "抽成太狠，收入少了"),
+    ("r4", "云南", "快递员", "公司不交社保，五险一金都没有"),
+    ("r5", "云南", "快递员", "社保断了没人管"),
+    ("r6", "云南", "外卖骑手", "社保没交过"),
+    ("r7", "上海", "外卖骑手", "进小区太难，保安不让进"),
+    ("r8", "上海", "外卖骑手", "进小区要登记，耽误时间"),
+    ("r9", "上海", "快递员", "小区不让进，只能放门口"),
+    ("r10", "上海", "快递员", "无"),
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    units = make_units([
+        {"respondent_id": r, "doc_id": f"{r}-{i}", "province": p, "group": g, "text": t,
+         "origin": f"问卷.xlsx:Sheet1:{i + 2}"}
+        for i, (r, p, g, t) in enumerate(ANSWERS)
+    ])
+    return analyze(units, codebook=load_codebook(FIXTURES / "mini_codebook.toml"))
+
+
+def test_one_issue_list_per_province_plus_national(result):
+    assert list(result.issue_lists) == ["上海", "云南", NATIONAL]
+
+
+def test_numbers_trace_to_units(result):
+    yn = result.issue_lists["云南"]
+    assert yn.respondents_total == 6  # r1..r6 analysed in 云南
+    assert yn.respondents_by_group == {"外卖骑手": 3, "快递员": 3}
+    # a tie in respondents keeps the codebook's order
+    assert [t.theme_id for t in yn.themes][:2] == ["social_insurance", "platform_rules"]
+    rules = yn.themes[1]
+    assert rules.respondents == 3 and rules.share == pytest.approx(0.5)
+    units = result.units.set_index("unit_id")
+    for concern in rules.concerns:
+        people = set(units.loc[list(concern.unit_ids), "respondent_id"])
+        assert len(people) == concern.respondents
+    assert rules.groups[0].group == "外卖骑手" and rules.groups[0].respondents == 2
+
+
+def test_quotes_are_from_the_province_distinct_people_and_redacted(result):
+    yn = result.issue_lists["云南"]
+    for theme in yn.themes:
+        for concern in theme.concerns:
+            assert all(q.province == "云南" for q in concern.quotes)
+            assert len({q.unit_id for q in concern.quotes}) == len(concern.quotes)
+    text = " ".join(q.text for t in yn.themes for c in t.concerns for q in c.quotes)
+    assert "13812345678" not in text and "[电话]" in text
+
+
+def test_non_answer_is_in_the_ledger_not_the_base(result):
+    led = result.ledger
+    assert len(led) == len(ANSWERS)
+    row = led.loc[led["origin"] == f"问卷.xlsx:Sheet1:{len(ANSWERS) + 1}"].iloc[0]
+    assert row["status"] == "skipped" and row["skip_reason"] == "non_answer"
+    assert result.issue_lists["上海"].respondents_total == 3

@@ -1,0 +1,141 @@
+"""The command line, driven through typer's CliRunner on a small corpus written per test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from voiceminer.cli import app
+
+runner = CliRunner()
+
+INTERVIEW = """访谈对象：王某（化名）
+省份：云南省
+群体：外卖骑手
+访谈员：李老师
+
+问：最近收入怎么样？
+答：平台抽成越来越高，一单才三四块钱。
+问：社保交了吗？
+答：没有，五险一金都没有，摔了一跤只能自己扛。
+"""
+
+SURVEY = "序号,来自IP,1、您的职业是：,8、您目前最希望解决的问题是？\n" + "\n".join(
+    f"{i},58.246.10.{i}({prov}-{city}),{grp},{ans}"
+    for i, (prov, city, grp, ans) in enumerate([
+        ("上海", "上海", "外卖骑手", "进小区太难了，保安不让进"),
+        ("上海", "上海", "外卖骑手", "希望能让骑手进小区送餐"),
+        ("上海", "上海", "快递员", "小区不让快递员进，只能放驿站"),
+        ("云南", "昆明", "货车司机", "运费太低，油价又涨"),
+        ("云南", "昆明", "货车司机", "无"),
+    ], 1)) + "\n"
+
+POSTS = [
+    {"id": "p1", "title": "封号", "content": "跑了三年被平台封号了，申诉也没人理", "author": "a",
+     "time": "2026-05-01", "location": "广东", "board": "网约车司机论坛"},
+    {"id": "p2", "title": "抽成", "content": "滴滴抽成太高了，一单抽走三成", "author": "b",
+     "time": "2026-05-02", "location": "广东省", "board": "网约车司机论坛"},
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "云南" / "访谈").mkdir(parents=True)
+    (root / "云南" / "访谈" / "骑手01.txt").write_text(INTERVIEW, encoding="utf-8")
+    (root / "问卷").mkdir()
+    (root / "问卷" / "export.csv").write_text(SURVEY, encoding="utf-8")
+    (root / "论坛").mkdir()
+    (root / "论坛" / "posts.jsonl").write_text(
+        "\n".join(json.dumps(p, ensure_ascii=False) for p in POSTS) + "\n", encoding="utf-8")
+    return root
+
+
+def _commands():
+    return sorted(c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands)
+
+
+def test_every_command_has_help():
+    assert {"analyze", "init", "check-codebook"} <= set(_commands())
+    for name in [None, *_commands()]:
+        result = runner.invoke(app, [name, "--help"] if name else ["--help"])
+        assert result.exit_code == 0, result.output
+        assert "Usage" in result.output
+
+
+def test_analyze_writes_every_file_and_accounts_for_every_record(corpus, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "records read" in result.output
+    provinces = {"云南", "上海", "广东"}
+    for name in [*(f"provinces/{p}" for p in provinces), "全国"]:
+        for ext in ("md", "docx", "xlsx", "csv", "json"):
+            assert (out / f"{name}.{ext}").is_file(), f"{name}.{ext} missing"
+    for table in ("units.csv", "units.parquet", "ledger.csv", "concerns.csv", "prevalence.csv",
+                  "keyness.csv", "manifest.json"):
+        assert (out / table).is_file()
+    ledger = pd.read_csv(out / "ledger.csv", dtype=str, keep_default_na=False)
+    # 4 interview turns + 5 survey answers + 2 posts
+    assert len(ledger) == 11
+    assert ledger["skip_reason"].value_counts().to_dict() == {"": 8, "interviewer": 2, "non_answer": 1}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sum(f["records"] for f in manifest["inputs"]) == 11
+    assert all(len(f["sha256"]) == 64 for f in manifest["inputs"])
+    md = (out / "provinces" / "云南.md").read_text(encoding="utf-8")
+    assert "云南/访谈/骑手01.txt:7" in md  # the quote's origin is the answer's line
+
+
+def test_existing_output_needs_force(corpus, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(out)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert runner.invoke(app, ["analyze", str(corpus), "--out", str(out), "--force"]).exit_code == 0
+
+
+def test_strict_fails_on_unreadable_file(corpus, tmp_path):
+    (corpus / "云南" / "访谈" / "broken.docx").write_bytes(b"not a zip at all")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(out), "--strict"])
+    assert result.exit_code == 1
+    ledger = pd.read_csv(out / "ledger.csv", dtype=str, keep_default_na=False)
+    row = ledger.loc[ledger["skip_reason"] == "unreadable_file"].iloc[0]
+    assert "broken.docx" in row["skip_detail"]
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["analyze", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_init_copies_an_editable_codebook_that_validates(tmp_path):
+    result = runner.invoke(app, ["init", str(tmp_path / "cb")])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "cb").iterdir()} == {"codebook.toml", "userdict.txt", "stopwords.txt"}
+    check = runner.invoke(app, ["check-codebook", str(tmp_path / "cb" / "codebook.toml")])
+    assert check.exit_code == 0 and "OK: 13 themes" in check.output
+    again = runner.invoke(app, ["init", str(tmp_path / "cb")])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_check_codebook_reports_file_line_and_key(tmp_path):
+    bad = tmp_path / "cb.toml"
+    bad.write_text('[[theme]]\nid = "pay"\ntems = ["工资"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["check-codebook", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3" in result.output and "'tems'" in result.output
+
+
+def test_python_m_voiceminer_runs():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "voiceminer", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("voiceminer ")

@@ -1,0 +1,46 @@
+import pytest
+
+from voiceminer.codebook import Codebook, load_codebook
+from voiceminer.errors import CodebookError
+
+
+def test_default_codebook_has_the_documented_theme_ids():
+    cb = Codebook.default()
+    assert cb.ids == (
+        "pay", "social_insurance", "safety", "hours", "platform_rules", "labor_relations",
+        "organization", "employment", "living", "enforcement", "rights", "attitudes", "stability",
+    )
+    assert all(len(t.terms) >= 20 for t in cb.themes)
+    assert len(cb.sha256) == 64
+
+
+def test_mini_codebook_loads(mini_codebook):
+    assert mini_codebook.ids == ("pay", "social_insurance", "platform_rules", "enforcement")
+    assert mini_codebook.theme("pay").exclude == ("工资卡",)
+    assert mini_codebook.window == 4 and "还行" in mini_codebook.satisfied
+
+
+BAD = {
+    "unknown-theme-key": ('[[theme]]\nid = "pay"\nterm = ["工资"]\n', 3, "term"),
+    "no-terms": ('[[theme]]\nid = "pay"\nterms = []\n', 3, "pay.terms"),
+    "bad-id": ('[[theme]]\nid = "Pay Theme"\nterms = ["工资"]\n', 1, "id"),
+    "terms-not-strings": ('[[theme]]\nid = "pay"\nterms = ["工资", 3]\n', 3, "pay.terms"),
+    "unknown-section": ('[themes]\nid = "pay"\n', 1, "themes"),
+    "bad-window": ('[context]\nwindow = -1\n[[theme]]\nid = "pay"\nterms = ["工资"]\n', 2, "context.window"),
+    "toml-syntax": ('[[theme]]\nid = "pay\nterms = ["工资"]\n', 2, None),
+    "duplicate-id": ('[[theme]]\nid = "pay"\nterms = ["a"]\n[[theme]]\nid = "pay"\nterms = ["b"]\n', None, "id"),
+}
+
+
+@pytest.mark.parametrize("body, line, key", BAD.values(), ids=BAD.keys())
+def test_malformed_codebook_names_file_line_and_key(tmp_path, body, line, key):
+    path = tmp_path / "cb.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    msg = str(err.value)
+    assert str(path) in msg
+    if line is not None:
+        assert f"{path}:{line}" in msg
+    if key is not None:
+        assert f"'{key}'" in msg

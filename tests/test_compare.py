@@ -1,0 +1,47 @@
+import pandas as pd
+
+from voiceminer.compare import keyness, prevalence
+from voiceminer.report.model import NATIONAL
+
+
+def _units(rows):
+    return pd.DataFrame({
+        "unit_id": [f"u{i}" for i in range(len(rows))],
+        "respondent_id": [r[0] for r in rows], "province": [r[1] for r in rows],
+        "group": [r[2] for r in rows], "themes": [r[3] for r in rows],
+        "concerns": [[f"{t}.01" for t in r[3]] for r in rows],
+        "tokens": [r[4] if len(r) > 4 else list(r[3]) for r in rows],
+        "skip_reason": [r[5] if len(r) > 5 else "" for r in rows],
+        **{c: [""] * len(rows) for c in ("doc_id", "source", "origin", "speaker", "question",
+                                          "text", "skip_detail", "clean")},
+        "evidence": [[] for _ in rows], "spans": [[] for _ in rows],
+    })
+
+
+def test_prevalence_counts_people_once():
+    units = _units([
+        ("r1", "云南", "快递员", ["pay"]), ("r1", "云南", "快递员", ["pay"]),  # one person, twice
+        ("r1", "云南", "快递员", ["pay", "hours"]),
+        ("r2", "云南", "快递员", []),
+        ("r3", "云南", "外卖骑手", ["pay"]),
+        ("r4", "上海", "外卖骑手", ["hours"]),
+        ("r5", "上海", "外卖骑手", ["hours"], [], "non_answer"),  # skipped: not in any base
+    ])
+    prev = prevalence(units)
+    th = prev.loc[prev["level"] == "theme"].set_index(["province", "group", "key"])
+    assert th.loc[("云南", "快递员", "pay"), ["respondents", "base"]].tolist() == [1, 2]
+    assert th.loc[("云南", "全部", "pay"), ["respondents", "base"]].tolist() == [2, 3]
+    assert th.loc[("云南", "全部", "pay"), "share"] == round(2 / 3, 6)
+    assert th.loc[(NATIONAL, "全部", "hours"), ["respondents", "base"]].tolist() == [2, 4]
+    assert th.loc[(NATIONAL, "外卖骑手", "hours"), ["respondents", "base"]].tolist() == [1, 2]
+    con = prev.loc[prev["level"] == "concern"].set_index(["province", "group", "key"])
+    assert con.loc[("云南", "全部", "pay.01"), "respondents"] == 2
+
+
+def test_keyness_finds_what_is_distinctive_of_a_province():
+    rows = [(f"y{i}", "云南", "货车司机", [], ["山路", "运费"]) for i in range(30)] + \
+           [(f"s{i}", "上海", "外卖骑手", [], ["小区", "运费"]) for i in range(30)]
+    keys = keyness(_units(rows), min_count=3)
+    top = keys.groupby("province")["term"].first().to_dict()
+    assert top == {"上海": "小区", "云南": "山路"}
+    assert "运费" not in set(keys["term"])  # equally common everywhere: not distinctive

@@ -1,0 +1,62 @@
+import pandas as pd
+
+from voiceminer.concerns import ConcernFinder, find_concerns
+
+
+def _coded(rows):
+    """A code-stage table from (respondent, tokens, themes) triples."""
+    return pd.DataFrame({
+        "unit_id": [f"u{i}" for i in range(len(rows))],
+        "respondent_id": [r for r, _, _ in rows],
+        "skip_reason": [""] * len(rows),
+        "tokens": [t for _, t, _ in rows],
+        "themes": [th for _, _, th in rows],
+        # columns of earlier stages that check_units expects
+        **{c: [""] * len(rows) for c in ("doc_id", "source", "province", "group", "origin",
+                                          "speaker", "question", "text", "skip_detail", "clean")},
+        "evidence": [[] for _ in rows], "spans": [[] for _ in rows],
+    })
+
+
+FEES = [["工资", "抽成", "太高"], ["工资", "抽成", "单价", "降"], ["工资", "单价", "低", "抽成"],
+        ["收入", "抽成", "单价"], ["抽成", "单价", "工资", "越来越"], ["单价", "抽成", "收入", "少"]]
+ARREARS = [["工资", "拖欠", "老板"], ["拖欠", "工资", "三个月"], ["老板", "拖欠", "收入"],
+           ["工资", "拖欠", "要不到"], ["拖欠", "老板", "跑路", "工资"], ["拖欠", "工资", "老板"]]
+
+
+def test_two_concerns_inside_a_theme_are_separated_and_labelled():
+    rows = [(f"a{i}", t, ["pay"]) for i, t in enumerate(FEES)] + \
+           [(f"b{i}", t, ["pay"]) for i, t in enumerate(ARREARS)]
+    units, concerns = find_concerns(_coded(rows), min_respondents=3)
+    assert sorted(concerns["concern_id"]) == ["pay.01", "pay.02"]
+    by_unit = units["concerns"].map(lambda c: c[0]).tolist()
+    assert len(set(by_unit[:6])) == 1 and len(set(by_unit[6:])) == 1 and by_unit[0] != by_unit[6]
+    labels = dict(zip(concerns["concern_id"], concerns["top_terms"]))
+    fee_label, arrears_label = labels[by_unit[0]], labels[by_unit[6]]
+    assert {"抽成", "单价"} <= set(fee_label[:3])
+    assert "拖欠" in arrears_label[:2]
+    assert concerns["respondents"].sum() == 12
+
+
+def test_small_theme_is_one_concern_and_multi_label_units_get_one_per_theme():
+    rows = [(f"r{i}", ["社保", "没交", "抽成"], ["social_insurance", "platform_rules"]) for i in range(3)]
+    units, concerns = find_concerns(_coded(rows))
+    assert units["concerns"].iat[0] == ["platform_rules.01", "social_insurance.01"]
+    assert set(concerns["theme"]) == {"platform_rules", "social_insurance"}
+
+
+def test_uncoded_units_form_other_concerns_only_when_coherent():
+    rows = [(f"p{i}", ["充电", "电瓶", t], []) for i, t in enumerate("甲乙丙丁戊己")] + \
+           [(f"q{i}", [w], []) for i, w in enumerate(["天气", "孩子", "吃饭", "回家", "过年", "朋友"])]
+    units, concerns = find_concerns(_coded(rows), min_respondents=3)
+    other = concerns.loc[concerns["theme"] == "other"]
+    assert len(other) == 1 and "充电" in other["top_terms"].iat[0][:2]
+    assert units["concerns"].iloc[6:].map(len).sum() == 0
+
+
+def test_same_inputs_same_concerns():
+    rows = [(f"a{i}", t, ["pay"]) for i, t in enumerate(FEES + ARREARS)]
+    a = ConcernFinder(random_state=1).fit(_coded(rows))
+    b = ConcernFinder(random_state=1).fit(_coded(rows))
+    assert a.assignments_ == b.assignments_
+    pd.testing.assert_frame_equal(a.concerns_, b.concerns_)

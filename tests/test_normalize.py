@@ -1,0 +1,57 @@
+import pytest
+
+from voiceminer.normalize import clean_text, is_non_answer, normalize
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("這個月工資又少發了", "这个月工资又少发了"),
+        ("ＡＢＣ１２３元", "ABC123元"),
+        ("  多个   空格\t和\r\n换行  ", "多个 空格 和\n换行"),
+        ("全角，标点。保留！", "全角，标点。保留！"),
+        ("", ""),
+    ],
+    ids=["traditional", "fullwidth", "whitespace", "cjk-punct", "empty"],
+)
+def test_clean_text(raw, expected):
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize("text", ["无", "没有", "暂无", "不知道", "。。。", "/", "无。", "没有！", "N/A", "无无"])
+def test_non_answers(text):
+    assert is_non_answer(clean_text(text))
+
+
+@pytest.mark.parametrize("text", ["没有社保", "无人管", "不知道找谁维权", "工资低"])
+def test_answers_with_content_are_kept(text):
+    assert not is_non_answer(clean_text(text))
+
+
+def test_normalize_marks_reasons_and_keeps_every_row(units_factory):
+    units = units_factory([
+        {"text": "工资太低了", "doc_id": "r1"},
+        {"text": "无", "doc_id": "r2"},
+        {"text": "   ", "doc_id": "r3"},
+        {"text": "工资太低了", "doc_id": "r1"},  # same person says it again
+        {"text": "工资太低了", "doc_id": "r4"},  # another person, same words: a second voice
+        {"text": "x", "doc_id": "r5", "skip_reason": "unreadable_file", "skip_detail": "bad"},
+    ])
+    out = normalize(units)
+    assert len(out) == len(units)
+    assert out["skip_reason"].tolist() == ["", "non_answer", "empty", "duplicate", "", "unreadable_file"]
+    assert out["clean"].tolist()[:3] == ["工资太低了", "", ""]
+    assert "repeats" in out["skip_detail"].iat[3]
+    assert units["text"].tolist() == out["text"].tolist()  # text kept as written
+
+
+def test_forum_reposts_and_duplicate_survey_rows(units_factory):
+    long_a, long_b = "平台抽成太高了，一单只剩三块钱", "希望工会能帮我们维权，讨个说法"
+    units = units_factory([
+        {"text": "进小区太难了保安不让进", "source": "forum", "doc_id": "p1", "respondent_id": "forum:a"},
+        {"text": "进小区太难了保安不让进", "source": "forum", "doc_id": "p2", "respondent_id": "forum:b"},
+        {"text": long_a, "doc_id": "row2"}, {"text": long_b, "doc_id": "row2"},
+        {"text": long_a, "doc_id": "row3"}, {"text": long_b, "doc_id": "row3"},
+    ])
+    out = normalize(units)
+    assert out["skip_reason"].tolist() == ["", "duplicate", "", "", "duplicate", "duplicate"]
