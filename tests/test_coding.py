@@ -47,3 +47,14 @@ def test_code_themes_stage(units_factory, mini_codebook, mini_segmenter):
 def test_displacy_span_view(coder):
     doc = displacy_spans(coder, "抽成太高")
     assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("抽成", "platform_rules")]
+
+
+def test_exclude_context_drops_a_match_only_in_its_sentence(tmp_path, mini_segmenter):
+    from voiceminer.codebook import load_codebook
+
+    path = tmp_path / "cb.toml"
+    path.write_text('[[theme]]\nid = "platform_rules"\nterms = ["罚款"]\n'
+                    'exclude_context = ["交警"]\n', encoding="utf-8")
+    coder = ThemeCoder(load_codebook(path), mini_segmenter)
+    assert coder.code("交警罚款两百")[0] == []
+    assert coder.code("被交警拦了。平台又罚款五十")[0] == ["platform_rules"]

@@ -21,20 +21,26 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
 _CONTEXT_KEYS = {"satisfied", "denied", "window"}
-_THEME_KEYS = {"id", "label", "description", "terms", "exclude", "satisfied"}
+_THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied"}
 OTHER_THEME = "other"
 OTHER_LABEL = "其他反复出现的问题"
 
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: matched by ``terms``, except inside ``exclude`` phrases or before a ``satisfied`` cue."""
+    """One theme, matched by ``terms``.
+
+    A match does not count inside an ``exclude`` phrase (工资卡 for 工资), in a sentence that
+    also holds an ``exclude_context`` phrase (罚款 next to 交警 is a traffic fine, not a platform
+    rule), or before a ``satisfied`` cue (社保还行).
+    """
 
     id: str
     label: str
     terms: tuple[str, ...]
     description: str = ""
     exclude: tuple[str, ...] = ()
+    exclude_context: tuple[str, ...] = ()
     satisfied: tuple[str, ...] = ()
 
 
@@ -175,6 +181,9 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
             terms=terms,
             exclude=_strings(block.get("exclude", []), path, f"{tid}.exclude",
                              _line_of(text, "exclude", start=start or 0)),
+            exclude_context=_strings(block.get("exclude_context", []), path,
+                                     f"{tid}.exclude_context",
+                                     _line_of(text, "exclude_context", start=start or 0)),
             satisfied=_strings(block.get("satisfied", []), path, f"{tid}.satisfied",
                                _line_of(text, "satisfied", start=start or 0)),
         ))

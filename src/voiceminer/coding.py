@@ -23,6 +23,7 @@ from .schema import analysed_mask, check_units
 from .segment import Segmenter
 
 _CLAUSE_END = re.compile(r"[，,。．.！!？?；;：:\n]")
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 _EXCLUDE = "__exclude__"
 
 
@@ -55,6 +56,7 @@ class ThemeCoder:
             t.id: tuple(dict.fromkeys((*codebook.satisfied, *t.satisfied))) for t in codebook.themes
         }
         self._denied = codebook.denied
+        self._context = {t.id: t.exclude_context for t in codebook.themes if t.exclude_context}
         for theme in codebook.themes:
             self.phrases.add(theme.id, [self._doc(term) for term in theme.terms])
             if theme.exclude:
@@ -104,6 +106,10 @@ class ThemeCoder:
         return sorted(kept, key=lambda ev: (ev.start, ev.end, ev.theme))
 
     def _fine_or_denied(self, clean: str, ev: Evidence) -> bool:
+        if ev.theme in self._context:
+            a, b = sentence_bounds(clean, ev.start, ev.end)
+            if any(cue in clean[a:b] for cue in self._context[ev.theme]):
+                return True
         window = max(self.codebook.window, 0) * 3  # ~3 characters a token in spoken Chinese
         after = _CLAUSE_END.split(clean[ev.end: ev.end + window + 1], maxsplit=1)[0]
         if any(cue in after for cue in self._satisfied[ev.theme]):
@@ -119,6 +125,13 @@ class ThemeCoder:
         evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))
         spans = [(ev.theme, ev.start, ev.end) for ev in evs]
         return themes, evidence, spans
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the sentence(s) around ``text[start:end]``."""
+    a = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    m = _SENTENCE_END.search(text, end)
+    return a, (m.end() if m else len(text))
 
 
 def code_themes(

@@ -13,6 +13,8 @@ is small talk and stays without a concern.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,9 +22,19 @@ import numpy as np
 import pandas as pd
 
 from .codebook import OTHER_THEME
+from .coding import sentence_bounds
 from .schema import analysed_mask, check_units
+from .segment import Segmenter
 
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
+
+# Words that frame a request or count something rather than name a concern: fine inside a
+# cluster, useless in its label (希望、解决、一年).
+LABEL_STOPWORDS = frozenset("""希望 能不能 不能 不要 应该 争取 允许 解决 帮助 帮忙 帮 提高 增加 减少 取消
+    多点 一点 不是 只能 可以 能够 需要 一下 一些 现在 以前 之前 时候 还是 还有 已经 一直 经常 总是
+    每天 每次 每个 一般 主要 问题 事情 东西 情况 方面 感觉 觉得 知道 不知道 不管 管 说 讲 想 太 很
+    真的 实在 特别 非常 老是 根本 直接 多建 设个 提供 给 让 被 没 没有 不 有 要 能 会 去 来 做 搞""".split())
+_COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几半百千万\d.]+[个年天次件批块元单月日号点分秒趟回遍人家条]?[多半]?$")
 
 
 def _identity(tokens):  # a module-level analyzer keeps vectorizers deterministic and inspectable
@@ -48,11 +60,13 @@ class ConcernFinder:
     """
 
     def __init__(self, max_concerns: int = 8, min_respondents: int = 3,
-                 other_coherence: float = 0.4, random_state: int = 0) -> None:
+                 other_coherence: float = 0.4, random_state: int = 0,
+                 segmenter: Segmenter | None = None) -> None:
         self.max_concerns = max_concerns
         self.min_respondents = min_respondents
         self.other_coherence = other_coherence
         self.random_state = random_state
+        self.segmenter = segmenter
 
     def fit(self, units: pd.DataFrame) -> ConcernFinder:
         check_units(units, "code")
@@ -67,9 +81,11 @@ class ConcernFinder:
             themes = units["themes"].iat[i]
             for theme in (themes if len(themes) else [OTHER_THEME]):
                 groups.setdefault(theme, []).append(int(i))
+        self._df = Counter(t for i in np.flatnonzero(ok) for t in set(units["tokens"].iat[i]))
+        self._n = int(ok.sum())
         for theme in sorted(groups, key=lambda t: (t == OTHER_THEME, t)):
             idx = groups[theme]
-            tokens = [units["tokens"].iat[i] for i in idx]
+            tokens = [self._theme_tokens(units, i, theme) for i in idx]
             people = [units["respondent_id"].iat[i] for i in idx]
             result = self._cluster(tokens, people, other=theme == OTHER_THEME)
             order = self._rank(result.labels, people)
@@ -98,6 +114,20 @@ class ConcernFinder:
         return out
 
     # -- internals -------------------------------------------------------------------------
+    def _theme_tokens(self, units: pd.DataFrame, i: int, theme: str) -> list[str]:
+        """Tokens of the sentences where ``theme`` was found, so that a long answer touching
+        four themes is clustered in each by what it says about that theme."""
+        tokens = units["tokens"].iat[i]
+        if self.segmenter is None or theme == OTHER_THEME:
+            return tokens
+        clean = units["clean"].iat[i]
+        bounds = sorted({sentence_bounds(clean, a, b) for t, a, b in units["spans"].iat[i]
+                         if t == theme})
+        if not bounds or (len(bounds) == 1 and bounds[0] == (0, len(clean))):
+            return tokens
+        local = self.segmenter.tokens("。".join(clean[a:b] for a, b in bounds))
+        return local or tokens
+
     def _rank(self, labels: np.ndarray, people: list[str]) -> list[int]:
         sizes = {c: len({people[j] for j in np.flatnonzero(labels == c)})
                  for c in set(labels.tolist()) if c >= 0}
@@ -124,11 +154,15 @@ class ConcernFinder:
                 labels[live] = self._best_partition(X[live], [people[j] for j in live])
         else:
             labels = self._best_partition(X, people)
-        result = _Clustered(labels, _ctfidf_terms(tokens, labels))
+        result = _Clustered(labels, _ctfidf_terms(tokens, labels, self._global_idf))
         return self._coherent(result, tokens, people) if other else result
+
+    def _global_idf(self, term: str) -> float:
+        return float(np.log((1 + self._n) / (1 + self._df.get(term, 0))))
 
     def _best_partition(self, X, people: list[str]) -> np.ndarray:
         from sklearn.cluster import KMeans, MiniBatchKMeans
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.decomposition import TruncatedSVD
         from sklearn.metrics import silhouette_score
         from sklearn.preprocessing import normalize
@@ -143,7 +177,9 @@ class ConcernFinder:
         for k in range(2, k_max + 1):
             km = (KMeans(k, n_init=4, random_state=self.random_state) if n <= 20_000 else
                   MiniBatchKMeans(k, n_init=3, random_state=self.random_state, batch_size=4096))
-            labels = km.fit_predict(Z)
+            with warnings.catch_warnings():  # duplicate answers: fewer distinct points than k
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                labels = km.fit_predict(Z)
             labels = _fold_small(labels, Z, people, self.min_respondents)
             if len(set(labels.tolist())) < 2:
                 continue
@@ -190,8 +226,17 @@ def _fold_small(labels: np.ndarray, Z: np.ndarray, people: list[str], min_resp: 
     return np.array([remap[c] for c in labels])
 
 
-def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, top: int = 8) -> list[list[str]]:
-    """Per cluster, the terms most distinctive of it against the theme's other clusters."""
+def _labelable(term: str) -> bool:
+    return len(term) >= 2 and term not in LABEL_STOPWORDS and not _COUNT_WORD.match(term)
+
+
+def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, global_idf=None, top: int = 8
+                  ) -> list[list[str]]:
+    """Per cluster, the terms most distinctive of it against the theme's other clusters.
+
+    Class-based tf-idf, times the term's idf over the whole corpus when ``global_idf`` is given,
+    so that words common everywhere (希望, 一年) do not name a concern.
+    """
     clusters = sorted(c for c in set(labels.tolist()) if c >= 0)
     counts = {c: Counter() for c in clusters}
     for toks, c in zip(tokens, labels):
@@ -205,8 +250,8 @@ def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, top: int = 8) -> 
     for c in clusters:
         size = max(sum(counts[c].values()), 1)
         scored = [
-            (cnt / size * np.log(1 + avg / total[t]), t) for t, cnt in counts[c].items()
-            if cnt >= 2 and len(t) >= 2
+            (cnt / size * np.log(1 + avg / total[t]) * (global_idf(t) if global_idf else 1.0), t)
+            for t, cnt in counts[c].items() if cnt >= 2 and _labelable(t)
         ]
         scored.sort(key=lambda x: (-x[0], x[1]))
         out[c] = [t for _, t in scored[:top]] or _top_terms_single(
@@ -215,7 +260,7 @@ def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, top: int = 8) -> 
 
 
 def _top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:
-    df = Counter(t for toks in tokens for t in set(toks) if len(t) >= 2)
+    df = Counter(t for toks in tokens for t in set(toks) if _labelable(t))
     return [t for t, _ in sorted(df.items(), key=lambda x: (-x[1], x[0]))[:top]]
 
 

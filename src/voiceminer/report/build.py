@@ -7,18 +7,23 @@ province from that province's own respondents and are redacted here, before any 
 
 from __future__ import annotations
 
+import re
+from collections import namedtuple
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
+from ..normalize import clean_text
 from ..privacy import redact
 from ..schema import analysed_mask
 from .model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
 
 MAX_QUOTE_CHARS = 200
+_Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source")
 
 
 def build_issue_lists(
@@ -32,51 +37,73 @@ def build_issue_lists(
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
     prev_by_prov = {p: g for p, g in prevalence.groupby("province", sort=False)}
     key_by_prov = {p: g for p, g in keyness.groupby("province", sort=False)} if len(keyness) else {}
+    # unit positions per (province, concern), computed once: looking members up per concern
+    # and province would scan the whole table for every line of every report
+    mentions = pd.DataFrame({"pos": np.arange(len(live)), "province": live["province"].to_numpy(),
+                             "concern": live["concerns"].to_numpy()}).explode("concern").dropna()
+    national = {k: g["pos"].to_numpy() for k, g in mentions.groupby("concern", sort=False)}
+    regional = {k: g["pos"].to_numpy()
+                for k, g in mentions.groupby(["province", "concern"], sort=False)}
     out: dict[str, IssueList] = {}
     for province in [*provinces, NATIONAL]:
         scope = live if province == NATIONAL else live.loc[live["province"] == province]
         prev = prev_by_prov.get(province, prevalence.iloc[0:0])
+
+        def members(concern_id: str, province: str = province) -> pd.DataFrame:
+            pos = (national.get(concern_id) if province == NATIONAL
+                   else regional.get((province, concern_id)))
+            return live.iloc[pos if pos is not None else []]
+
         out[province] = _issue_list(
-            province, scope, prev, key_by_prov.get(province), concern_info, codebook,
+            province, scope, members, prev, key_by_prov.get(province), concern_info, codebook,
             dict(meta or {}), quotes_per_concern, redact_quotes)
     return out
 
 
-def _issue_list(province, scope, prev, key, concern_info, codebook, meta, n_quotes, do_redact):
+def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, meta, n_quotes,
+                do_redact):
     groups_base = _bases(scope)
     total = groups_base.pop(ALL_GROUPS, 0)
+    # plain records, indexed once: per-row pandas filtering dominated the run time
+    overall: dict[str, list[dict]] = {"theme": [], "concern": []}
+    by_group: dict[tuple[str, str], list[GroupShare]] = {}
+    for r in prev.to_dict("records"):
+        if r["group"] == ALL_GROUPS:
+            overall[r["level"]].append(r)
+        else:
+            by_group.setdefault((r["level"], r["key"]), []).append(
+                GroupShare(str(r["group"]), int(r["respondents"]), float(r["share"])))
+    for shares in by_group.values():
+        shares.sort(key=lambda g: (-g.respondents, -g.share, g.group))
+    concerns_of: dict[str, list[dict]] = {}
+    for r in sorted(overall["concern"], key=lambda r: (-r["respondents"], r["key"])):
+        concerns_of.setdefault(r["theme"], []).append(r)
+    theme_order = sorted(overall["theme"], key=lambda r: (
+        r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
     sections = []
-    theme_rows = prev.loc[(prev["level"] == "theme") & (prev["group"] == ALL_GROUPS)]
-    theme_order = sorted(
-        theme_rows.itertuples(index=False),
-        key=lambda r: (r.key == OTHER_THEME, -r.respondents, _theme_rank(codebook, r.key)))
-    concern_rows = prev.loc[prev["level"] == "concern"]
     for trow in theme_order:
         items = []
-        crows = concern_rows.loc[(concern_rows["theme"] == trow.key)
-                                 & (concern_rows["group"] == ALL_GROUPS)]
-        for crow in crows.sort_values(["respondents", "key"], ascending=[False, True],
-                                      kind="mergesort").itertuples(index=False):
-            info = concern_info.get(crow.key)
+        for crow in concerns_of.get(trow["key"], []):
+            info = concern_info.get(crow["key"])
             terms = tuple(info.top_terms) if info is not None else ()
-            members = scope.loc[scope["concerns"].map(lambda cs, k=crow.key: k in cs)]
+            members = members_of(crow["key"])
             items.append(ConcernItem(
-                concern_id=crow.key, label=crow.label, top_terms=terms,
-                respondents=int(crow.respondents), share=float(crow.share),
-                groups=_group_shares(concern_rows, crow.key),
+                concern_id=crow["key"], label=crow["label"], top_terms=terms,
+                respondents=int(crow["respondents"]), share=float(crow["share"]),
+                groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact),
                 unit_ids=tuple(sorted(members["unit_id"].astype(str))),
             ))
-        if trow.key == OTHER_THEME and not items:
+        if trow["key"] == OTHER_THEME and not items:
             continue
         sections.append(ThemeSection(
-            theme_id=trow.key, label=codebook.label(trow.key) if trow.key in (
-                *codebook.ids, OTHER_THEME) else trow.key,
-            respondents=int(trow.respondents), share=float(trow.share),
-            groups=_group_shares(prev.loc[prev["level"] == "theme"], trow.key),
+            theme_id=trow["key"], label=codebook.label(trow["key"]) if trow["key"] in (
+                *codebook.ids, OTHER_THEME) else trow["key"],
+            respondents=int(trow["respondents"]), share=float(trow["share"]),
+            groups=tuple(by_group.get(("theme", trow["key"]), ())),
             concerns=tuple(items)))
     keyterms = () if key is None else tuple(
-        KeyTerm(r.term, float(r.z), int(r.count)) for r in key.itertuples(index=False))
+        KeyTerm(str(r["term"]), float(r["z"]), int(r["count"])) for r in key.to_dict("records"))
     return IssueList(
         province=province, respondents_total=int(total), respondents_by_group=groups_base,
         units_analysed=len(scope),
@@ -95,19 +122,13 @@ def _bases(scope: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _group_shares(rows: pd.DataFrame, key: str) -> tuple[GroupShare, ...]:
-    sel = rows.loc[(rows["key"] == key) & (rows["group"] != ALL_GROUPS)]
-    shares = [GroupShare(str(r.group), int(r.respondents), float(r.share))
-              for r in sel.itertuples(index=False)]
-    return tuple(sorted(shares, key=lambda g: (-g.respondents, -g.share, g.group)))
-
-
 def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int, do_redact: bool
                  ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit scores by the concern's top terms it contains (earlier terms weigh more), with a
-    preference for quotes long enough to say something and short enough to read.
+    preference for quotes long enough to say something and short enough to read. The same words
+    from two people are quoted once, and a long answer is cut to the sentences about the concern.
     """
     if members.empty or n <= 0:
         return ()
@@ -119,18 +140,47 @@ def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int, do_redac
         fit = sum(w for t, w in weights.items() if t in toks)
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
-    ranked = sorted(members.itertuples(index=False), key=lambda r: (-score(r), r.unit_id))
-    picked, people = [], set()
+    rows = [_Row(**r) for r in members[list(_Row._fields)].to_dict("records")]
+    ranked = sorted(rows, key=lambda r: (-score(r), r.unit_id))
+    picked: list[Quote] = []
+    people: set[str] = set()
+    said: set[str] = set()
     for row in ranked:
-        if row.respondent_id in people:
+        gist = _GIST.sub("", str(row.clean))
+        if row.respondent_id in people or gist in said:
             continue
         people.add(row.respondent_id)
-        text = str(row.text).strip()
-        if len(text) > MAX_QUOTE_CHARS:
-            text = text[:MAX_QUOTE_CHARS] + "…"
+        said.add(gist)
+        text = excerpt(str(row.text).strip(), terms)
         picked.append(Quote(unit_id=str(row.unit_id), text=redact(text) if do_redact else text,
                             origin=str(row.origin), province=str(row.province),
                             group=str(row.group), source=str(row.source)))
         if len(picked) == n:
             break
     return tuple(picked)
+
+
+_GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+
+
+def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
+    """The sentences of ``text`` that carry the concern's terms, marked with … where cut."""
+    if len(text) <= limit:
+        return text
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    if not sentences:
+        return text[:MAX_QUOTE_CHARS] + "…"
+    simple = [clean_text(text[a:b]) for a, b in sentences]
+    scores = [sum(1.0 / (r + 1) for r, t in enumerate(terms) if t in s) for s in simple]
+    best = max(range(len(sentences)), key=lambda k: (scores[k], -k))
+    a, b = sentences[best]
+    for k in range(best + 1, len(sentences)):  # add following sentences while short
+        if sentences[k][1] - a > limit:
+            break
+        b = sentences[k][1]
+    quote = text[a:b].strip()
+    if len(quote) > MAX_QUOTE_CHARS:
+        quote = quote[:MAX_QUOTE_CHARS]
+        b = len(text) + 1
+    return ("…" if a > 0 else "") + quote + ("…" if b < len(text) else "")
