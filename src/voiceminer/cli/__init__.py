@@ -1,7 +1,9 @@
 """The ``voiceminer`` command: a thin typer layer over the library.
 
 Each command parses options, makes one library call and prints. Heavy modules are imported inside
-the commands so that ``voiceminer --help`` answers at once.
+the commands so that ``voiceminer --help`` answers at once. The core commands live here; each
+further area registers its commands on the same ``app`` from a module of its own (imported at
+the bottom), so that the file stays one screenful per area.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .errors import VoiceminerError
+from .. import __version__
+from ..errors import VoiceminerError
 
 app = typer.Typer(
     name="voiceminer",
@@ -24,7 +26,8 @@ app = typer.Typer(
 )
 
 
-def _fail(exc: Exception) -> None:
+def fail(exc: Exception) -> None:
+    """Print a VoiceminerError (file, line, what to do) and exit 2; for every command module."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -72,8 +75,8 @@ def analyze(
         "--no-redact", help="Do not mask phone/ID/plate/e-mail in exports (internal use only).")] = False,
 ) -> None:
     """Analyse a folder of field material and write per-province issue lists."""
-    from .run import run_analysis
-    from .settings import FORMATS, Settings
+    from ..run import run_analysis
+    from ..settings import FORMATS, Settings
 
     try:
         settings = Settings(
@@ -82,7 +85,7 @@ def analyze(
             redact=not no_redact, formats=tuple(fmt or FORMATS))
         code = run_analysis(paths, out, settings, force=force, strict=strict)
     except (VoiceminerError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     raise typer.Exit(code)
 
 
@@ -92,13 +95,13 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
 ) -> None:
     """Copy the default codebook, dictionary and stopwords into FOLDER for editing."""
-    from .resources_io import copy_defaults
+    from ..resources_io import copy_defaults
 
     try:
         for path in copy_defaults(folder, force=force):
             typer.echo(f"wrote {path}")
     except VoiceminerError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(f"Edit {folder / 'codebook.toml'}, then: voiceminer analyze DATA "
                f"--codebook {folder / 'codebook.toml'} --userdict {folder / 'userdict.txt'}")
 
@@ -108,12 +111,16 @@ def check_codebook(
     path: Annotated[Path, typer.Argument(help="Codebook TOML to validate.")],
 ) -> None:
     """Validate a codebook and list its themes and term counts."""
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     try:
         cb = load_codebook(path)
     except VoiceminerError as exc:
-        _fail(exc)
+        fail(exc)
     for theme in cb.themes:
         typer.echo(f"{theme.id:18} {theme.label:10} {len(theme.terms):4} terms")
     typer.echo(f"OK: {len(cb.themes)} themes in {path}")
+
+
+# Commands of further areas register themselves on ``app`` when imported.
+from . import quality  # noqa: E402,F401  (evaluate, train, suggest, suggest-terms)

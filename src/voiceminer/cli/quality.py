@@ -1,0 +1,3 @@
+"""Commands that measure and improve coding quality: evaluate, train, suggest, suggest-terms."""
+
+from __future__ import annotations
