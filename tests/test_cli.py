@@ -139,3 +139,12 @@ def test_python_m_voiceminer_runs():
     proc = subprocess.run([sys.executable, "-m", "voiceminer", "--version"], capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("voiceminer ")
+
+
+def test_api_functions_are_not_shadowed_by_their_modules():
+    import voiceminer as vm
+    import voiceminer.normalize  # noqa: F401  (loads the submodule of the same name)
+    import voiceminer.segment  # noqa: F401
+
+    assert callable(vm.normalize) and callable(vm.segment)
+    assert vm.normalize.__module__ == "voiceminer.normalize"

@@ -13,6 +13,8 @@ scikit-learn or spaCy.
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -45,3 +47,20 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *__all__])
+
+
+class _Package(types.ModuleType):
+    """The package module, refusing to let a submodule shadow a public function of its name.
+
+    ``voiceminer.normalize`` and ``voiceminer.segment`` are both functions (the API) and modules;
+    importing the module makes Python set the package attribute to the module, after which
+    ``vm.normalize(units)`` would fail. Ignoring that one assignment keeps the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -20,7 +20,7 @@ from .errors import CodebookError
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
-_CONTEXT_KEYS = {"satisfied", "denied", "window"}
+_CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
 _THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied"}
 OTHER_THEME = "other"
 OTHER_LABEL = "其他反复出现的问题"
@@ -55,6 +55,8 @@ class Codebook:
     satisfied: tuple[str, ...] = ()
     denied: tuple[str, ...] = ()
     window: int = 4
+    salience: float = 0.0
+    salience_min_chars: int = 150
     source: str = "<memory>"
     sha256: str = field(default="", compare=False)
 
@@ -154,6 +156,15 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 50:
         raise CodebookError(path, f"must be a whole number from 0 to 50, got {window!r}",
                             line=_line_of(text, "window"), key="context.window")
+    salience = context.get("salience", 0.0)
+    if not isinstance(salience, (int, float)) or isinstance(salience, bool) or not 0 <= salience <= 1:
+        raise CodebookError(path, f"must be a number from 0 to 1, got {salience!r}",
+                            line=_line_of(text, "salience"), key="context.salience")
+    min_chars = context.get("salience_min_chars", 150)
+    if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 0:
+        raise CodebookError(path, f"must be a whole number ≥ 0, got {min_chars!r}",
+                            line=_line_of(text, "salience_min_chars"),
+                            key="context.salience_min_chars")
     raw_themes = data.get("theme", [])
     if not isinstance(raw_themes, list) or not raw_themes:
         raise CodebookError(path, "the codebook defines no themes; add [[theme]] tables", key="theme")
@@ -197,6 +208,8 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
         denied=_strings(context.get("denied", []), path, "context.denied",
                         _line_of(text, "denied")),
         window=window,
+        salience=float(salience),
+        salience_min_chars=min_chars,
         source=str(path),
         sha256=sha,
     )

@@ -77,6 +77,7 @@ class ThemeCoder:
 
     def evidence(self, clean: str) -> list[Evidence]:
         """Every rule match kept after exclusion and context rules, in text order."""
+        self._dropped: set[str] = set()
         if not clean:
             return []
         doc = self.doc(clean)
@@ -98,12 +99,21 @@ class ThemeCoder:
                 start = token.idx + m.start()
                 key = (label, start, start + len(m.group()))
                 found.setdefault(key, Evidence(label, m.group(), *key[1:]))
-        kept = [
-            ev for ev in found.values()
-            if not any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded)
-            and not self._fine_or_denied(clean, ev)
-        ]
+        kept, self._dropped = [], set()
+        for ev in found.values():
+            if any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded):
+                continue
+            if self._fine_or_denied(clean, ev):
+                self._dropped.add(ev.theme)
+            else:
+                kept.append(ev)
         return sorted(kept, key=lambda ev: (ev.start, ev.end, ev.theme))
+
+    def suppressed(self, clean: str) -> set[str]:
+        """Themes whose terms occur in ``clean`` but were dropped by a context rule (还行,
+        从来没, a traffic-police sentence): a learned model must not add them back."""
+        self.evidence(clean)
+        return set(self._dropped)
 
     def _fine_or_denied(self, clean: str, ev: Evidence) -> bool:
         if ev.theme in self._context:
@@ -117,9 +127,22 @@ class ThemeCoder:
         before = _CLAUSE_END.split(clean[max(0, ev.start - 6): ev.start])[-1]
         return any(cue in before for cue in self._denied)
 
+    def salient(self, clean: str, evs: list[Evidence]) -> list[Evidence]:
+        """In a long text, keep only themes matched at least ``salience`` times as often as the
+        most-matched one: a letter about pensions that mentions a wage in passing raises
+        pensions. Short answers keep every theme they touch."""
+        share = self.codebook.salience
+        if not evs or share <= 0 or len(clean) < self.codebook.salience_min_chars:
+            return evs
+        hits: dict[str, int] = {}
+        for ev in evs:
+            hits[ev.theme] = hits.get(ev.theme, 0) + 1
+        top = max(hits.values())
+        return [ev for ev in evs if hits[ev.theme] >= share * top]
+
     def code(self, clean: str) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
         """(themes in codebook order, evidence strings ``theme:term``, spans ``(theme, start, end)``)."""
-        evs = self.evidence(clean)
+        evs = self.salient(clean, self.evidence(clean))
         hit = {ev.theme for ev in evs}
         themes = [t for t in self.codebook.ids if t in hit]
         evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))

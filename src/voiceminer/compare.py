@@ -63,10 +63,25 @@ def prevalence(units: pd.DataFrame, concerns: pd.DataFrame | None = None,
                .rename("respondents").reset_index())
     out = counted.merge(base, on=["province", "group"], how="left")
     out["share"] = (out["respondents"] / out["base"]).round(6)
-    out["label"] = out.apply(lambda r: _label(r, concerns, codebook), axis=1)
+    out["label"] = _labels(out, concerns, codebook)
     out = out.sort_values(["province", "group", "level", "respondents", "key"],
                           ascending=[True, True, False, False, True], kind="mergesort")
     return out.loc[:, list(PREVALENCE_COLUMNS)].reset_index(drop=True)
+
+
+def _labels(rows: pd.DataFrame, concerns: pd.DataFrame | None, codebook: Codebook | None
+            ) -> list[str]:
+    """Labels of every row from two lookups built once (a per-row search of the concerns table
+    grew with concerns × rows)."""
+    theme_label: dict[str, str] = {}
+    if codebook is not None:
+        theme_label = {t: codebook.label(t) for t in (*codebook.ids, OTHER_THEME)}
+    concern_label: dict[str, str] = {}
+    if concerns is not None and len(concerns):
+        for cid, label in zip(concerns["concern_id"], concerns["label"]):
+            concern_label.setdefault(cid, str(label))
+    return [(theme_label if level == "theme" else concern_label).get(key, key)
+            for level, key in zip(rows["level"], rows["key"])]
 
 
 def _label(row: pd.Series, concerns: pd.DataFrame | None, codebook: Codebook | None) -> str:

@@ -1,14 +1,19 @@
 """Scoring multi-label theme coding against a gold standard.
 
 Kept apart from the coders so that the same numbers come out of the tests, the benchmarks and
-(later) ``voiceminer evaluate``.
+``voiceminer evaluate``. Themes only one side knows are reported apart, never silently dropped:
+a gold label the codebook lacks is a gap in the codebook, not a scoring detail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+
+from .errors import InputFileError
 
 SCORE_COLUMNS = ("theme", "precision", "recall", "f1", "support", "predicted", "tp")
 
@@ -48,3 +53,94 @@ def score_multilabel(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable
     out = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     out[["precision", "recall", "f1"]] = out[["precision", "recall", "f1"]].round(4)
     return out
+
+
+# -- evaluating the coder against a gold CSV ----------------------------------------------------
+
+@dataclass
+class EvaluationReport:
+    """Scores of the current coder on a gold file, with what could not be compared kept apart."""
+
+    scores: pd.DataFrame  # per shared theme, then micro and macro
+    confusions: pd.DataFrame  # (gold, predicted, count): missed gold theme vs wrongly predicted one
+    gold_only: dict[str, int]  # gold themes the codebook lacks -> support (not scored)
+    codebook_only: dict[str, int]  # codebook themes absent from gold -> times predicted (not scored)
+    rows: int
+    skipped: list[str] = field(default_factory=list)  # "row N: reason"
+
+    def to_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "scores": self.scores.to_dict(orient="records"),
+            "confusions": self.confusions.to_dict(orient="records"),
+            "gold_only": self.gold_only,
+            "codebook_only": self.codebook_only,
+            "skipped": self.skipped,
+        }
+
+
+def parse_label_map(pairs: Iterable[str]) -> dict[str, str]:
+    """``["retirement=social_insurance", "other="]`` → mapping; an empty target drops the label."""
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ValueError(f"--label-map takes GOLD=THEME pairs (e.g. retirement=social_insurance); "
+                             f"got {pair!r}.")
+        src, dst = (p.strip() for p in pair.split("=", 1))
+        mapping[src] = dst
+    return mapping
+
+
+def read_gold(path: str | Path, text_col: str, label_col: str, *, sep: str = ";",
+              label_map: dict[str, str] | None = None) -> tuple[list[str], list[set[str]], list[str]]:
+    """Texts and label sets of a gold CSV; rows without text are listed, not silently dropped."""
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputFileError(path, f"cannot read the gold CSV ({exc})",
+                             hint="save it as UTF-8 CSV with a header row") from None
+    for col in (text_col, label_col):
+        if col not in df.columns:
+            raise InputFileError(path, f"no column '{col}'",
+                                 hint=f"columns are: {', '.join(df.columns)}; pass --text-col/--label-col")
+    mapping = label_map or {}
+    texts, labels, skipped = [], [], []
+    for i, (text, raw) in enumerate(zip(df[text_col], df[label_col]), start=2):
+        if not text.strip():
+            skipped.append(f"row {i}: empty text")
+            continue
+        names = (mapping.get(x.strip(), x.strip()) for x in raw.split(sep) if x.strip())
+        texts.append(text)
+        labels.append({n for n in names if n})
+    return texts, labels, skipped
+
+
+def confusion_pairs(gold: Sequence[set[str]], predicted: Sequence[set[str]], top: int = 15
+                    ) -> pd.DataFrame:
+    """Which gold theme was missed while which other theme was predicted ('(无)' for nothing)."""
+    counts: dict[tuple[str, str], int] = {}
+    for g, p in zip(gold, predicted):
+        missed, extra = sorted(g - p), sorted(p - g)
+        for a in missed or (["(无)"] if extra else []):
+            for b in extra or ["(无)"]:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return pd.DataFrame([(a, b, n) for (a, b), n in rows], columns=["gold", "predicted", "count"])
+
+
+def evaluate_predictions(gold: Sequence[set[str]], predicted: Sequence[set[str]],
+                         themes: Sequence[str], *, skipped: list[str] | None = None
+                         ) -> EvaluationReport:
+    """Score on the themes both sides know; report the others apart."""
+    gold_themes = sorted({t for g in gold for t in g})
+    shared = [t for t in themes if t in gold_themes]
+    gold_only = {t: sum(t in g for g in gold) for t in gold_themes if t not in themes}
+    codebook_only = {t: sum(t in p for p in predicted) for t in themes if t not in gold_themes}
+    scoped_gold = [g & set(shared) for g in gold]
+    scoped_pred = [p & set(shared) for p in predicted]
+    return EvaluationReport(
+        scores=score_multilabel(scoped_gold, scoped_pred, shared),
+        confusions=confusion_pairs(scoped_gold, scoped_pred),
+        gold_only=gold_only, codebook_only=codebook_only, rows=len(gold),
+        skipped=list(skipped or []))

@@ -6,6 +6,8 @@ Layout (stable, documented in README)::
     OUT/units.csv|.parquet       the units table (quotes redacted unless --no-redact)
     OUT/ledger.csv               every input record and what became of it
     OUT/concerns.csv  prevalence.csv  keyness.csv
+    OUT/code_matrix.{csv,xlsx}   unit × theme/concern 0/1 matrix (exports.py)
+    OUT/quotes_by_code.{csv,xlsx}  one row per coded segment, grouped by theme and concern
     OUT/全国.{md,docx,xlsx,csv,json}         national summary
     OUT/provinces/<省>.{md,docx,xlsx,csv,json}  one issue list per province
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,7 @@ import pandas as pd
 from . import __version__
 from .errors import VoiceminerError
 from .pipeline import Analysis
-from .privacy import redact
+from .privacy import Redactor, redact, redact_frame
 from .report.model import NATIONAL
 from .report.writers import neutralize_cell, write_all
 from .report.writers._atomic import atomic_path
@@ -46,9 +48,10 @@ def prepare_out_dir(out: Path, *, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool) -> pd.DataFrame:
+def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool,
+          redactor: Callable[[str], str] | None = None) -> pd.DataFrame:
     """Lists joined with ';', personal data masked, formula starts neutralised (CSV/Excel safety)."""
-    out = df.copy()
+    out = redact_frame(df, redactor) if redactor is not None else df.copy()
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
             out[col] = out[col].map(
@@ -66,16 +69,19 @@ def _span_str(v) -> str:
     return ":".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
 
 
-def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False) -> Path:
+def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
+                redactor: Callable[[str], str] | None = None) -> Path:
+    """``df`` as UTF-8 CSV; ``redactor`` masks personal data in every string cell."""
     with atomic_path(path) as tmp:
-        _flat(df, redact_text=redact_text, neutralize=True).to_csv(
+        _flat(df, redact_text=redact_text, neutralize=True, redactor=redactor).to_csv(
             tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
 
-def write_parquet(units: pd.DataFrame, path: Path, *, redact_text: bool) -> Path:
-    df = units.copy()
-    if redact_text:
+def write_parquet(units: pd.DataFrame, path: Path, *, redact_text: bool,
+                  redactor: Callable[[str], str] | None = None) -> Path:
+    df = redact_frame(units, redactor) if redactor is not None else units.copy()
+    if redact_text and redactor is None:
         for col in ("text", "clean"):
             df[col] = df[col].map(lambda v: redact(v) if isinstance(v, str) else v)
     df["spans"] = df["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
@@ -114,30 +120,57 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# An issue list's workbook carries at most this many ledger rows; ledger.csv always has all.
+# A million-row sheet is near Excel's limit (1,048,576) and openpyxl holds it in memory (~GBs).
+WORKBOOK_LEDGER_ROWS = 50_000
+
+
+def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS) -> pd.DataFrame:
+    """The ledger for a workbook sheet: whole up to ``limit`` rows, else its first ``limit``
+    rows and a last row saying how many more are in ledger.csv."""
+    if len(ledger) <= limit:
+        return ledger
+    note = {c: "" for c in ledger.columns}
+    note.update(unit_id="…", status="truncated",
+                skip_detail=f"{len(ledger) - limit:,} more records: see ledger.csv")
+    return pd.concat([ledger.iloc[:limit], pd.DataFrame([note])], ignore_index=True)
+
+
 def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = (),
               force: bool = False) -> list[Path]:
     """Write every table, issue list and the manifest of ``analysis`` into ``out``."""
     out = Path(out)
     prepare_out_dir(out, force=force)
     s = analysis.settings
-    ledger = analysis.ledger
+    # one redactor for the corpus, so a name from one header is masked in every table
+    red = Redactor.for_units(analysis.units) if s.redact else None
+    ledger = redact_frame(analysis.ledger, red) if red is not None else analysis.ledger
+    prevalence = redact_frame(analysis.prevalence, red) if red is not None else analysis.prevalence
+    units = redact_frame(analysis.units, red) if red is not None else analysis.units
     written = [
-        write_table(analysis.units, out / "units.csv", redact_text=s.redact),
-        write_parquet(analysis.units, out / "units.parquet", redact_text=s.redact),
+        write_table(units, out / "units.csv"),
+        write_parquet(units, out / "units.parquet", redact_text=False),
         write_table(ledger, out / "ledger.csv"),
-        write_table(analysis.concerns, out / "concerns.csv"),
-        write_table(analysis.prevalence, out / "prevalence.csv"),
-        write_table(analysis.keyness, out / "keyness.csv"),
+        write_table(analysis.concerns, out / "concerns.csv", redactor=red),
+        write_table(prevalence, out / "prevalence.csv"),
+        write_table(analysis.keyness, out / "keyness.csv", redactor=red),
     ]
+    from .exports import write_exports  # code_matrix.{csv,xlsx}, quotes_by_code.{csv,xlsx}
+
+    written += write_exports(analysis.units, analysis.codebook, analysis.concerns, out,
+                             redactor=red, formats=s.formats)
     for province, issues in analysis.issue_lists.items():
         national = province == NATIONAL
         folder = out if national else out / "provinces"
         folder.mkdir(exist_ok=True)
-        prev = analysis.prevalence
+        prev = prevalence
         scoped_prev = prev if national else prev.loc[prev["province"] == province]
         scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
         written += write_all(issues, folder, safe_filename(province), prevalence=scoped_prev,
-                             ledger=scoped_ledger, formats=s.formats)
+                             ledger=workbook_ledger(scoped_ledger), formats=s.formats)
+    from .report.html import write_html_report  # index.html + provinces/<省>.html, offline
+
+    written += write_html_report(analysis.issue_lists, prevalence, out, stem=safe_filename)
     manifest = {
         "voiceminer": __version__,
         "settings": s.to_dict(),

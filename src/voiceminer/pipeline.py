@@ -54,20 +54,43 @@ class Analysis:
             "provinces": sorted(p for p in self.issue_lists if p != "全国"),
         }
 
-    def _repr_html_(self) -> str:  # pragma: no cover - display only
-        s = self.summary()
-        return (f"<b>voiceminer analysis</b>: {s['records']} records, {s['analysed']} analysed, "
-                f"{s['coded']} coded into {len(s['themes_found'])} themes, {s['concerns']} concerns, "
-                f"{len(s['provinces'])} provinces")
+    def _repr_html_(self) -> str:
+        """Jupyter's view: run counts, the top themes nationally, and where to look next."""
+        from .report.html.notebook import analysis_html
+
+        return analysis_html(self)
 
 
 def make_segmenter(codebook: Codebook, settings: Settings) -> Segmenter:
-    return Segmenter(settings.userdicts, settings.stopwords, codebook.all_terms(), hmm=settings.hmm)
+    return Segmenter(settings.userdicts, settings.stopwords, codebook.all_terms(), hmm=settings.hmm,
+                     backend=settings.segmenter)
+
+
+def add_learned_labels(units: pd.DataFrame, coder: ThemeCoder, settings: Settings
+                       ) -> pd.DataFrame:
+    """Labels from a trained model (``settings.model``) and/or self-training (``settings.learn``)."""
+    if settings.model is None and not settings.learn:
+        return units
+    from .learn import load_model, seed_model
+    from .learn.seeds import apply_model
+
+    if settings.model is not None:
+        units = apply_model(units, load_model(settings.model), coder)
+    if settings.learn:
+        model = seed_model(units, coder, random_state=settings.random_state)
+        if model is not None:
+            units = apply_model(units, model, coder)
+    return units
 
 
 def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
-            settings: Settings | None = None, progress: Progress | None = None) -> Analysis:
-    """Run normalize → segment → code → concerns → compare → issue lists on an ingested table."""
+            settings: Settings | None = None, progress: Progress | None = None,
+            engine=None) -> Analysis:
+    """Run normalize → segment → code → concerns → compare → issue lists on an ingested table.
+
+    Segmentation and coding go through ``engine`` (default: the one ``settings.engine`` names)
+    and the cache in ``settings.cache_dir``; neither changes the results.
+    """
     check_units(units, "ingest")
     settings = settings or Settings()
     codebook = codebook or Codebook.load(settings.codebook)
@@ -75,10 +98,13 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     step("normalize")
     units = normalize(units)
     step("segment")
+    from .engine import segment_and_code
+
     segmenter = make_segmenter(codebook, settings)
-    units = segment(units, segmenter)
+    coder = ThemeCoder(codebook, segmenter)
+    units = segment_and_code(units, codebook, settings, segmenter, coder, engine=engine)
     step("code")
-    units = code_themes(units, coder=ThemeCoder(codebook, segmenter))
+    units = add_learned_labels(units, coder, settings)
     step("concerns")
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,

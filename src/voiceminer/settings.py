@@ -18,6 +18,8 @@ class Settings:
     """Everything that changes what ``analyze`` produces."""
 
     codebook: Path | None = None  # None: the bundled default codebook
+    model: Path | None = None  # a folder written by `voiceminer train`; adds learned labels
+    learn: bool = False  # self-train a model on the codebook's matches in this corpus
     userdicts: tuple[Path, ...] = ()
     stopwords: tuple[Path, ...] = ()
     text_cols: tuple[str, ...] = ()
@@ -28,6 +30,13 @@ class Settings:
     quotes_per_concern: int = 3
     redact: bool = True
     formats: tuple[str, ...] = field(default=FORMATS)
+    # how the work runs: engine and cache never change the outputs; the segmenter backend
+    # only where jieba and jieba-rs guess unknown words differently (HMM on)
+    segmenter: str = "auto"  # auto (rjieba when installed) | jieba | rjieba
+    engine: str = "local"  # local (a process pool over the cores) | dask
+    scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
+    cache_dir: Path | None = None  # segmentation/coding cache; None: no cache
+    n_jobs: int = 0  # local worker processes; 0: one per core
 
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]

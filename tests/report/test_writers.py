@@ -128,7 +128,7 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
 
     path = write_xlsx(issues, tmp_path / "云南.xlsx", prevalence=prevalence, ledger=ledger)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["问题清单", "代表性引语", "提及率", "台账"]
+    assert wb.sheetnames == ["问题清单", "代表性引语", "图表", "提及率", "台账"]
 
     ws = wb["问题清单"]
     assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主要群体",
@@ -172,7 +172,7 @@ def test_xlsx_without_optional_sheets(issues: IssueList, tmp_path: Path) -> None
     import openpyxl
 
     wb = openpyxl.load_workbook(write_xlsx(issues, tmp_path / "a.xlsx"))
-    assert wb.sheetnames == ["问题清单", "代表性引语"]
+    assert wb.sheetnames == ["问题清单", "代表性引语", "图表"]
     assert wb.properties.title == "云南新就业形态劳动者反映问题清单"
 
 

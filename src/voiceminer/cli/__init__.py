@@ -68,13 +68,33 @@ def analyze(
         "--format", help="Output formats (md, docx, xlsx, csv, json); default: all.")] = None,
     max_concerns: Annotated[int, typer.Option(help="Most concerns per theme.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed for clustering.")] = 0,
+    model: Annotated[Optional[Path], typer.Option(
+        help="Model folder from 'voiceminer train': adds learned labels to the codebook's.")] = None,
+    learn: Annotated[bool, typer.Option(
+        help="Self-train a model on the codebook's matches in this corpus and add its labels.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite a non-empty output folder.")] = False,
     strict: Annotated[bool, typer.Option(
         help="Exit non-zero when any file or record could not be read.")] = False,
     no_redact: Annotated[bool, typer.Option(
-        "--no-redact", help="Do not mask phone/ID/plate/e-mail in exports (internal use only).")] = False,
+        "--no-redact", help="Do not mask names, phone/ID/bank-card/plate numbers, e-mail and "
+                            "WeChat/QQ ids in exports (internal use only; warns).")] = False,
+    segmenter: Annotated[str, typer.Option(
+        help="Segmenter: auto (rjieba when installed), jieba (the reference) or rjieba.")] = "auto",
+    engine: Annotated[str, typer.Option(
+        help="Where reading, segmentation and coding run: local (all cores) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address (tcp://HOST:8786) for --engine dask; default: a "
+             "LocalCluster on this machine.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        help="Cache of segmentation and coding by content hash; default: "
+             "~/.cache/voiceminer ($VOICEMINER_CACHE).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the cache.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", help="Local worker processes (0: one per core).")] = 0,
 ) -> None:
     """Analyse a folder of field material and write per-province issue lists."""
+    from ..cache import default_cache_dir
     from ..run import run_analysis
     from ..settings import FORMATS, Settings
 
@@ -82,9 +102,12 @@ def analyze(
         settings = Settings(
             codebook=codebook, userdicts=tuple(userdict or ()), stopwords=tuple(stopwords or ()),
             text_cols=tuple(text_col or ()), max_concerns=max_concerns, random_state=seed,
-            redact=not no_redact, formats=tuple(fmt or FORMATS))
+            model=model, learn=learn,
+            redact=not no_redact, formats=tuple(fmt or FORMATS),
+            segmenter=segmenter, engine=engine, scheduler=scheduler, n_jobs=jobs,
+            cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
         code = run_analysis(paths, out, settings, force=force, strict=strict)
-    except (VoiceminerError, ValueError) as exc:
+    except (VoiceminerError, ValueError, ImportError) as exc:  # ImportError: a missing extra
         fail(exc)
     raise typer.Exit(code)
 
@@ -124,3 +147,5 @@ def check_codebook(
 
 # Commands of further areas register themselves on ``app`` when imported.
 from . import quality  # noqa: E402,F401  (evaluate, train, suggest, suggest-terms)
+from . import explore  # noqa: E402,F401  (compare)
+from . import qda  # noqa: E402,F401  (export-qdpx, import-qdpx, agreement)

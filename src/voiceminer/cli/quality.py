@@ -1,3 +1,156 @@
 """Commands that measure and improve coding quality: evaluate, train, suggest, suggest-terms."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import VoiceminerError
+from . import app, fail
+
+CodebookOpt = Annotated[Optional[Path], typer.Option(
+    help="Codebook TOML; default: the bundled codebook.")]
+ModelOpt = Annotated[Optional[Path], typer.Option(help="Model folder from 'voiceminer train'.")]
+LabelMapOpt = Annotated[Optional[list[str]], typer.Option(
+    "--label-map", help="Rename gold labels, GOLD=THEME (e.g. retirement=social_insurance); "
+                        "GOLD= drops a label.")]
+
+
+def _table(df, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in df.columns:
+        table.add_column(str(col), justify="right" if df[col].dtype.kind in "if" else "left")
+    for row in df.itertuples(index=False):
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+    Console().print(table)
+
+
+def _setup(codebook: Optional[Path], model: Optional[Path]):
+    from ..codebook import Codebook
+    from ..learn import load_model
+    from ..quality import make_coder
+
+    coder = make_coder(Codebook.load(codebook))
+    return coder, (load_model(model) if model else None)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold CSV: one text per row with its labels.")],
+    text_col: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    label_col: Annotated[str, typer.Option(help="Column holding ';'-joined labels.")] = "labels",
+    label_map: LabelMapOpt = None,
+    codebook: CodebookOpt = None,
+    model: ModelOpt = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores here.")] = None,
+) -> None:
+    """Score the codebook (and model) against a gold CSV: per-theme P/R/F1, micro/macro, confusions."""
+    from ..evaluation import parse_label_map
+    from ..quality import evaluate_file
+
+    try:
+        coder, loaded = _setup(codebook, model)
+        report = evaluate_file(gold, text_col=text_col, label_col=label_col,
+                               label_map=parse_label_map(label_map or []), coder=coder, model=loaded)
+    except (VoiceminerError, ValueError) as exc:
+        fail(exc)
+    _table(report.scores, f"{gold.name}: {report.rows} texts")
+    _table(report.confusions, "most frequent confusions (gold theme missed → theme predicted)")
+    if report.gold_only:
+        typer.echo(f"gold labels the codebook lacks (not scored): {report.gold_only}")
+    if report.codebook_only:
+        typer.echo(f"codebook themes absent from gold (not scored; times predicted): "
+                   f"{report.codebook_only}")
+    for line in report.skipped:
+        typer.echo(f"skipped {line}")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+        typer.echo(f"wrote {json_out}")
+
+
+@app.command()
+def train(
+    labels: Annotated[Path, typer.Argument(help="Labels CSV: unit_id,text,themes (';'-joined).")],
+    out: Annotated[Optional[Path], typer.Option(
+        help="Model folder; default models/<labels file name>.")] = None,
+    text_col: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    label_col: Annotated[str, typer.Option(help="Column holding ';'-joined themes.")] = "themes",
+    label_map: LabelMapOpt = None,
+    codebook: CodebookOpt = None,
+    seed: Annotated[int, typer.Option(help="Random seed for folds.")] = 0,
+) -> None:
+    """Fit a model on annotated units, cross-validate it, save it (JSON + arrays, no pickle)."""
+    from ..evaluation import parse_label_map
+    from ..quality import train_from_csv
+
+    target = out or Path("models") / labels.stem
+    try:
+        coder, _ = _setup(codebook, None)
+        _, scores = train_from_csv(labels, target, text_col=text_col, label_col=label_col,
+                                   label_map=parse_label_map(label_map or []), coder=coder,
+                                   random_state=seed)
+    except (VoiceminerError, ValueError) as exc:
+        fail(exc)
+    _table(scores, f"cross-validated rules + model on {labels.name}")
+    typer.echo(f"saved model to {target} (use: voiceminer analyze DATA --model {target})")
+
+
+@app.command()
+def suggest(
+    paths: Annotated[list[Path], typer.Argument(help="Corpus folders or files to draw units from.")],
+    model: ModelOpt = None,
+    n: Annotated[int, typer.Option("--n", help="How many units to list.")] = 50,
+    out: Annotated[Optional[Path], typer.Option(help="Write the list as a labels CSV to fill in.")] = None,
+    codebook: CodebookOpt = None,
+) -> None:
+    """List the units the model is least sure of: the next ones to annotate (active learning).
+
+    Without --model, a model self-trained on the codebook's matches in these units is used.
+    """
+    from ..quality import uncertain_units
+    from ..run import coded_units
+
+    try:
+        coder, loaded = _setup(codebook, model)
+        units = coded_units(paths, coder)
+        if loaded is None:
+            from ..learn import seed_model
+
+            loaded = seed_model(units, coder)
+            if loaded is None:
+                raise VoiceminerError("Too few coded units to self-train a model; pass --model.")
+        table = uncertain_units(units, loaded, n)
+    except (VoiceminerError, ValueError) as exc:
+        fail(exc)
+    if out:
+        table.to_csv(out, index=False, encoding="utf-8-sig")
+        typer.echo(f"wrote {len(table)} units to {out}: correct the 'themes' column, then "
+                   f"'voiceminer train {out}'")
+    else:
+        _table(table.assign(text=table["text"].str.slice(0, 40)), f"{len(table)} units to annotate")
+
+
+@app.command("suggest-terms")
+def suggest_terms_cmd(
+    theme: Annotated[str, typer.Argument(help="Theme id, e.g. pay.")],
+    paths: Annotated[list[Path], typer.Argument(help="Corpus folders or files.")],
+    top: Annotated[int, typer.Option(help="How many terms.")] = 30,
+    codebook: CodebookOpt = None,
+) -> None:
+    """Propose new terms for THEME from the corpus (PPMI with the theme), with example quotes."""
+    from ..run import coded_units
+    from ..suggest_terms import suggest_terms
+
+    try:
+        coder, _ = _setup(codebook, None)
+        table = suggest_terms(coded_units(paths, coder), theme, coder.codebook, top=top)
+    except (VoiceminerError, ValueError, KeyError) as exc:
+        fail(exc)
+    _table(table, f"candidate terms for '{theme}'")

@@ -7,7 +7,8 @@ follow the final (sorted) order and be unique across all files.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -30,25 +31,31 @@ _UNSUPPORTED_HINTS: Final = {
 }
 _MEDIA: Final = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".heic", ".webp", ".tif", ".tiff",
                  ".mp3", ".m4a", ".wav", ".amr", ".aac", ".mp4", ".mov", ".avi")
+MAX_UNIT_CHARS: Final = 20_000
 _SUPPORTED: Final = ".txt .md .docx .xlsx .xlsm .csv .jsonl"
 
 
 def read_corpus(paths: str | Path | Sequence[str | Path], *,
                 text_cols: Sequence[str] | None = None,
-                on_progress: Callable[[Path], None] | None = None) -> pd.DataFrame:
+                on_progress: Callable[[Path], None] | None = None,
+                read_files: Callable[[list[tuple]], Iterable[list[Record]]] | None = None,
+                ) -> pd.DataFrame:
     """The ingest-stage units table for the given files and folders.
 
     One row per record found (answer, interviewer turn, questionnaire cell, post, or unusable
     file), columns ``schema.INGEST_COLUMNS``, sorted by file path then position in the file.
     ``text_cols`` names the open questions of questionnaires when auto-detection picks wrong;
-    ``on_progress`` is called with each file's path before it is read. Raises
-    ``InputFileError`` only when a given path does not exist.
+    ``on_progress`` is called with each file's path as it is read. ``read_files`` maps
+    ``read_job`` over ``(path, relpath, text_cols)`` jobs, results in job order — an engine's
+    process pool or Dask cluster (``engine.read_files_with``); default: one after another.
+    Raises ``InputFileError`` only when a given path does not exist.
     """
     import pandas as pd
 
     roots = [paths] if isinstance(paths, (str, Path)) else list(paths)
     collected: list[tuple[str, int, int, Record]] = []  # (relpath, root order, position, record)
     used: set[str] = set()
+    jobs: list[tuple[str, int, Path]] = []
     for order, root in enumerate(Path(p) for p in roots):
         if not root.exists():
             raise InputFileError(root, "no such file or folder",
@@ -59,12 +66,15 @@ def read_corpus(paths: str | Path | Sequence[str | Path], *,
                 relpath = f"{(root if root.is_dir() else root.parent).name}/{relpath}"
             used.add(relpath)
             if found.problem is not None:
-                records = [found.problem]
+                collected.append((relpath, order, 0, found.problem))
             else:
-                if on_progress is not None:
-                    on_progress(found.path)
-                records = read_file(found.path, relpath, text_cols=text_cols)
-            collected.extend((relpath, order, i, r) for i, r in enumerate(records))
+                jobs.append((relpath, order, found.path))
+    reader = read_files or (lambda todo: (read_job(*job) for job in todo))
+    done = reader([(path, relpath, text_cols) for relpath, _order, path in jobs])
+    for (relpath, order, path), records in zip(jobs, done):
+        if on_progress is not None:
+            on_progress(path)
+        collected.extend((relpath, order, i, r) for i, r in enumerate(records))
     if not collected:
         return empty_units()
     collected.sort(key=lambda item: item[:3])
@@ -72,8 +82,30 @@ def read_corpus(paths: str | Path | Sequence[str | Path], *,
     rows = []
     for _relpath, _order, _pos, record in collected:
         seen[record.doc_id] += 1
-        rows.append(record.as_row(f"{record.doc_id}#{seen[record.doc_id]}"))
-    return pd.DataFrame(rows, columns=list(INGEST_COLUMNS), dtype=object)
+        rows.append(_cap_length(record).as_row(f"{record.doc_id}#{seen[record.doc_id]}"))
+    units = pd.DataFrame(rows, columns=list(INGEST_COLUMNS), dtype=object)
+    # header names travel beside the table (not in it) so exports can mask them where they recur
+    units.attrs["personal_names"] = sorted({n for *_, r in collected for n in r.names})
+    return units
+
+
+def _cap_length(record: Record) -> Record:
+    """A record longer than ``MAX_UNIT_CHARS`` is ledgered as too long instead of analysed.
+
+    One "answer" of that size is a paste accident or a file without line breaks; segmenting it
+    would take minutes and its quotes would be unreadable.
+    """
+    if record.skip_reason or len(record.text) <= MAX_UNIT_CHARS:
+        return record
+    return replace(record, text=record.text[:MAX_UNIT_CHARS], skip_reason="too_long",
+                   skip_detail=f"{record.origin}: {len(record.text):,} characters in one record "
+                               f"(limit {MAX_UNIT_CHARS:,}) — add line breaks between answers or "
+                               f"split the file")
+
+
+def read_job(path: Path, relpath: str, text_cols: Sequence[str] | None = None) -> list[Record]:
+    """``read_file`` with positional arguments, for process pools and Dask workers."""
+    return read_file(path, relpath, text_cols=text_cols)
 
 
 def read_file(path: Path, relpath: str, *, text_cols: Sequence[str] | None = None

@@ -60,9 +60,15 @@ def _open(path: Path) -> Any:
     except OSError as exc:
         raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
                              hint="check that you may read it") from exc
+    from .zipguard import check_zip, is_encrypted_office
+
+    if magic == _OLE_MAGIC and is_encrypted_office(path):
+        raise InputFileError(path, "the document is password-protected",
+                             hint="open it in Word/WPS, remove the password and save it as .docx")
     if magic == _OLE_MAGIC:
         raise InputFileError(path, "this is an old Word .doc file with a .docx name",
                              hint="open it in Word/WPS and save it as .docx")
+    check_zip(path, hint=_HINT)
     try:
         return docx.Document(str(path))
     except Exception as exc:  # python-docx/zipfile/lxml raise many types for broken packages

@@ -58,6 +58,9 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     if b"\x00" in data[:8192]:
         raise InputFileError(path, f"this is binary data, not text (looks like {_guess(data)})",
                              hint=_HINT)
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     decoded: dict[str, str] = {}
     for enc in _LEGACY:
         try:
@@ -74,6 +77,38 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         raise InputFileError(path, f"the text looks garbled under every Chinese encoding "
                                    f"(best guess: {detected})", hint=_HINT)
     return decoded[best], best
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """Line-by-line decoding for files stitched together from UTF-8 and GBK/Big5 parts.
+
+    A CSV merged from two teams' exports (one from a Mac, one from WPS on Windows) is valid in
+    no single encoding. When some lines are valid UTF-8 Chinese and every other line reads well
+    in one legacy codec, each line is decoded on its own; otherwise None.
+    """
+    lines = data.split(b"\n")
+    utf8_wide = 0
+    bad: list[int] = []
+    out: list[str | None] = []
+    for i, line in enumerate(lines):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+            out.append(None)
+            continue
+        utf8_wide += any(ord(c) > 0x7F for c in text)
+        out.append(text)
+    if not utf8_wide or not bad:
+        return None
+    for enc in _LEGACY:
+        try:
+            fixed = {i: lines[i].decode(enc) for i in bad}
+        except UnicodeDecodeError:
+            continue
+        if _readability("".join(fixed.values())) >= _READABLE:
+            return "\n".join(fixed.get(i, t) or "" for i, t in enumerate(out)), f"utf-8+{enc}"
+    return None
 
 
 def _readability(text: str) -> float:

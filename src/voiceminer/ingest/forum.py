@@ -16,6 +16,7 @@ from ..errors import InputFileError
 from ..schema import RESPONDENT, UNKNOWN
 from .groups import group_from_path, match_group, normalize_group
 from .provinces import province_from_ip, province_from_path
+from .markup import strip_html
 from .records import Record, error_detail, file_record, known
 from .tables import Sheet, cell_text, load_csv
 
@@ -93,7 +94,7 @@ def _post_records(post: Mapping[str, str], line: int, relpath: str, path_provinc
     common = dict(doc_id=doc_id, respondent_id=f"forum:{author}" if author else doc_id,
                   source="forum", province=province, group=group, origin=origin,
                   speaker=RESPONDENT, question=post.get("title", ""))
-    content = post.get("content", "")
+    content = strip_html(post.get("content", ""))
     if not content.strip():
         return [Record(**common, text="", skip_reason="empty",
                        skip_detail=f"{origin}: the post has no content (title only or blank)")]

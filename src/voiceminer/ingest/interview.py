@@ -39,6 +39,7 @@ def read_interview(path: Path, relpath: str) -> list[Record]:
     province = known(_header_province(header), province_from_path(relpath))
     group = known(normalize_group(header.group) if header.group else UNKNOWN,
                   group_from_path(relpath))
+    names = tuple(n for n in (header.respondent, *header.interviewers) if n)
     records: list[Record] = []
     question = ""
     for turn in turns:
@@ -56,7 +57,7 @@ def read_interview(path: Path, relpath: str) -> list[Record]:
         records.append(Record(
             doc_id=relpath, respondent_id=relpath, source="interview", province=province,
             group=group, origin=origin, speaker=turn.speaker, question=asked, text=text,
-            skip_reason=reason, skip_detail=detail,
+            skip_reason=reason, skip_detail=detail, names=names,
         ))
     return records
 

@@ -32,6 +32,8 @@ class Record:
     text: str
     skip_reason: str = ""
     skip_detail: str = ""
+    # personal names from the file's header (not a units column: only redaction uses them)
+    names: tuple[str, ...] = ()
 
     def as_row(self, unit_id: str) -> dict[str, str]:
         """The record as a units-table row, columns in ``INGEST_COLUMNS`` order."""

@@ -55,8 +55,10 @@ def _read_sheet(sheet: Sheet, relpath: str, *, is_csv: bool, name_sheet: bool,
     """Records of one sheet and its headers (headers are used to explain a miss)."""
     at = find_header_row(sheet.rows)
     width = max(len(cells) for _, cells in sheet.rows)
-    headers = unique_headers(sheet.rows[at][1], width)
-    body = sheet.rows[at + 1:]
+    if _is_data_row(sheet.rows[at][1]):  # no header row: the first respondent must not vanish
+        headers, body = unique_headers([], width), sheet.rows[at:]
+    else:
+        headers, body = unique_headers(sheet.rows[at][1], width), sheet.rows[at + 1:]
     cols = classify(headers, [cells for _, cells in body], text_cols)
     if not cols.text:
         return [], headers
@@ -83,6 +85,13 @@ def _read_sheet(sheet: Sheet, relpath: str, *, is_csv: bool, name_sheet: bool,
                 skip_detail="" if text else f"{origin}: no answer to “{headers[j]}”",
             ))
     return records, headers
+
+
+def _is_data_row(cells: list[str]) -> bool:
+    """A would-be header row that is really an answer row: a bare serial number first, and a
+    long cell that asks nothing (headers are short or questions: "您对平台有什么意见？")."""
+    return (bool(cells) and cells[0].isdigit()
+            and any(len(c) >= 12 and not any(q in c for q in "？?、") for c in cells[1:]))
 
 
 def _no_text_detail(headers: list[str], text_cols: Sequence[str] | None) -> str:

@@ -48,12 +48,19 @@ def load_xlsx(path: Path) -> list[Sheet]:
 
     from openpyxl import load_workbook
 
+    from .zipguard import check_zip, is_encrypted_office
+
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)
+        if magic == _OLE_MAGIC and is_encrypted_office(path):
+            raise InputFileError(path, "the workbook is password-protected",
+                                 hint="open it in Excel/WPS, remove the password (文件 → 信息 → "
+                                      "保护工作簿) and save it again as .xlsx")
         if magic == _OLE_MAGIC:
             raise InputFileError(path, "this is an old Excel .xls file (or an encrypted workbook) "
                                        "with an .xlsx name", hint=_XLSX_HINT)
+        check_zip(path, hint=_XLSX_HINT)
         workbook = load_workbook(str(path), read_only=True, data_only=True)
     except InputFileError:
         raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..normalize import clean_text
-from ..privacy import redact
+from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
 from .model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
 
@@ -44,6 +44,8 @@ def build_issue_lists(
     national = {k: g["pos"].to_numpy() for k, g in mentions.groupby("concern", sort=False)}
     regional = {k: g["pos"].to_numpy()
                 for k, g in mentions.groupby(["province", "concern"], sort=False)}
+    # one redactor for the corpus: a name given in one header is masked in every quote
+    redactor = Redactor.for_units(units) if redact_quotes else None
     out: dict[str, IssueList] = {}
     for province in [*provinces, NATIONAL]:
         scope = live if province == NATIONAL else live.loc[live["province"] == province]
@@ -56,7 +58,9 @@ def build_issue_lists(
 
         out[province] = _issue_list(
             province, scope, members, prev, key_by_prov.get(province), concern_info, codebook,
-            dict(meta or {}), quotes_per_concern, redact_quotes)
+            dict(meta or {}), quotes_per_concern, redactor)
+    if redactor is not None:  # labels and key terms come from tokens and may carry an id or name
+        out = {province: redact_obj(issues, redactor) for province, issues in out.items()}
     return out
 
 
@@ -122,7 +126,8 @@ def _bases(scope: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int, do_redact: bool
+def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int,
+                 do_redact: Callable[[str], str] | None
                  ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
@@ -152,7 +157,7 @@ def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int, do_redac
         people.add(row.respondent_id)
         said.add(gist)
         text = excerpt(str(row.text).strip(), terms)
-        picked.append(Quote(unit_id=str(row.unit_id), text=redact(text) if do_redact else text,
+        picked.append(Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
                             origin=str(row.origin), province=str(row.province),
                             group=str(row.group), source=str(row.source)))
         if len(picked) == n:

@@ -31,6 +31,7 @@ SHEET_ISSUES: Final = "问题清单"
 SHEET_QUOTES: Final = "代表性引语"
 SHEET_PREVALENCE: Final = "提及率"
 SHEET_LEDGER: Final = "台账"
+SHEET_CHARTS: Final = "图表"
 
 ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主要群体", "关键词", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
@@ -71,6 +72,7 @@ def write_xlsx(
     _write_rows(wb.create_sheet(SHEET_ISSUES), ISSUE_COLUMNS, _issue_rows(issues),
                 percent_columns={"提及比例"})
     _write_rows(wb.create_sheet(SHEET_QUOTES), QUOTE_COLUMNS, _quote_rows(issues))
+    _write_charts(wb.create_sheet(SHEET_CHARTS), issues)
     if prevalence is not None:
         _write_frame(wb.create_sheet(SHEET_PREVALENCE), prevalence)
     if ledger is not None:
@@ -109,6 +111,56 @@ def _quote_rows(issues: IssueList) -> list[list[Any]]:
         for concern in theme.concerns
         for q in concern.quotes
     ]
+
+
+def _write_charts(ws: Worksheet, issues: IssueList) -> None:
+    """Theme × group shares as a table, with two native Excel charts drawn from its cells.
+
+    Native charts (not pictures) stay editable: a report writer can restyle them, and they
+    redraw when a row is deleted, in Excel and in WPS.
+    """
+    from openpyxl.chart import BarChart, Reference
+
+    themes = c.ordered_themes(issues)
+    groups = [g for g, _n in c.group_counts(issues)]
+    rows = [[t.label, float(t.share),
+             *({g.group: float(g.share) for g in t.groups}.get(name, 0.0) for name in groups)]
+            for t in themes]
+    _write_rows(ws, ("主题", "全部", *groups), rows, percent_columns={"全部", *groups})
+    if not rows:
+        return
+    n = len(rows)
+    cats = Reference(ws, min_col=1, min_row=2, max_row=n + 1)
+
+    overall = BarChart()
+    overall.type = "bar"  # horizontal bars read best with long Chinese labels
+    overall.title = f"{issues.province}：各主题提及比例"
+    overall.add_data(Reference(ws, min_col=2, min_row=1, max_row=n + 1), titles_from_data=True)
+    overall.set_categories(cats)
+    overall.y_axis.number_format = PERCENT_FORMAT
+    overall.y_axis.title = "占受访者比例"
+    overall.x_axis.scaling.orientation = "maxMin"  # most-raised theme on top, as in the table
+    overall.legend = None
+    overall.height, overall.width = 4 + 0.8 * n, 16
+    # charts stacked under the table; a default row is about 0.53 cm high
+    ws.add_chart(overall, f"A{n + 3}")
+    below = n + 3 + math.ceil(overall.height / 0.53) + 2
+
+    if groups:
+        by_group = BarChart()
+        by_group.type = "col"
+        by_group.grouping = "clustered"
+        by_group.title = "各群体提及比例"
+        by_group.add_data(Reference(ws, min_col=3, max_col=2 + len(groups), min_row=1,
+                                    max_row=n + 1), titles_from_data=True)
+        by_group.set_categories(cats)
+        by_group.y_axis.number_format = PERCENT_FORMAT
+        by_group.height, by_group.width = 9, 24
+        ws.add_chart(by_group, f"A{below}")
+    for chart in (overall, *([by_group] if groups else [])):
+        # openpyxl marks axes as deleted by default; recent Excel then draws no axis labels
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
 
 
 def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:

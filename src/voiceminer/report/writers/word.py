@@ -37,6 +37,7 @@ def write_docx(issues: IssueList, path: Path) -> Path:
     document.add_heading(c.title(issues), level=1)
     document.add_paragraph(c.basis_line(issues))
     _add_group_table(document, issues)
+    _add_theme_overview(document, issues)
 
     # python-docx resolves a style name by scanning every style on each paragraph; resolving the
     # three list/quote styles once keeps a 50-concern report from taking seconds.
@@ -144,6 +145,69 @@ def _add_group_table(document: DocxDocument, issues: IssueList) -> None:
         _table_row(table, group, str(n), c.format_pct(n / total) if total else "—")
     _table_row(table, "合计", str(total), "100%" if total else "—")
     document.add_paragraph()
+
+
+def _add_theme_overview(document: DocxDocument, issues: IssueList) -> None:
+    """The prevalence chart (a picture) and the theme × group table shaded as a heatmap.
+
+    The table is a real Word table, not a picture, so a report writer can delete a row, reword
+    a theme or restyle it; the shading is plain cell fill that survives copy-paste into WPS.
+    """
+    import io
+
+    from docx.shared import Cm
+
+    from ..charts import theme_chart_png
+
+    png = theme_chart_png(issues)
+    if png is None:
+        return
+    # captions, not headings: the navigation pane keeps listing only the numbered themes
+    document.add_picture(io.BytesIO(png), width=Cm(15.5))
+    document.add_paragraph("图：各主题提及比例（占受访者）", style="Caption")
+    groups = [g for g, _n in c.group_counts(issues)]
+    themes = c.ordered_themes(issues)
+    table = document.add_table(rows=1, cols=2 + len(groups))
+    table.style = document.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, ("主题", "全部", *groups)):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    peak = max([t.share for t in themes] + [g.share for t in themes for g in t.groups] + [0.0])
+    for theme in themes:
+        by_group = {g.group: g.share for g in theme.groups}
+        # a group of the province missing from theme.groups had nobody raising it: 0%
+        shares = [theme.share, *(by_group.get(g, 0.0) for g in groups)]
+        _table_row(table, theme.label, *(c.format_pct(s) for s in shares))
+        for cell, share in zip(table.rows[-1].cells[1:], shares):
+            _shade(cell, share, peak)
+    # a theme label on one line: wide first column, narrow share columns (grid and cells, as
+    # Word reads the cell widths and LibreOffice/WPS the grid)
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        column.width = Cm(3.8) if i == 0 else Cm(2.2)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(3.8) if i == 0 else Cm(2.2)
+    document.add_paragraph("表：各主题在各群体受访者中的提及比例（颜色越深比例越高）", style="Caption")
+
+
+def _shade(cell: Any, share: float | None, peak: float) -> None:
+    """Fill a cell from white to dark blue by ``share / peak``; dark cells get white text."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    from ..html.svg import heat_colour
+
+    fill = heat_colour(share, peak).lstrip("#").upper()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+    if share is not None and peak > 0 and share / peak > 0.55:
+        for run in cell.paragraphs[0].runs:
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
 
 
 def _table_row(table: Any, *texts: str) -> None:

@@ -1,0 +1,318 @@
+"""Concern-discovery benchmark: clustering scored against known labels, every method on the same
+tokens in the same run.
+
+    python benchmarks/bench_concerns.py                 # all sets; prints tables, writes JSON
+    python benchmarks/bench_concerns.py --sets cail,gold --seeds 3
+
+Needs ../shared/data (see its README) and the bench extra plus BERTopic without torch:
+
+    pip install -e ".[bench]" && pip install --no-deps "bertopic==0.17.*"
+
+Sets (read from ../shared/data, never copied):
+  cail    cail2019_labor sentences with exactly one of the 20 labels (single-label rows only)
+  gold    teddy2020/labor_gold_dev.csv, the `primary` theme, retirement scored as social_insurance
+  toutiao a random subsample (default 20,000, seed 0) of the toutiao headlines, 15 categories
+
+Every text is segmented once with voiceminer's Segmenter (`Segmenter().tokens`); every method
+gets those tokens. Methods that take k get the true number of classes; BERTopic (HDBSCAN) and
+voiceminer's ConcernFinder choose k themselves (ConcernFinder may use up to the true number).
+Each method runs with seeds 0..seeds-1 and the table shows means (sd of ARI in the JSON).
+Writes benchmarks/results/concerns.json. Timings are for the machine it runs on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT / "src"))
+
+from voiceminer.cluster_models import CooccurrenceKMeans, DMMClusterer  # noqa: E402
+from voiceminer.concerns import ConcernFinder  # noqa: E402
+from voiceminer.segment import Segmenter  # noqa: E402
+
+MIN_CLUSTER = 3  # clusters smaller than this never count as coherent (ConcernFinder's default)
+
+
+def _identity(tokens):
+    return tokens
+
+
+# -- data -------------------------------------------------------------------------------------
+def load_sets(names: list[str], toutiao_n: int) -> dict[str, dict]:
+    seg = Segmenter()
+    out = {}
+    if "cail" in names:
+        df = pd.read_csv(DATA / "cail2019_labor" / "cail2019_labor_sentences.csv", dtype=str,
+                         keep_default_na=False)
+        df = df[df["n_labels"] == "1"]
+        out["cail"] = dict(text=df["text"].tolist(), y=df["labels"].tolist(),
+                           people=("j" + df["doc_idx"]).tolist(),
+                           note="CAIL2019 labour sentences with exactly one label")
+    if "gold" in names:
+        df = pd.read_csv(DATA / "teddy2020" / "labor_gold_dev.csv", dtype=str, keep_default_na=False)
+        out["gold"] = dict(text=df["text"].tolist(),
+                           y=df["primary"].replace({"retirement": "social_insurance"}).tolist(),
+                           people=df["uid"].tolist(),
+                           note="teddy2020 dev gold, primary theme (retirement -> social_insurance)")
+    if "toutiao" in names:
+        df = pd.read_csv(DATA / "toutiao" / "toutiao_subset_83k.csv", dtype=str,
+                         keep_default_na=False)
+        df = df.sample(min(toutiao_n, len(df)), random_state=0)
+        out["toutiao"] = dict(text=df["text"].tolist(), y=df["label"].tolist(),
+                              people=[f"t{i}" for i in range(len(df))],
+                              note=f"toutiao headlines, random {len(df)} (seed 0)")
+    for d in out.values():
+        d["tokens"] = [seg.tokens(t) for t in d["text"]]
+        d["k"] = len(set(d["y"]))
+    return out
+
+
+# -- metrics ----------------------------------------------------------------------------------
+def top_term_purity(tokens: list[list[str]], labels: np.ndarray) -> float:
+    """Share of all units that sit in a coherent cluster.
+
+    A cluster (not the outliers, -1) is coherent when it has at least MIN_CLUSTER units and its top
+    term occurs in at least half of its units. The top term is the term with the highest
+    class-based tf-idf, df_c(t) / |c| * log(1 + A / df(t)), where df_c(t) counts the cluster's
+    units containing t, df(t) the clustered units containing t and A the mean cluster size; ties
+    go to the alphabetically first term.
+    """
+    clusters = sorted(c for c in set(labels.tolist()) if c >= 0)
+    if not clusters:
+        return 0.0
+    dfc = {c: Counter() for c in clusters}
+    for toks, c in zip(tokens, labels):
+        if c >= 0:
+            dfc[c].update(set(toks))
+    df = Counter()
+    for cnt in dfc.values():
+        df.update(cnt)
+    sizes = {c: int((labels == c).sum()) for c in clusters}
+    A = np.mean(list(sizes.values()))
+    covered = 0
+    for c in clusters:
+        if sizes[c] < MIN_CLUSTER or not dfc[c]:
+            continue
+        top = min(dfc[c], key=lambda t: (-dfc[c][t] / sizes[c] * np.log(1 + A / df[t]), t))
+        if dfc[c][top] >= 0.5 * sizes[c]:
+            covered += sizes[c]
+    return covered / len(labels)
+
+
+def score(y: list[str], labels: np.ndarray, tokens: list[list[str]]) -> dict:
+    """Outliers (-1) are kept as one more cluster for ARI and NMI: they are not dropped."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    return dict(ari=adjusted_rand_score(y, labels), nmi=normalized_mutual_info_score(y, labels),
+                purity=top_term_purity(tokens, labels),
+                clusters=len(set(labels.tolist()) - {-1}), outliers=float(np.mean(labels < 0)))
+
+
+# -- methods: (tokens, k, seed, data) -> labels ------------------------------------------------
+def _tfidf(tokens):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True).fit_transform(tokens)
+
+
+def _lsa(tokens, dims: int, seed: int):
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    X = _tfidf(tokens)
+    return normalize(TruncatedSVD(min(dims, X.shape[1] - 1), random_state=seed).fit_transform(X))
+
+
+def m_concernfinder(tokens, k, seed, data):
+    """voiceminer's ConcernFinder as the product runs it: all units in one theme, k by
+    silhouette in 2..k, clusters of fewer than 3 respondents folded into the nearest."""
+    n = len(tokens)
+    units = pd.DataFrame({
+        "unit_id": [f"u{i}" for i in range(n)], "respondent_id": data["people"],
+        "skip_reason": [""] * n, "tokens": tokens, "themes": [["x"]] * n,
+        **{c: [""] * n for c in ("doc_id", "source", "province", "group", "origin", "speaker",
+                                  "question", "text", "skip_detail", "clean")},
+        "evidence": [[] for _ in range(n)], "spans": [[] for _ in range(n)]})
+    finder = ConcernFinder(max_concerns=k, random_state=seed).fit(units)
+    ids = [a[0] if a else "" for a in finder.assignments_]
+    codes = {c: i for i, c in enumerate(sorted(set(ids) - {""}))}
+    return np.array([codes.get(c, -1) for c in ids])
+
+
+def m_lsa_kmeans(tokens, k, seed, data):
+    """ConcernFinder's representation (tf-idf, SVD 64, unit length) with k-means at the true k."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(k, n_init=4, random_state=seed).fit_predict(_lsa(tokens, 64, seed))
+
+
+def m_cooc(tokens, k, seed, data):
+    return CooccurrenceKMeans(k, random_state=seed).fit(tokens).labels_
+
+
+def m_dmm(tokens, k, seed, data):
+    n_iter = 30 if len(tokens) <= 5000 else 15
+    return DMMClusterer(k, min_df=2, n_iter=n_iter, random_state=seed).fit(tokens).labels_
+
+
+def m_kmeans_tfidf(tokens, k, seed, data):
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    X = _tfidf(tokens)
+    km = (KMeans(k, n_init=4, random_state=seed) if len(tokens) <= 5000 else
+          MiniBatchKMeans(k, n_init=3, batch_size=4096, random_state=seed))
+    return km.fit_predict(X)
+
+
+def m_nmf(tokens, k, seed, data):
+    from sklearn.decomposition import NMF
+
+    W = NMF(k, init="nndsvda", max_iter=400, random_state=seed).fit_transform(_tfidf(tokens))
+    return W.argmax(axis=1)
+
+
+def m_lda(tokens, k, seed, data):
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    C = CountVectorizer(analyzer=_identity, min_df=2).fit_transform(tokens)
+    big = len(tokens) > 5000
+    lda = LatentDirichletAllocation(k, learning_method="online" if big else "batch",
+                                    max_iter=10 if big else 30, random_state=seed)
+    return lda.fit_transform(C).argmax(axis=1)
+
+
+METHODS = {  # name -> (function, takes the true k)
+    "voiceminer ConcernFinder (k by silhouette ≤ true k)": (m_concernfinder, False),
+    "voiceminer LSA + k-means (true k)": (m_lsa_kmeans, True),
+    "voiceminer co-occurrence embeddings + k-means (true k)": (m_cooc, True),
+    "voiceminer DMM / GSDMM (≤ true k)": (m_dmm, False),
+    "k-means on tf-idf (true k)": (m_kmeans_tfidf, True),
+    "NMF (true k)": (m_nmf, True),
+    "LDA (true k)": (m_lda, True),
+}
+
+
+def bertopic_runs(tokens, seed, grid) -> dict[str, np.ndarray]:
+    """BERTopic 0.17 on tf-idf + SVD(100) embeddings (no sentence-transformers), UMAP + HDBSCAN
+    with each (n_components, min_cluster_size); each fit also scored after
+    ``reduce_outliers(strategy="embeddings")``, BERTopic's documented way to assign outliers."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    docs = [" ".join(t) for t in tokens]
+    emb = _lsa(tokens, 100, seed)
+    out = {}
+    for nc, mcs in grid:
+        model = BERTopic(
+            umap_model=UMAP(n_neighbors=15, n_components=nc, min_dist=0.0, metric="cosine",
+                            random_state=seed),
+            hdbscan_model=HDBSCAN(min_cluster_size=mcs, metric="euclidean",
+                                  cluster_selection_method="eom", prediction_data=True),
+            vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None,
+                                             lowercase=False))
+        topics = np.array(model.fit_transform(docs, embeddings=emb)[0])
+        out[f"BERTopic n_components={nc} min_cluster_size={mcs}"] = topics
+        if (topics < 0).any() and (topics >= 0).any():
+            reduced = model.reduce_outliers(docs, topics, strategy="embeddings", embeddings=emb)
+            topics = np.array(reduced)
+        out[f"BERTopic n_components={nc} min_cluster_size={mcs} +reduce_outliers"] = topics
+    return out
+
+
+# -- run --------------------------------------------------------------------------------------
+def run_set(name: str, data: dict, seeds: int, bertopic: bool) -> dict:
+    tokens, y, k = data["tokens"], data["y"], data["k"]
+    n_seeds = 1 if len(tokens) > 5000 else seeds
+    grid = ([(5, 100), (5, 300)] if len(tokens) > 5000 else
+            [(nc, mcs) for nc in (5, 10) for mcs in (5, 10, 15, 30)])
+    runs: dict[str, list[dict]] = {}
+    for method, (fn, _) in METHODS.items():
+        for seed in range(n_seeds):
+            t0 = time.perf_counter()
+            labels = fn(tokens, k, seed, data)
+            s = score(y, labels, tokens) | dict(seconds=time.perf_counter() - t0)
+            runs.setdefault(method, []).append(s)
+            print(f"  {name} {method} seed {seed}: ARI {s['ari']:.3f}", file=sys.stderr, flush=True)
+    if bertopic:
+        for seed in range(n_seeds):
+            t0 = time.perf_counter()
+            fits = bertopic_runs(tokens, seed, grid)
+            per = (time.perf_counter() - t0) / len(grid)
+            for method, labels in fits.items():
+                runs.setdefault(method, []).append(score(y, labels, tokens) | dict(seconds=per))
+            print(f"  {name} BERTopic seed {seed} done", file=sys.stderr, flush=True)
+    summary = {m: {key: float(np.mean([r[key] for r in rs])) for key in rs[0]} |
+               {"ari_sd": float(np.std([r["ari"] for r in rs])), "seeds": len(rs)}
+               for m, rs in runs.items()}
+    bt = {m: s for m, s in summary.items() if m.startswith("BERTopic")}
+    best_bt = max(bt, key=lambda m: bt[m]["ari"]) if bt else None
+    vm = {m: s for m, s in summary.items() if m.startswith("voiceminer")}
+    best_vm = max(vm, key=lambda m: vm[m]["ari"])
+    return dict(note=data["note"], units=len(tokens), classes=k, seeds=n_seeds,
+                methods=summary, best_bertopic=best_bt, best_voiceminer=best_vm,
+                target_met=(None if best_bt is None else
+                            summary[best_vm]["ari"] >= summary[best_bt]["ari"] + 0.10))
+
+
+def table(name: str, res: dict) -> str:
+    rows = [f"### {name}: {res['note']} — {res['units']} units, {res['classes']} classes, "
+            f"{res['seeds']} seed(s)", "",
+            "| method | ARI | NMI | top-term purity | clusters | outliers | s/run |",
+            "|---|---|---|---|---|---|---|"]
+    shown = [m for m in res["methods"] if not m.startswith("BERTopic")]
+    raw = [m for m in res["methods"] if m.startswith("BERTopic") and "reduce" not in m]
+    best_raw = max(raw, key=lambda m: res["methods"][m]["ari"]) if raw else None
+    for m in (best_raw, res["best_bertopic"]):
+        if m and m not in shown:
+            shown.insert(4, m)
+    for m in shown:
+        s = res["methods"][m]
+        label = f"best {m}" if m == res["best_bertopic"] else (
+            f"best without reduce_outliers: {m}" if m == best_raw else m)
+        rows.append(f"| {label} | {s['ari']:.3f} ± {s['ari_sd']:.3f} | {s['nmi']:.3f} | "
+                    f"{s['purity']:.2f} | {s['clusters']:.1f} | {s['outliers']:.0%} | "
+                    f"{s['seconds']:.1f} |")
+    if res["best_bertopic"]:
+        bt, vm = res["methods"][res["best_bertopic"]], res["methods"][res["best_voiceminer"]]
+        rows += ["", f"Target (best voiceminer ARI ≥ best BERTopic ARI + 0.10): "
+                     f"{vm['ari']:.3f} vs {bt['ari']:.3f} + 0.10 → "
+                     f"{'met' if res['target_met'] else 'missed'}"]
+    return "\n".join(rows)
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", default="cail,gold,toutiao")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--toutiao-n", type=int, default=20_000)
+    ap.add_argument("--no-bertopic", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "concerns.json"))
+    args = ap.parse_args(argv)
+    if not DATA.is_dir():
+        sys.exit(f"{DATA} not found: this benchmark reads ../shared/data.")
+    warnings.filterwarnings("ignore")
+    sets = load_sets(args.sets.split(","), args.toutiao_n)
+    results = {name: run_set(name, d, args.seeds, not args.no_bertopic) for name, d in sets.items()}
+    for name, res in results.items():
+        print(table(name, res), end="\n\n")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()

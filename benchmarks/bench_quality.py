@@ -1,0 +1,158 @@
+"""Coding quality on real data nobody on the team wrote (../shared/data), in one command:
+
+    python benchmarks/bench_quality.py      # prints the figures, writes benchmarks/results/quality.json
+                                            # and benchmarks/results/active_learning.png (if matplotlib)
+
+1. dev gold (teddy2020/labor_gold_dev.csv), default codebook, no training on the gold;
+2. "raises a labour concern" on teddy2020/messages_labeled.csv against 劳动和社会保障;
+3. rules + a model trained on the dev gold, 5-fold cross-validated (what a user reaches after
+   annotating about 200 messages);
+4. the active-learning curve: F1 on held-out messages after 50, 100 and 200 annotated ones,
+   uncertainty sampling against random order, averaged over 5 splits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DATA = ROOT.parent / "shared" / "data" / "teddy2020"
+GOLD = DATA / "labor_gold_dev.csv"
+LABEL_MAP = {"retirement": "social_insurance", "other": ""}
+GOLD_THEMES = ("pay", "social_insurance", "safety", "hours", "labor_relations", "employment")
+
+from voiceminer.evaluation import read_gold, score_multilabel  # noqa: E402
+from voiceminer.learn import ThemeModel  # noqa: E402
+from voiceminer.normalize import clean_text  # noqa: E402
+from voiceminer.quality import code_texts, evaluate_file, make_coder, train_from_csv  # noqa: E402
+
+
+def dev_gold(coder) -> dict:
+    report = evaluate_file(GOLD, label_map={"retirement": "social_insurance"}, coder=coder)
+    s = report.scores.set_index("theme")
+    return {"micro_f1": float(s.loc["micro", "f1"]), "macro_f1": float(s.loc["macro", "f1"]),
+            "by_theme": report.scores.to_dict(orient="records"), "gold_only": report.gold_only}
+
+
+def labour_concern(coder) -> dict:
+    df = pd.read_csv(DATA / "messages_labeled.csv", dtype=str, keep_default_na=False)
+    y = (df["label"] == "劳动和社会保障").to_numpy()
+    coded = code_texts(df["text"].tolist(), coder)
+    p = np.array([bool(s & set(GOLD_THEMES)) for s in coded])
+    tp = float((p & y).sum())
+    prec, rec = tp / max(p.sum(), 1), tp / max(y.sum(), 1)
+    return {"rows": len(df), "positives": int(y.sum()), "precision": round(prec, 4),
+            "recall": round(rec, 4), "f1": round(2 * prec * rec / (prec + rec), 4),
+            "rule": "any of the six labour themes coded by the default codebook"}
+
+
+def cross_validated_model(coder, tmp: Path) -> dict:
+    labels = pd.read_csv(GOLD, dtype=str, keep_default_na=False)
+    labels["labels"] = [";".join(x for x in (LABEL_MAP.get(l, l) for l in s.split(";")) if x)
+                        for s in labels["labels"]]
+    path = tmp / "gold_mapped.csv"
+    labels.to_csv(path, index=False)
+    _, scores = train_from_csv(path, tmp / "model", label_col="labels", coder=coder)
+    s = scores.set_index("theme")
+    scored = s.loc[[t for t in GOLD_THEMES] + ["micro", "macro"]]
+    return {"micro_f1": float(s.loc["micro", "f1"]),
+            "macro_f1_gold_themes": float(scored.loc[list(GOLD_THEMES), "f1"].mean()),
+            "by_theme": scored.reset_index().to_dict(orient="records")}
+
+
+def active_learning(coder, splits: int = 5, points=(50, 100, 200), batch: int = 25) -> dict:
+    texts, gold, _ = read_gold(GOLD, "text", "labels", label_map=LABEL_MAP)
+    cleans = [clean_text(t) for t in texts]
+    themes = list(GOLD_THEMES)
+    curves = {"uncertainty": {p: [] for p in points}, "random": {p: [] for p in points}}
+    for split in range(splits):
+        rng = np.random.default_rng(split)
+        order = rng.permutation(len(texts))
+        test, pool = order[:50], list(order[50:])
+        for strategy in curves:
+            chosen = pool[:batch]
+            rest = pool[batch:]
+            while len(chosen) <= max(points):
+                if len(chosen) in points:
+                    model = ThemeModel(random_state=split).fit(
+                        [cleans[i] for i in chosen], [gold[i] for i in chosen], themes)
+                    pred = code_texts([texts[i] for i in test], coder, model)
+                    f1 = score_multilabel([gold[i] & set(themes) for i in test],
+                                          [p & set(themes) for p in pred], themes)
+                    curves[strategy][len(chosen)].append(float(f1.set_index("theme").loc["micro", "f1"]))
+                if not rest:
+                    break
+                if strategy == "random" or len(chosen) < batch:
+                    picked = rest[:batch]
+                else:
+                    model = ThemeModel(random_state=split).fit(
+                        [cleans[i] for i in chosen], [gold[i] for i in chosen], themes)
+                    P = model.predict_proba([cleans[i] for i in rest])
+                    margin = np.abs(P - model.thresholds_[None, :]).min(axis=1)
+                    picked = [rest[k] for k in np.argsort(margin, kind="stable")[:batch]]
+                chosen = chosen + picked
+                rest = [i for i in rest if i not in set(picked)]
+    return {s: {str(p): round(float(np.mean(v)), 4) for p, v in c.items() if v}
+            for s, c in curves.items()}
+
+
+def plot(curve: dict, path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name, pts in curve.items():
+        xs = [int(k) for k in pts]
+        ax.plot(xs, list(pts.values()), marker="o", label=name)
+    ax.set_xlabel("annotated messages")
+    ax.set_ylabel("micro-F1 on 50 held-out")
+    ax.set_title("Active learning on the dev gold (5 splits)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def main() -> dict:
+    import tempfile
+
+    if not GOLD.is_file():
+        sys.exit(f"{GOLD} not found: put ../shared beside the project to run this benchmark")
+    coder = make_coder()
+    t0 = time.perf_counter()
+    out = {"dev_gold_default_codebook": dev_gold(coder),
+           "labour_concern_messages_labeled": labour_concern(coder)}
+    with tempfile.TemporaryDirectory() as tmp:
+        out["dev_gold_cross_validated_model"] = cross_validated_model(coder, Path(tmp))
+    out["active_learning_micro_f1"] = active_learning(coder)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "quality.json").write_text(json.dumps(out, ensure_ascii=False, indent=2),
+                                          encoding="utf-8")
+    out["plot"] = plot(out["active_learning_micro_f1"], results / "active_learning.png")
+    d, lab, cv = (out["dev_gold_default_codebook"], out["labour_concern_messages_labeled"],
+                  out["dev_gold_cross_validated_model"])
+    print(f"dev gold, default codebook: micro-F1 {d['micro_f1']:.3f} (target 0.80), "
+          f"macro-F1 {d['macro_f1']:.3f} (target 0.70)")
+    print(f"labour concern on messages_labeled: F1 {lab['f1']:.3f} (target 0.85; "
+          f"P {lab['precision']:.3f}, R {lab['recall']:.3f})")
+    print(f"rules + model trained on dev gold, 5-fold CV: micro-F1 {cv['micro_f1']:.3f}, "
+          f"macro-F1 {cv['macro_f1_gold_themes']:.3f}")
+    print(f"active learning (micro-F1 after 50/100/200): {out['active_learning_micro_f1']}")
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Speed of voiceminer against plain ``jieba.lcut``, as ratios measured in one run.
+
+    nice -n 10 python benchmarks/bench_speed.py            # segmentation + seed-scale study
+    nice -n 10 python benchmarks/bench_speed.py --scale    # ... + 10k → 100k → 1M (bench_scale)
+
+1. segmentation: voiceminer's Segmenter (auto backend, domain dictionary and codebook terms)
+   against ``jieba.lcut`` on the same texts (target ≥ 20×);
+2. end to end: ``voiceminer analyze`` (cache off, then a warm re-run) on a seed-scale study —
+   19,724 questionnaire answers + 400 interviews + 20,000 posts built from ../shared/data and the
+   demo corpus — against the time ``jieba.lcut`` alone needs for the study's texts (target ≤ 0.5×).
+
+Results go to benchmarks/results/speed.json; figures are quoted in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from corpora import seed_study  # noqa: E402
+from measure import run_analyze  # noqa: E402
+
+RESULTS = HERE / "results" / "speed.json"
+
+
+def study_texts(folder: Path) -> list[str]:
+    import voiceminer as vm
+
+    units = vm.read_corpus(folder)
+    return [t for t, r in zip(units["text"], units["skip_reason"]) if not r and t]
+
+
+def jieba_seconds(texts: list[str]) -> float:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    start = time.perf_counter()
+    for t in texts:
+        jieba.lcut(t)
+    return time.perf_counter() - start
+
+
+def segmentation(texts: list[str], sample_chars: int) -> dict:
+    from voiceminer.codebook import Codebook
+    from voiceminer.segment import Segmenter
+
+    rng = random.Random(0)
+    sample, chars = [], 0
+    for t in rng.sample(texts, len(texts)):
+        sample.append(t)
+        chars += len(t)
+        if chars >= sample_chars:
+            break
+    seg = Segmenter(extra_terms=Codebook.default().all_terms())
+    start = time.perf_counter()
+    for t in sample:
+        seg.forget()
+        seg.words(t)
+    ours = time.perf_counter() - start
+    ref = jieba_seconds(sample)
+    return {"chars": chars, "backend": seg.backend, "voiceminer_s": round(ours, 3),
+            "jieba_lcut_s": round(ref, 3), "chars_per_s": round(chars / ours),
+            "jieba_chars_per_s": round(chars / ref), "speedup": round(ref / ours, 1)}
+
+
+def end_to_end(folder: Path, texts: list[str], work: Path, jieba_fraction: float) -> dict:
+    chars = sum(map(len, texts))
+    rng = random.Random(1)
+    part = [t for t in texts if rng.random() < jieba_fraction]
+    part_chars = sum(map(len, part))
+    jieba_s = jieba_seconds(part) * chars / part_chars
+    cold = run_analyze([folder], work / "out", "--no-cache")
+    cache = work / "cache"
+    run_analyze([folder], work / "out", "--cache-dir", str(cache))  # fills the cache
+    warm = run_analyze([folder], work / "out", "--cache-dir", str(cache))
+    return {"units": len(texts), "chars": chars,
+            "jieba_lcut_s": round(jieba_s, 2), "jieba_measured_on_chars": part_chars,
+            "analyze_s": cold["seconds"], "analyze_peak_rss_gib": cold["peak_rss_gib"],
+            "ratio": round(cold["seconds"] / jieba_s, 3),
+            "analyze_warm_cache_s": warm["seconds"],
+            "ratio_warm": round(warm["seconds"] / jieba_s, 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample-chars", type=int, default=1_000_000)
+    ap.add_argument("--jieba-fraction", type=float, default=0.25,
+                    help="share of the study's texts jieba.lcut is timed on (then scaled by chars)")
+    ap.add_argument("--scale", action="store_true", help="also run bench_scale (10k→100k→1M)")
+    args = ap.parse_args()
+    result: dict = {}
+    with tempfile.TemporaryDirectory(prefix="vm-speed-") as tmp:
+        work = Path(tmp)
+        folder = seed_study(work / "study")
+        texts = study_texts(folder)
+        result["segmentation"] = segmentation(texts, args.sample_chars)
+        print(json.dumps(result["segmentation"]), flush=True)
+        result["seed_study"] = end_to_end(folder, texts, work, args.jieba_fraction)
+        print(json.dumps(result["seed_study"]), flush=True)
+    if args.scale:
+        from bench_scale import RESULTS as SCALE_RESULTS, scale
+
+        with tempfile.TemporaryDirectory(prefix="vm-scale-") as tmp:
+            result["scale"] = scale([10_000, 100_000, 1_000_000], Path(tmp))
+        SCALE_RESULTS.write_text(json.dumps(result["scale"], indent=2), encoding="utf-8")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

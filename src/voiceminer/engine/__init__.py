@@ -1,0 +1,151 @@
+"""Engines: where the independent, per-unit work runs (reading files, segmentation, coding).
+
+``segment_and_code`` is the segment + code stages of the pipeline in one pass over batches, with
+the content-hash cache in front: only texts not cached are sent to the engine. The local engine
+uses a process pool over the cores; the dask engine a Dask distributed cluster. Both run the same
+``kernel.code_batch`` and return results in order, so the tables are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..schema import analysed_mask, check_units
+from .kernel import WorkSpec, adopt, code_batch
+from .local import LocalEngine
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..codebook import Codebook
+    from ..segment import Segmenter
+    from ..settings import Settings
+
+ENGINES = ("local", "dask")
+BATCH = 5_000
+
+
+def make_engine(settings: Settings):
+    """The engine ``settings.engine`` names (close it, or use it as a context manager)."""
+    if settings.engine == "local":
+        return LocalEngine(settings.n_jobs)
+    if settings.engine == "dask":
+        from .dask import DaskEngine
+
+        return DaskEngine(settings.scheduler)
+    raise ValueError(f"The 'engine' setting must be one of {', '.join(ENGINES)}. "
+                     f"Got {settings.engine!r} instead.")
+
+
+def work_spec(codebook: Codebook, settings: Settings, segmenter: Segmenter) -> WorkSpec:
+    return WorkSpec(codebook, tuple(settings.userdicts), tuple(settings.stopwords), settings.hmm,
+                    segmenter.backend, key=f"{segmenter.fingerprint}:{codebook.sha256}")
+
+
+def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings,
+                     segmenter: Segmenter, coder=None, engine=None) -> pd.DataFrame:
+    """Add ``tokens``, ``themes``, ``evidence`` and ``spans`` — what ``segment`` then
+    ``code_themes`` add — using the cache (``settings.cache_dir``) and the engine.
+
+    Each distinct text is segmented and coded once; skipped units get empty lists.
+    """
+    check_units(units, "normalize")
+    spec = work_spec(codebook, settings, segmenter)
+    if coder is not None:
+        adopt(spec, segmenter, coder)  # in-process and forked workers reuse it
+    ok = analysed_mask(units).to_numpy()
+    clean = units["clean"].to_numpy()
+    texts = list(dict.fromkeys(clean[ok].tolist()))  # distinct, in first-seen order
+    cache = None
+    if settings.cache_dir is not None:
+        from ..cache import AnalysisCache
+
+        cache = AnalysisCache(settings.cache_dir, segmenter.base_fingerprint, segmenter.terms,
+                              segmenter.fingerprint, codebook.sha256)
+    own = engine is None
+    engine = engine or make_engine(settings)
+    if coder is not None and hasattr(engine, "refork"):
+        engine.refork()  # a pool forked from now on inherits the coder just adopted
+    results: dict[str, tuple] = {}
+    intern: dict[str, str] = {}
+    try:
+        for text_batch, words, codes in _resolve(texts, spec, cache, engine):
+            for text, w, code in zip(text_batch, words, codes):
+                toks = [intern.setdefault(t, t) for t in segmenter.content(w)]
+                results[text] = (toks, *code)
+    finally:
+        if own:
+            engine.close()
+    if cache is not None:
+        cache.save()
+    empty: tuple = ([], [], [], [])
+    rows = [results[c] if keep else empty for c, keep in zip(clean, ok)]
+    out = units.copy()
+    for n, col in enumerate(("tokens", "themes", "evidence", "spans")):
+        out[col] = _column([r[n] for r in rows], len(rows))
+    return out
+
+
+def _column(values: list, n: int) -> np.ndarray:
+    """An object array of lists (pandas would try to broadcast a list of equal-length lists)."""
+    arr = np.empty(n, dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]:
+    """(texts, words, codes) per batch: from the cache where possible, else from the engine."""
+    tasks, pending = [], []
+    for start in range(0, len(texts), BATCH):
+        batch = texts[start:start + BATCH]
+        if cache is None:
+            tasks.append((spec, batch, [None] * len(batch)))
+            pending.append((batch, None, None, None))
+            continue
+        from ..cache import text_key
+
+        keys = [text_key(t) for t in batch]
+        words = cache.get_words(keys, batch)
+        codes = cache.get_codes(keys)
+        need = [j for j in range(len(batch)) if words[j] is None or codes[j] is None]
+        if need:
+            tasks.append((spec, [batch[j] for j in need], [words[j] for j in need]))
+        pending.append((batch, keys, words, codes, need) if need else (batch, keys, words, codes, []))
+    done = engine.map(code_batch, tasks, size=sum(len(t[1]) for t in tasks))
+    for item in pending:
+        if item[1] is None:  # no cache
+            batch = item[0]
+            res = next(done)
+            yield batch, [r[0] for r in res], [r[1:] for r in res]
+            continue
+        batch, keys, words, codes, need = item
+        if need:
+            res = next(done)
+            new_w, new_c = [], []
+            for j, r in zip(need, res):
+                if r[0] is not None:
+                    words[j] = r[0]
+                    new_w.append(j)
+                if codes[j] is None:
+                    codes[j] = r[1:]
+                    new_c.append(j)
+            cache.put_words([keys[j] for j in new_w], [words[j] for j in new_w])
+            cache.put_codes([keys[j] for j in new_c], [codes[j] for j in new_c])
+        yield batch, words, codes
+
+
+def read_files_with(engine):
+    """A ``read_corpus`` mapper that reads files through ``engine`` (results in file order)."""
+    from ..ingest.corpus import read_job
+
+    def mapper(jobs: list[tuple]) -> Iterator[list]:
+        return engine.map(read_job, jobs, size=len(jobs) * 10_000 if len(jobs) > 1 else 0)
+
+    return mapper
+
+
+__all__ = ["ENGINES", "LocalEngine", "WorkSpec", "make_engine", "read_files_with",
+           "segment_and_code", "work_spec"]

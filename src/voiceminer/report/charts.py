@@ -1,0 +1,137 @@
+"""Chart images report writers can paste: theme prevalence as a PNG with Chinese labels.
+
+matplotlib's default font has no Chinese glyphs and silently draws boxes (□□□) instead, which a
+report writer may not notice until the draft is printed. So the chart is drawn only with a font
+found on the system that really holds the glyphs of every label; if there is none, a
+``MissingFontError`` names the package to install rather than producing a broken picture.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+from ..errors import VoiceminerError
+from .model import IssueList
+
+# Families tried in order (Debian/Ubuntu, then Windows and macOS names).
+CJK_FAMILIES: Final = (
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Serif CJK SC", "Noto Serif CJK JP",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Droid Sans Fallback",
+    "AR PL UMing CN",
+)
+FONT_ENV: Final = "VOICEMINER_CJK_FONT"  # path to a .ttf/.otf/.ttc, overrides the search
+INSTALL_HINT: Final = (
+    "No font with Chinese glyphs was found, so charts cannot be drawn without showing boxes. "
+    "Install one, e.g. on Debian/Ubuntu: 'apt-get install fonts-noto-cjk' (or fonts-wqy-zenhei); "
+    "on Windows and macOS a Chinese system font (Microsoft YaHei, PingFang SC) is found "
+    f"automatically; or set {FONT_ENV} to the path of a .ttf/.otf/.ttc font file.")
+_PROBE: Final = "工资收入社会保险劳动安全货车司机网约车外卖骑手快递员省"
+BAR_COLOUR: Final = "#4e79a7"
+
+
+class MissingFontError(VoiceminerError):
+    """No installed font can draw Chinese; the message names the package to install."""
+
+
+def _missing_glyphs(path: str, text: str) -> str:
+    """The non-ASCII characters of ``text`` the font at ``path`` cannot draw (all if unreadable)."""
+    from matplotlib.ft2font import FT2Font
+
+    wanted = sorted({ch for ch in text if not ch.isascii()})
+    try:
+        font = FT2Font(path)
+    except (OSError, RuntimeError, ValueError):
+        return "".join(wanted)
+    return "".join(ch for ch in wanted if not font.get_char_index(ord(ch)))
+
+
+def _covers(path: str, text: str) -> bool:
+    return not _missing_glyphs(path, text)
+
+
+@lru_cache(maxsize=1)
+def find_cjk_font() -> Path:
+    """The first installed font (``$VOICEMINER_CJK_FONT``, then :data:`CJK_FAMILIES`) that has
+    glyphs for Chinese report labels; raise :class:`MissingFontError` if none does."""
+    override = os.environ.get(FONT_ENV, "").strip()
+    if override:
+        if Path(override).is_file() and _covers(override, _PROBE):
+            return Path(override)
+        raise MissingFontError(f"{FONT_ENV}={override} is not a readable font with Chinese "
+                               f"glyphs. {INSTALL_HINT}")
+    from matplotlib import font_manager
+
+    by_name: dict[str, list[str]] = {}
+    for entry in font_manager.fontManager.ttflist:
+        by_name.setdefault(entry.name, []).append(entry.fname)
+    for family in CJK_FAMILIES:
+        for fname in sorted(by_name.get(family, ()), key=_regular_first):
+            if _covers(fname, _PROBE):
+                return Path(fname)
+    raise MissingFontError(INSTALL_HINT)
+
+
+def _regular_first(fname: str) -> tuple[bool, bool, str]:
+    """Regular weight before bold or light files of the same family, then by path."""
+    name = Path(fname).name.lower()
+    return ("regular" not in name, any(w in name for w in ("bold", "black", "light", "thin")),
+            fname)
+
+
+def _font_props(size: float):
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(fname=str(find_cjk_font()), size=size)
+
+
+def bar_chart_png(labels: Sequence[str], shares: Sequence[float], *, title: str = "",
+                  width_in: float = 6.3, dpi: int = 150) -> bytes:
+    """Horizontal bars (largest on top) with the percent after each bar; PNG bytes.
+
+    The same input gives the same bytes: no timestamp or software tag in the PNG.
+    """
+    # a bare Figure renders with Agg on its own: no pyplot, so a notebook's backend is untouched
+    from matplotlib.figure import Figure
+
+    from .writers._content import format_pct
+
+    font = _font_props(10)
+    missing = _missing_glyphs(str(find_cjk_font()), "".join(labels) + title)
+    if missing:
+        raise MissingFontError(f"{find_cjk_font()} has no glyph for {missing}. {INSTALL_HINT}")
+    n = max(len(labels), 1)
+    fig = Figure(figsize=(width_in, 0.9 + 0.32 * n), dpi=dpi)
+    ax = fig.add_subplot()
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, [s * 100 for s in shares], color=BAR_COLOUR, height=0.65)
+    ax.set_yticks(ys, labels=list(labels), fontproperties=font)
+    top = max([s * 100 for s in shares] + [1.0])
+    ax.set_xlim(0, top * 1.18)
+    for y, s in zip(ys, shares):
+        ax.text(s * 100 + top * 0.01, y, format_pct(s), va="center", fontproperties=font)
+    ax.set_xlabel("提及比例（%，占受访者）", fontproperties=font)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontproperties=_font_props(12))
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def theme_chart_png(issues: IssueList, **kwargs) -> bytes | None:
+    """The province's themes by share of respondents, or ``None`` when it has no themes."""
+    from .writers._content import ordered_themes
+
+    themes = ordered_themes(issues)
+    if not themes:
+        return None
+    return bar_chart_png([t.label for t in themes], [t.share for t in themes],
+                         title=f"{issues.province}：各主题提及比例", **kwargs)

@@ -1,0 +1,110 @@
+"""The content-hash cache: same results cold and warm, no re-segmentation after a codebook edit,
+Parquet on disk (never pickle)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import voiceminer as vm
+from voiceminer.cache import AnalysisCache, text_key
+from voiceminer.codebook import Codebook
+from voiceminer.engine import segment_and_code
+from voiceminer.normalize import normalize
+from voiceminer.pipeline import make_segmenter
+from voiceminer.settings import Settings
+
+DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+COLUMNS = ("tokens", "themes", "evidence", "spans")
+
+
+@pytest.fixture(scope="module")
+def units():
+    return normalize(vm.read_corpus([DEMO / "江苏", DEMO / "湖北", DEMO / "论坛"]))
+
+
+def _run(units, codebook, settings):
+    seg = make_segmenter(codebook, settings)
+    return segment_and_code(units, codebook, settings, seg), seg
+
+
+def _reference(units, codebook, settings):
+    from voiceminer.coding import ThemeCoder, code_themes
+    from voiceminer.segment import segment
+
+    seg = make_segmenter(codebook, settings)
+    return code_themes(segment(units, seg), coder=ThemeCoder(codebook, seg))
+
+
+def test_cold_and_warm_equal_the_plain_stages(units, tmp_path):
+    cb = Codebook.default()
+    settings = Settings(cache_dir=tmp_path)
+    ref = _reference(units, cb, settings)
+    cold, _ = _run(units, cb, settings)
+    warm, _ = _run(units, cb, settings)
+    for col in COLUMNS:
+        assert cold[col].tolist() == ref[col].tolist(), col
+        assert warm[col].tolist() == ref[col].tolist(), col
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert any(f.startswith("seg-") and f.endswith(".parquet") for f in files)
+    assert any(f.startswith("code-") for f in files)
+    assert not any(f.endswith((".pkl", ".pickle")) for f in files)
+
+
+def test_editing_the_codebook_does_not_segment_again(units, tmp_path, monkeypatch):
+    """Labels and context cues change: nothing is segmented; coding runs again."""
+    cb = Codebook.default()
+    settings = Settings(cache_dir=tmp_path)
+    _run(units, cb, settings)
+    edited_path = tmp_path / "codebook.toml"
+    shutil.copy(cb.source, edited_path)
+    text = edited_path.read_text(encoding="utf-8")
+    edited_path.write_text(text.replace('label = "工资收入"', 'label = "收入与工资"', 1),
+                           encoding="utf-8")
+    edited = Codebook.load(edited_path)
+    assert edited.sha256 != cb.sha256 and edited.all_terms() == cb.all_terms()
+
+    import sys
+
+    module = sys.modules["voiceminer.segment"]
+    cut_texts: set[str] = set()
+    for backend in (module._JiebaBackend, module._RJiebaBackend):
+        original = backend.cut
+
+        def counting(self, text, hmm, original=original):
+            cut_texts.add(text)
+            return original(self, text, hmm)
+
+        monkeypatch.setattr(backend, "cut", counting)
+    coded, _seg = _run(units, edited, settings)
+    analysed = set(units.loc[vm.schema.analysed_mask(units), "clean"])
+    assert analysed and not cut_texts & analysed  # only codebook terms were cut (matcher set-up)
+    monkeypatch.undo()
+    ref = _reference(units, edited, settings)
+    for col in COLUMNS:
+        assert coded[col].tolist() == ref[col].tolist(), col
+
+
+def test_added_term_resegments_only_texts_holding_it(tmp_path):
+    cache = AnalysisCache(tmp_path, "base", ["罚款"], "fp1", "cb1")
+    texts = ["平台罚款太多", "跑单王很累"]
+    keys = [text_key(t) for t in texts]
+    cache.put_words(keys, [["平台", "罚款", "太", "多"], ["跑", "单", "王", "很", "累"]])
+    cache.save()
+    again = AnalysisCache(tmp_path, "base", ["罚款", "跑单王"], "fp2", "cb1")
+    got = again.get_words(keys, texts)
+    assert got[0] == ["平台", "罚款", "太", "多"]
+    assert got[1] is None  # holds the new term: segment it again
+
+
+def test_spans_round_trip(tmp_path):
+    cache = AnalysisCache(tmp_path, "b", [], "f", "c")
+    key = [text_key("社保没交")]
+    cache.put_codes(key, [(["social_insurance"], ["social_insurance:社保"],
+                           [("social_insurance", 0, 2)])])
+    cache.save()
+    again = AnalysisCache(tmp_path, "b", [], "f", "c")
+    assert again.get_codes(key) == [(["social_insurance"], ["social_insurance:社保"],
+                                     [("social_insurance", 0, 2)])]
