@@ -134,7 +134,11 @@ def _lsa(tokens, dims: int, seed: int):
     return normalize(TruncatedSVD(min(dims, X.shape[1] - 1), random_state=seed).fit_transform(X))
 
 
-def m_concernfinder(tokens, k, seed, data):
+def m_concernfinder_dmm(tokens, k, seed, data):
+    return m_concernfinder(tokens, k, seed, data, clusterer="dmm")
+
+
+def m_concernfinder(tokens, k, seed, data, clusterer="kmeans"):
     """voiceminer's ConcernFinder as the product runs it: all units in one theme, k by
     silhouette in 2..k, clusters of fewer than 3 respondents folded into the nearest."""
     n = len(tokens)
@@ -144,7 +148,7 @@ def m_concernfinder(tokens, k, seed, data):
         **{c: [""] * n for c in ("doc_id", "source", "province", "group", "origin", "speaker",
                                   "question", "text", "skip_detail", "clean")},
         "evidence": [[] for _ in range(n)], "spans": [[] for _ in range(n)]})
-    finder = ConcernFinder(max_concerns=k, random_state=seed).fit(units)
+    finder = ConcernFinder(max_concerns=k, random_state=seed, clusterer=clusterer).fit(units)
     ids = [a[0] if a else "" for a in finder.assignments_]
     codes = {c: i for i, c in enumerate(sorted(set(ids) - {""}))}
     return np.array([codes.get(c, -1) for c in ids])
@@ -195,6 +199,7 @@ def m_lda(tokens, k, seed, data):
 
 METHODS = {  # name -> (function, takes the true k)
     "voiceminer ConcernFinder (k by silhouette ≤ true k)": (m_concernfinder, False),
+    "voiceminer ConcernFinder clusterer='dmm' (≤ true k)": (m_concernfinder_dmm, False),
     "voiceminer LSA + k-means (true k)": (m_lsa_kmeans, True),
     "voiceminer co-occurrence embeddings + k-means (true k)": (m_cooc, True),
     "voiceminer DMM / GSDMM (≤ true k)": (m_dmm, False),
@@ -237,7 +242,7 @@ def bertopic_runs(tokens, seed, grid) -> dict[str, np.ndarray]:
 def run_set(name: str, data: dict, seeds: int, bertopic: bool) -> dict:
     tokens, y, k = data["tokens"], data["y"], data["k"]
     n_seeds = 1 if len(tokens) > 5000 else seeds
-    grid = ([(5, 100), (5, 300)] if len(tokens) > 5000 else
+    grid = ([(5, 100), (5, 300), (5, 1000)] if len(tokens) > 5000 else
             [(nc, mcs) for nc in (5, 10) for mcs in (5, 10, 15, 30)])
     runs: dict[str, list[dict]] = {}
     for method, (fn, _) in METHODS.items():
@@ -304,6 +309,15 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
     if not DATA.is_dir():
         sys.exit(f"{DATA} not found: this benchmark reads ../shared/data.")
+    if not args.no_bertopic:
+        try:
+            import bertopic  # noqa: F401
+            import hdbscan  # noqa: F401
+            import umap  # noqa: F401
+        except ImportError as exc:
+            sys.exit(f"{exc}. Install the bench extra and BERTopic without torch: "
+                     f'pip install -e ".[bench]" && pip install --no-deps "bertopic==0.17.*" '
+                     f"(or pass --no-bertopic).")
     warnings.filterwarnings("ignore")
     sets = load_sets(args.sets.split(","), args.toutiao_n)
     results = {name: run_set(name, d, args.seeds, not args.no_bertopic) for name, d in sets.items()}

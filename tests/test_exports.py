@@ -76,3 +76,17 @@ def test_same_input_gives_same_xlsx_bytes(units, mini_codebook, tmp_path):
     write_exports(units, mini_codebook, CONCERNS, tmp_path / "b")
     for name in ("code_matrix.xlsx", "quotes_by_code.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_xlsx_export_survives_control_characters_and_formulas(tmp_path):
+    """A scraped headline with a control character once crashed the 1M-post run."""
+    import openpyxl
+    import pandas as pd
+
+    from voiceminer.exports import _write_xlsx
+
+    df = pd.DataFrame({"text": ["平台\x07罚款", "=1+1"], "n": [1, 2]})
+    path = _write_xlsx(df, tmp_path / "q.xlsx", "quotes")
+    ws = openpyxl.load_workbook(path)["quotes"]
+    assert [c.value for c in ws["A"]][1:] == ["平台罚款", "'=1+1"]
+    assert [c.value for c in ws["B"]][1:] == [1, 2]

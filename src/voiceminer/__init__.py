@@ -33,6 +33,12 @@ _EXPORTS = {
     "Settings": "settings",
     "redact": "privacy",
     "write_run": "output",
+    "evaluate_file": "quality", "train_from_csv": "quality", "code_texts": "quality",
+    "uncertain_units": "quality",
+    "suggest_terms": "suggest_terms",
+    "agreement": "agreement", "agreement_files": "agreement",
+    "code_matrix": "exports", "quote_list": "exports",
+    "export_qdpx": "qda", "import_qdpx": "qda",
 }
 __all__ = sorted(_EXPORTS)
 

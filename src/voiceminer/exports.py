@@ -136,11 +136,13 @@ def _write_xlsx(df: pd.DataFrame, path: Path, sheet: str) -> Path:
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    from .report.writers import neutralize_cell
     from .report.writers._atomic import atomic_path, normalize_zip
+    from .report.writers.excel import excel_cell
 
+    # the issue-list workbooks' cell rule: numbers stay numbers; text loses characters XML
+    # cannot hold (a scraped headline may carry a control character) and cannot start a formula
     columns = [df[c].tolist() if pd.api.types.is_numeric_dtype(df[c])  # plain Python ints
-               else df[c].map(neutralize_cell).tolist() for c in df.columns]
+               else df[c].map(excel_cell).tolist() for c in df.columns]
     # write-only mode streams rows: several times faster than pandas' to_excel
     wb = Workbook(write_only=True)
     wb.properties.creator = wb.properties.lastModifiedBy = "voiceminer"

@@ -71,11 +71,20 @@ def _span_str(v) -> str:
 
 def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
                 redactor: Callable[[str], str] | None = None) -> Path:
-    """``df`` as UTF-8 CSV; ``redactor`` masks personal data in every string cell."""
-    with atomic_path(path) as tmp:
-        _flat(df, redact_text=redact_text, neutralize=True, redactor=redactor).to_csv(
-            tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """``df`` as UTF-8 CSV; ``redactor`` masks personal data in every string cell.
+
+    Written in slices of ``CSV_CHUNK_ROWS`` so that the flattened copy of a million-row table
+    never exists whole (the file is the same as in one go).
+    """
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+            _flat(df.iloc[start:start + CSV_CHUNK_ROWS], redact_text=redact_text, neutralize=True,
+                  redactor=redactor).to_csv(f, index=False, header=start == 0,
+                                            lineterminator="\n")
     return path
+
+
+CSV_CHUNK_ROWS = 100_000
 
 
 def write_parquet(units: pd.DataFrame, path: Path, *, redact_text: bool,
@@ -122,7 +131,7 @@ def _sha256(path: Path) -> str:
 
 # An issue list's workbook carries at most this many ledger rows; ledger.csv always has all.
 # A million-row sheet is near Excel's limit (1,048,576) and openpyxl holds it in memory (~GBs).
-WORKBOOK_LEDGER_ROWS = 50_000
+WORKBOOK_LEDGER_ROWS = 10_000
 
 
 def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS) -> pd.DataFrame:

@@ -10,14 +10,14 @@ import pandas as pd
 
 from . import __version__
 from .codebook import Codebook
-from .coding import ThemeCoder, code_themes
+from .coding import ThemeCoder
 from .compare import keyness, prevalence
 from .concerns import find_concerns
 from .normalize import normalize
 from .report.build import build_issue_lists
 from .report.model import IssueList
 from .schema import analysed_mask, check_units, ledger
-from .segment import Segmenter, segment
+from .segment import Segmenter
 from .settings import Settings
 
 Progress = Callable[[str], None]

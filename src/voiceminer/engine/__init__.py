@@ -79,6 +79,10 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     finally:
         if own:
             engine.close()
+        elif hasattr(engine, "refork"):
+            # idle forked workers would keep a frozen copy of every page the parent later
+            # rewrites (clustering, writing): release them as soon as their work is done
+            engine.refork()
     if cache is not None:
         cache.save()
     empty: tuple = ([], [], [], [])

@@ -74,7 +74,22 @@ def find_cjk_font() -> Path:
         for fname in sorted(by_name.get(family, ()), key=_regular_first):
             if _covers(fname, _PROBE):
                 return Path(fname)
+    bundled = _bundled_font()
+    if bundled is not None:
+        return bundled
     raise MissingFontError(INSTALL_HINT)
+
+
+def _bundled_font() -> Path | None:
+    """Noto Sans CJK SC (SIL OFL) as shipped by the ``mplfonts`` package, a dependency, so a
+    machine with no Chinese system font still draws Chinese labels."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    return path if path.is_file() and _covers(str(path), _PROBE) else None
 
 
 def _regular_first(fname: str) -> tuple[bool, bool, str]:

@@ -273,6 +273,9 @@ def _cell(value: Any) -> Any:
     return _text(value)
 
 
+excel_cell = _cell  # public: the exports module writes its sheets through the same sanitising
+
+
 def _text(value: str) -> str:
     """Drop characters XML cannot hold, cut to Excel's cell limit, neutralise formulas."""
     value = _ILLEGAL.sub("", value)
