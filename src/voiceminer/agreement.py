@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
+from .evaluation import read_labelled_csv
 
 AGREEMENT_COLUMNS = ("theme", "units", "a_yes", "b_yes", "both_yes", "both_no",
                      "percent_agreement", "cohen_kappa", "krippendorff_alpha")
@@ -114,18 +115,8 @@ class AgreementReport:
 
 def read_labels(path: str | Path) -> pd.DataFrame:
     """A labels CSV (``unit_id,text,themes`` or ``text,themes``) with ``themes`` as sets."""
-    path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(path, f"cannot read the labels CSV ({exc})",
-                             hint="save it as UTF-8 CSV with a header row") from None
-    missing = [c for c in ("text", "themes") if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"no column {', '.join(map(repr, missing))}",
-                             hint=f"a labels CSV has unit_id,text,themes; columns are: "
-                                  f"{', '.join(df.columns)}")
-    df = df.copy()
+    df = read_labelled_csv(path, ("text", "themes"),
+                           hint=" (a labels CSV has unit_id,text,themes)").copy()
     df["themes"] = df["themes"].map(lambda s: {t.strip() for t in s.split(";") if t.strip()})
     return df
 

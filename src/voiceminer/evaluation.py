@@ -91,19 +91,31 @@ def parse_label_map(pairs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def read_gold(path: str | Path, text_col: str, label_col: str, *, sep: str = ";",
-              label_map: dict[str, str] | None = None) -> tuple[list[str], list[set[str]], list[str]]:
-    """Texts and label sets of a gold CSV; rows without text are listed, not silently dropped."""
+def read_labelled_csv(path: str | Path, required: Sequence[str], *, what: str = "labels CSV",
+                      hint: str = "") -> pd.DataFrame:
+    """A UTF-8 CSV of texts and labels as strings, with the ``required`` columns present.
+
+    Shared by gold files (evaluate), annotation files (train) and coder files (agreement), so
+    all three fail the same way: naming the file, the missing column and the columns there are.
+    """
     path = Path(path)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(path, f"cannot read the gold CSV ({exc})",
+        raise InputFileError(path, f"cannot read the {what} ({exc})",
                              hint="save it as UTF-8 CSV with a header row") from None
-    for col in (text_col, label_col):
-        if col not in df.columns:
-            raise InputFileError(path, f"no column '{col}'",
-                                 hint=f"columns are: {', '.join(df.columns)}; pass --text-col/--label-col")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputFileError(path, f"no column {', '.join(map(repr, missing))}",
+                             hint=f"columns are: {', '.join(df.columns)}{hint}")
+    return df
+
+
+def read_gold(path: str | Path, text_col: str, label_col: str, *, sep: str = ";",
+              label_map: dict[str, str] | None = None) -> tuple[list[str], list[set[str]], list[str]]:
+    """Texts and label sets of a gold CSV; rows without text are listed, not silently dropped."""
+    df = read_labelled_csv(path, (text_col, label_col), what="gold CSV",
+                           hint="; pass --text-col/--label-col")
     mapping = label_map or {}
     texts, labels, skipped = [], [], []
     for i, (text, raw) in enumerate(zip(df[text_col], df[label_col]), start=2):
