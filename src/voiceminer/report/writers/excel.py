@@ -212,13 +212,13 @@ def _write_rows(
     percent = {i for i, h in enumerate(header, start=1) if h in set(percent_columns)}
     wrap = {i for i, h in enumerate(header, start=1) if h in WRAP_COLUMNS}
     wrap_align = Alignment(wrap_text=True, vertical="top")
-    if percent or wrap:
-        for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
-                if cell.column in percent:
-                    cell.number_format = PERCENT_FORMAT
-                elif cell.column in wrap:
-                    cell.alignment = wrap_align
+    # visit only the styled columns: a ledger sheet has 10,000 rows of mostly plain cells
+    for col in sorted(percent | wrap):
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            if col in percent:
+                cell.number_format = PERCENT_FORMAT
+            else:
+                cell.alignment = wrap_align
 
     for i, w in enumerate(widths, start=1):
         cap = 60 if i in wrap else 40
