@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -46,3 +47,15 @@ def make_units(rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture
 def units_factory():
     return make_units
+
+
+def write_small_corpus(root: Path, interview: str, survey_csv: str, posts: list[dict]) -> Path:
+    """A three-source corpus folder: 云南/访谈/骑手01.txt, 问卷/export.csv, 论坛/posts.jsonl."""
+    (root / "云南" / "访谈").mkdir(parents=True)
+    (root / "云南" / "访谈" / "骑手01.txt").write_text(interview, encoding="utf-8")
+    (root / "问卷").mkdir()
+    (root / "问卷" / "export.csv").write_text(survey_csv, encoding="utf-8")
+    (root / "论坛").mkdir()
+    (root / "论坛" / "posts.jsonl").write_text(
+        "\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n", encoding="utf-8")
+    return root

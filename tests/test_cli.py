@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from voiceminer.cli import app
 
+from .conftest import write_small_corpus
+
 runner = CliRunner()
 
 INTERVIEW = """访谈对象：王某（化名）
@@ -44,15 +46,7 @@ POSTS = [
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    (root / "云南" / "访谈").mkdir(parents=True)
-    (root / "云南" / "访谈" / "骑手01.txt").write_text(INTERVIEW, encoding="utf-8")
-    (root / "问卷").mkdir()
-    (root / "问卷" / "export.csv").write_text(SURVEY, encoding="utf-8")
-    (root / "论坛").mkdir()
-    (root / "论坛" / "posts.jsonl").write_text(
-        "\n".join(json.dumps(p, ensure_ascii=False) for p in POSTS) + "\n", encoding="utf-8")
-    return root
+    return write_small_corpus(tmp_path / "corpus", INTERVIEW, SURVEY, POSTS)
 
 
 def _commands():

@@ -50,7 +50,7 @@ def prepare_out_dir(out: Path, *, force: bool) -> None:
 
 def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool,
           redactor: Callable[[str], str] | None = None) -> pd.DataFrame:
-    """Lists joined with ';', personal data masked, formula starts neutralised (CSV/Excel safety)."""
+    """Lists joined with ";", personal data masked, formula starts neutralised (CSV safety)."""
     out = redact_frame(df, redactor) if redactor is not None else df.copy()
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
@@ -87,12 +87,9 @@ def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
 CSV_CHUNK_ROWS = 100_000
 
 
-def write_parquet(units: pd.DataFrame, path: Path, *, redact_text: bool,
-                  redactor: Callable[[str], str] | None = None) -> Path:
-    df = redact_frame(units, redactor) if redactor is not None else units.copy()
-    if redact_text and redactor is None:
-        for col in ("text", "clean"):
-            df[col] = df[col].map(lambda v: redact(v) if isinstance(v, str) else v)
+def write_parquet(units: pd.DataFrame, path: Path) -> Path:
+    """The units table as Parquet, spans as ``theme:start:end`` strings (redact before calling)."""
+    df = units.copy()
     df["spans"] = df["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
     with atomic_path(path) as tmp:
         df.to_parquet(tmp, index=False)
@@ -158,7 +155,7 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
     units = redact_frame(analysis.units, red) if red is not None else analysis.units
     written = [
         write_table(units, out / "units.csv"),
-        write_parquet(units, out / "units.parquet", redact_text=False),
+        write_parquet(units, out / "units.parquet"),
         write_table(ledger, out / "ledger.csv"),
         write_table(analysis.concerns, out / "concerns.csv", redactor=red),
         write_table(prevalence, out / "prevalence.csv"),
@@ -172,8 +169,7 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
         national = province == NATIONAL
         folder = out if national else out / "provinces"
         folder.mkdir(exist_ok=True)
-        prev = prevalence
-        scoped_prev = prev if national else prev.loc[prev["province"] == province]
+        scoped_prev = prevalence if national else prevalence.loc[prevalence["province"] == province]
         scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
         written += write_all(issues, folder, safe_filename(province), prevalence=scoped_prev,
                              ledger=workbook_ledger(scoped_ledger), formats=s.formats)

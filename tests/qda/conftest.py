@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+
+from ..conftest import write_small_corpus
 
 NS = "urn:QDA-XML:project:1.0"
 Q = f"{{{NS}}}"
@@ -52,14 +53,7 @@ POSTS = [
 
 
 def write_corpus(root: Path) -> Path:
-    (root / "云南" / "访谈").mkdir(parents=True)
-    (root / "云南" / "访谈" / "骑手01.txt").write_text(INTERVIEW, encoding="utf-8")
-    (root / "问卷").mkdir()
-    (root / "问卷" / "export.csv").write_text(SURVEY, encoding="utf-8")
-    (root / "论坛").mkdir()
-    (root / "论坛" / "posts.jsonl").write_text(
-        "\n".join(json.dumps(p, ensure_ascii=False) for p in POSTS) + "\n", encoding="utf-8")
-    return root
+    return write_small_corpus(root, INTERVIEW, SURVEY, POSTS)
 
 
 def analyse(corpus: Path, out: Path) -> Path:
