@@ -152,12 +152,12 @@ def test_suggest_terms_finds_words_that_go_with_a_theme(tmp_path):
 @pytest.mark.skipif(not (SHARED_DATA / "teddy2020" / "labor_gold_dev.csv").is_file(),
                     reason="../shared/data is not beside the project")
 def test_default_codebook_on_the_real_dev_gold():
-    """Real messages nobody on the team wrote: floors sit under the measured micro 0.76 /
-    macro 0.70 (benchmarks/bench_quality.py reports the figures)."""
+    """Real messages nobody on the team wrote: floors sit under the measured micro 0.81 /
+    macro 0.75 (benchmarks/bench_quality.py reports the figures)."""
     from voiceminer.quality import evaluate_file
 
     report = evaluate_file(SHARED_DATA / "teddy2020" / "labor_gold_dev.csv",
                            label_map={"retirement": "social_insurance"})
     s = report.scores.set_index("theme")
-    assert s.loc["micro", "f1"] >= 0.72 and s.loc["macro", "f1"] >= 0.65
+    assert s.loc["micro", "f1"] >= 0.78 and s.loc["macro", "f1"] >= 0.70
     assert report.gold_only == {"other": 11}

@@ -134,7 +134,10 @@ def test_codebook_header_and_context():
 
 
 def test_codebook_theme_ids_in_order():
-    assert [t["id"] for t in _codebook()["theme"]] == THEME_IDS
+    study = [t["id"] for t in _codebook()["theme"] if t.get("scope", "study") == "study"]
+    assert study == THEME_IDS
+    outside = [t for t in _codebook()["theme"] if t.get("scope") == "outside"]
+    assert outside and all(t["id"].startswith("out_") for t in outside)
 
 
 @pytest.mark.parametrize("theme", _codebook()["theme"], ids=lambda t: t["id"])

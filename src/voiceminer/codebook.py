@@ -21,7 +21,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
 _CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
-_THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied"}
+_THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied",
+               "scope"}
+_SCOPES = ("study", "outside")
 OTHER_THEME = "other"
 OTHER_LABEL = "其他反复出现的问题"
 
@@ -46,9 +48,16 @@ class Theme:
 
 @dataclass(frozen=True)
 class Codebook:
-    """An ordered set of themes plus global context rules."""
+    """An ordered set of themes plus global context rules.
+
+    ``outside`` themes (``scope = "outside"``) name what else people write about — housing,
+    schools, hospitals, pollution. They are never reported; they compete with the study's themes
+    for salience, so a letter about a flat's leaking roof that names a wage once is not coded pay,
+    and a message that is mostly about something else is not counted as a worker's concern.
+    """
 
     themes: tuple[Theme, ...]
+    outside: tuple[Theme, ...] = ()
     name: str = ""
     version: str = ""
     description: str = ""
@@ -61,7 +70,7 @@ class Codebook:
     sha256: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        ids = [t.id for t in self.themes]
+        ids = [t.id for t in (*self.themes, *self.outside)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise CodebookError(self.source, f"theme id(s) used twice: {', '.join(dupes)}", key="id")
@@ -84,7 +93,7 @@ class Codebook:
 
     def all_terms(self) -> list[str]:
         """Every term and exclusion phrase, for the segmenter to keep whole."""
-        return [w for t in self.themes for w in (*t.terms, *t.exclude)]
+        return [w for t in (*self.themes, *self.outside) for w in (*t.terms, *t.exclude)]
 
     @classmethod
     def default(cls) -> Codebook:
@@ -169,7 +178,7 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
     if not isinstance(raw_themes, list) or not raw_themes:
         raise CodebookError(path, "the codebook defines no themes; add [[theme]] tables", key="theme")
     starts = _theme_starts(text)
-    themes = []
+    themes, outside = [], []
     for n, block in enumerate(raw_themes):
         start = starts[n] if n < len(starts) else None
         for key in block:
@@ -185,7 +194,11 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
         if not terms:
             raise CodebookError(path, f"theme '{tid}' has no terms", line=line or start,
                                 key=f"{tid}.terms")
-        themes.append(Theme(
+        scope = block.get("scope", "study")
+        if scope not in _SCOPES:
+            raise CodebookError(path, f"scope must be one of {list(_SCOPES)}, got {scope!r}",
+                                line=_line_of(text, "scope", start=start or 0), key=f"{tid}.scope")
+        (themes if scope == "study" else outside).append(Theme(
             id=tid,
             label=str(block.get("label") or tid),
             description=str(block.get("description", "")),
@@ -198,8 +211,12 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
             satisfied=_strings(block.get("satisfied", []), path, f"{tid}.satisfied",
                                _line_of(text, "satisfied", start=start or 0)),
         ))
+    if not themes:
+        raise CodebookError(path, "every theme is scope = \"outside\"; the study needs at least one",
+                            key="theme")
     return Codebook(
         themes=tuple(themes),
+        outside=tuple(outside),
         name=str(meta.get("name", "")),
         version=str(meta.get("version", "")),
         description=str(meta.get("description", "")),

@@ -56,8 +56,11 @@ class ThemeCoder:
             t.id: tuple(dict.fromkeys((*codebook.satisfied, *t.satisfied))) for t in codebook.themes
         }
         self._denied = codebook.denied
-        self._context = {t.id: t.exclude_context for t in codebook.themes if t.exclude_context}
-        for theme in codebook.themes:
+        every = (*codebook.themes, *codebook.outside)
+        self._satisfied.update({t.id: codebook.satisfied for t in codebook.outside})
+        self._study = frozenset(codebook.ids)
+        self._context = {t.id: t.exclude_context for t in every if t.exclude_context}
+        for theme in every:
             self.phrases.add(theme.id, [self._doc(term) for term in theme.terms])
             if theme.exclude:
                 self.phrases.add(theme.id + _EXCLUDE, [self._doc(p) for p in theme.exclude])
@@ -142,7 +145,7 @@ class ThemeCoder:
 
     def code(self, clean: str) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
         """(themes in codebook order, evidence strings ``theme:term``, spans ``(theme, start, end)``)."""
-        evs = self.salient(clean, self.evidence(clean))
+        evs = [ev for ev in self.salient(clean, self.evidence(clean)) if ev.theme in self._study]
         hit = {ev.theme for ev in evs}
         themes = [t for t in self.codebook.ids if t in hit]
         evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))

@@ -53,6 +53,46 @@ def evaluate_file(path: str | Path, *, text_col: str = "text", label_col: str = 
     return evaluate_predictions(gold, predicted, coder.codebook.ids, skipped=skipped)
 
 
+def _binary_scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, float | int]:
+    tp = int((gold & pred).sum())
+    p = tp / max(int(pred.sum()), 1)
+    r = tp / max(int(gold.sum()), 1)
+    return {"precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "predicted": int(pred.sum()), "tp": tp}
+
+
+def evaluate_relevance(path: str | Path, positive: str, *, text_col: str = "text",
+                       label_col: str = "label", coder: ThemeCoder | None = None,
+                       themes: Sequence[str] | None = None, sep: str = ";") -> dict:
+    """Score "does this text raise a concern of the study at all" against a gold CSV whose
+    ``label_col`` names ``positive`` for relevant rows: the codebook's rules alone and the
+    self-trained screen (:mod:`voiceminer.relevance`), side by side. ``themes`` limits what
+    counts as the study's concern (default: every theme of the codebook)."""
+    from .relevance import RelevanceScreen
+
+    coder = coder or make_coder()
+    texts, labels, skipped = read_gold(path, text_col, label_col, sep=sep)
+    gold = np.array([positive in ls for ls in labels], dtype=bool)
+    if not gold.any():
+        found = sorted({x for ls in labels for x in ls})[:10]
+        raise ValueError(f"{path}: no row of column {label_col!r} is labelled {positive!r}; "
+                         f"labels there include: {', '.join(found)}")
+    cleans = [clean_text(t) for t in texts]
+    screen = RelevanceScreen()
+    if themes:
+        unknown = sorted(set(themes) - set(coder.codebook.ids))
+        if unknown:
+            raise ValueError(f"no theme {', '.join(unknown)} in the codebook; it has: "
+                             f"{', '.join(coder.codebook.ids)}")
+    screened = screen.predict(cleans, coder, themes)
+    return {"rows": len(texts), "positives": int(gold.sum()), "positive_label": positive,
+            "themes": list(themes or coder.codebook.ids),
+            "rules": _binary_scores(gold, screen.rules_),
+            "screen": _binary_scores(gold, screened), "seeds": screen.seeds_,
+            "fallback": screen.fallback_, "skipped": skipped}
+
+
 def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

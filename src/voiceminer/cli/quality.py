@@ -49,11 +49,22 @@ def evaluate(
     codebook: CodebookOpt = None,
     model: ModelOpt = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores here.")] = None,
+    relevant: Annotated[Optional[str], typer.Option(
+        help="Score relevance instead of themes: rows whose label is this value raise a concern "
+             "of the study (e.g. 劳动和社会保障); compares the rules with the self-trained screen."
+    )] = None,
+    relevant_theme: Annotated[Optional[list[str]], typer.Option(
+        "--relevant-theme", help="With --relevant: only these themes count as the study's "
+                                 "concerns (repeat the option); default every theme.")] = None,
 ) -> None:
     """Score the codebook (and model) against a gold CSV: per-theme P/R/F1, micro/macro, confusions."""
     from ..evaluation import parse_label_map
     from ..quality import evaluate_file
 
+    if relevant is not None:
+        _evaluate_relevance(gold, relevant, text_col, label_col, codebook, json_out,
+                            relevant_theme)
+        return
     try:
         coder, loaded = _setup(codebook, model)
         report = evaluate_file(gold, text_col=text_col, label_col=label_col,
@@ -72,6 +83,33 @@ def evaluate(
     if json_out:
         json_out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2),
                             encoding="utf-8")
+        typer.echo(f"wrote {json_out}")
+
+
+def _evaluate_relevance(gold: Path, positive: str, text_col: str, label_col: str,
+                        codebook: Optional[Path], json_out: Optional[Path],
+                        themes: Optional[list[str]]) -> None:
+    import pandas as pd
+
+    from ..quality import evaluate_relevance
+
+    try:
+        coder, _ = _setup(codebook, None)
+        result = evaluate_relevance(gold, positive, text_col=text_col, label_col=label_col,
+                                    coder=coder, themes=themes)
+    except (VoiceminerError, ValueError) as exc:
+        fail(exc)
+    rows = [{"method": name, **{k: result[key][k] for k in ("precision", "recall", "f1",
+                                                            "predicted", "tp")}}
+            for name, key in (("codebook rules", "rules"), ("self-trained screen", "screen"))]
+    _table(pd.DataFrame(rows), f"{gold.name}: {result['rows']} texts, "
+                               f"{result['positives']} labelled {positive}")
+    typer.echo(f"screen seeds: {result['seeds']}" + (f"; {result['fallback']}"
+                                                      if result["fallback"] else ""))
+    for line in result["skipped"]:
+        typer.echo(f"skipped {line}")
+    if json_out:
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         typer.echo(f"wrote {json_out}")
 
 

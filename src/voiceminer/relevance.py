@@ -1,0 +1,100 @@
+"""Does a text raise a worker's concern at all? A screen learned from the corpus itself.
+
+Mixed sources — a city message board, a drivers' forum — hold many texts about other things
+(a flat's leaking roof, a school place, a hospital bill) that use the study's words in passing:
+工资, 安全隐患, 考试. The codebook's rules alone flag too many of them. The screen labels
+confident seeds with the rules — texts matching the study's themes several times and no
+out-of-scope theme (``scope = "outside"`` in the codebook) are relevant, texts matching no study
+theme are not — fits a character n-gram logistic regression on those seeds, re-seeds once from
+its confident predictions and scores every text. Nothing is trained on gold labels, so the screen
+works on any new corpus; it needs enough seeds of both kinds, else it says so and the rules decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .coding import ThemeCoder
+
+
+def rule_signals(coder: ThemeCoder, cleans: Sequence[str], themes: Sequence[str] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: matches of the most-matched study theme, of the most-matched outside theme,
+    and the rules' answer (coded with a study theme after the salience rule). ``themes`` narrows
+    "study" to some of the codebook's themes (a gold set that only knows labour themes)."""
+    study = set(themes or coder.codebook.ids)
+    outside = {t.id for t in coder.codebook.outside}
+    rows = []
+    for clean in cleans:
+        evs = coder.evidence(clean)
+        counts = Counter(ev.theme for ev in evs)
+        coded = {ev.theme for ev in coder.salient(clean, evs)}
+        rows.append((max((n for t, n in counts.items() if t in study), default=0),
+                     max((n for t, n in counts.items() if t in outside), default=0),
+                     bool(coded & study)))
+    arr = np.array(rows, dtype=int).reshape(-1, 3)
+    return arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+
+
+@dataclass
+class RelevanceScreen:
+    """Self-trained relevance scores for one corpus (see the module docstring)."""
+
+    min_seed_hits: int = 3
+    threshold: float = 0.5
+    confident: float = 0.7
+    min_seeds: int = 20
+    random_state: int = 0
+    seeds_: dict[str, int] = field(default_factory=dict, init=False)
+    fallback_: str = field(default="", init=False)
+    rules_: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), init=False)
+
+    def fit_predict(self, cleans: Sequence[str], coder: ThemeCoder,
+                    themes: Sequence[str] | None = None) -> np.ndarray:
+        """Probability that each text raises a concern of the study (or of ``themes``); the
+        rules' 0/1 answer where seeds are too few to learn from (``fallback_`` says why)."""
+        study, outside, ruled = rule_signals(coder, cleans, themes)
+        self.rules_ = ruled
+        pos = (study >= self.min_seed_hits) & (outside == 0)
+        neg = study == 0
+        self.seeds_ = {"relevant": int(pos.sum()), "not_relevant": int(neg.sum())}
+        if pos.sum() < self.min_seeds or neg.sum() < self.min_seeds:
+            self.fallback_ = (f"too few seeds to learn from ({self.seeds_['relevant']} relevant, "
+                              f"{self.seeds_['not_relevant']} not; {self.min_seeds} of each needed)"
+                              "; the codebook's rules decide")
+            return ruled.astype(float)
+        X = _features(cleans)
+        proba = _fit(X, pos, neg, self.random_state)
+        # One round of self-training: confident predictions (that the rules also support) become
+        # the seeds, which corrects seeds that only looked relevant by their words.
+        pos2 = (proba >= self.confident) & (study >= 1)
+        neg2 = proba <= 1 - self.confident
+        if pos2.sum() >= self.min_seeds and neg2.sum() >= self.min_seeds:
+            proba = _fit(X, pos2, neg2, self.random_state)
+        return proba
+
+    def predict(self, cleans: Sequence[str], coder: ThemeCoder,
+                themes: Sequence[str] | None = None) -> np.ndarray:
+        return self.fit_predict(cleans, coder, themes) >= self.threshold
+
+
+def _features(cleans: Sequence[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+                          max_features=200_000, dtype=np.float32)
+    return vec.fit_transform(cleans)
+
+
+def _fit(X, pos: np.ndarray, neg: np.ndarray, random_state: int) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+
+    seed = pos | neg
+    model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced",
+                               random_state=random_state)
+    model.fit(X[seed], pos[seed])
+    return model.predict_proba(X)[:, 1]
