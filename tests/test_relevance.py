@@ -185,3 +185,34 @@ def test_screen_on_real_board_messages(tmp_path):
     result = evaluate_relevance(path, "劳动和社会保障", themes=labour)
     assert result["screen"]["f1"] >= 0.75
     assert result["screen"]["f1"] >= result["rules"]["f1"] + 0.1
+
+
+def test_analyze_screen_sets_aside_off_topic_posts(tmp_path):
+    """`analyze --screen` on a forum export mixing labour complaints with housing posts: the
+    housing posts that name a wage in passing lose their theme, every post stays analysed and
+    gets a relevance score."""
+    from voiceminer.ingest import read_corpus
+    from voiceminer.pipeline import analyze
+    from voiceminer.settings import Settings
+
+    cleans, gold = _board()
+    posts = pd.DataFrame({"post_id": [f"p{i}" for i in range(len(cleans))],
+                          "author": [f"user{i}" for i in range(len(cleans))],
+                          "province": "湖南", "group": "快递员", "text": cleans})
+    root = tmp_path / "forum"
+    root.mkdir()
+    posts.to_json(root / "posts.jsonl", orient="records", lines=True, force_ascii=False)
+    units = read_corpus([root])
+    plain = analyze(units, settings=Settings(formats=("json",)))
+    screened = analyze(units, settings=Settings(formats=("json",), screen=True))
+    u0, u1 = plain.units, screened.units
+    assert len(u0) == len(u1) and "relevance" in u1.columns and "relevance" not in u0.columns
+    assert u1["relevance"].notna().sum() == len(cleans)
+    order = {t: i for i, t in enumerate(cleans)}
+    is_labour = u1["clean"].map(lambda t: bool(gold[order[t]]))
+    coded0 = u0["themes"].map(bool)
+    coded1 = u1["themes"].map(bool)
+    assert coded0[~is_labour].sum() > 0  # the rules code some housing posts (工资 in passing)
+    assert coded1[~is_labour].sum() < coded0[~is_labour].sum() / 2
+    assert coded1[is_labour].sum() >= 0.95 * coded0[is_labour].sum()
+    assert screened.summary()["notes"][0].startswith("relevance screen:")

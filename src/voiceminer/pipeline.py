@@ -34,6 +34,7 @@ class Analysis:
     issue_lists: dict[str, IssueList]
     codebook: Codebook
     settings: Settings = field(default_factory=Settings)
+    notes: tuple[str, ...] = ()  # what optional steps did (the relevance screen), for the summary
 
     @property
     def ledger(self) -> pd.DataFrame:
@@ -52,6 +53,7 @@ class Analysis:
             "themes_found": sorted({t for ts in self.units["themes"] for t in ts}),
             "concerns": len(self.concerns),
             "provinces": sorted(p for p in self.issue_lists if p != "全国"),
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
     def _repr_html_(self) -> str:
@@ -105,6 +107,12 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     units = segment_and_code(units, codebook, settings, segmenter, coder, engine=engine)
     step("code")
     units = add_learned_labels(units, coder, settings)
+    notes: tuple[str, ...] = ()
+    if settings.screen:
+        from .relevance import screen_units
+
+        units, note = screen_units(units, coder, random_state=settings.random_state)
+        notes = (note,)
     step("concerns")
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,
@@ -119,4 +127,4 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
                                quotes_per_concern=settings.quotes_per_concern,
                                redact_quotes=settings.redact)
-    return Analysis(units, concerns, prev, keys, issues, codebook, settings)
+    return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes)

@@ -60,7 +60,9 @@ class RelevanceScreen:
         study, outside, ruled = rule_signals(coder, cleans, themes)
         self.rules_ = ruled
         pos = (study >= self.min_seed_hits) & (outside == 0)
-        neg = study == 0
+        # Not relevant: no study theme at all, or an out-of-scope theme matched at least twice as
+        # often as any study theme (the salience rule, seen from the other side).
+        neg = (study == 0) | ((outside >= 2 * study) & (outside >= 2))
         self.seeds_ = {"relevant": int(pos.sum()), "not_relevant": int(neg.sum())}
         if pos.sum() < self.min_seeds or neg.sum() < self.min_seeds:
             self.fallback_ = (f"too few seeds to learn from ({self.seeds_['relevant']} relevant, "
@@ -98,3 +100,29 @@ def _fit(X, pos: np.ndarray, neg: np.ndarray, random_state: int) -> np.ndarray:
                                random_state=random_state)
     model.fit(X[seed], pos[seed])
     return model.predict_proba(X)[:, 1]
+
+
+def screen_units(units, coder: ThemeCoder, *, random_state: int = 0):
+    """Set aside coded units that the screen judges not to raise a concern of the study.
+
+    Their themes, evidence and spans are emptied (they stay analysed, so the ledger still counts
+    them), and every unit gets a ``relevance`` score — 1/0 from the rules when the corpus is too
+    small to learn from. Returns the new table and a one-line account for the run summary.
+    """
+    from .schema import analysed_mask, check_units
+
+    check_units(units, "code")
+    out = units.copy()
+    ok = analysed_mask(out).to_numpy()
+    idx = np.flatnonzero(ok)
+    scores = np.full(len(out), np.nan)
+    screen = RelevanceScreen(random_state=random_state)
+    if len(idx):
+        scores[idx] = screen.fit_predict([out["clean"].iat[i] for i in idx], coder)
+    drop = ok & (scores < screen.threshold) & out["themes"].map(bool).to_numpy()
+    for col in ("themes", "evidence", "spans"):
+        out[col] = [[] if d else v for d, v in zip(drop, out[col])]
+    out["relevance"] = np.round(scores, 4)
+    note = (f"relevance screen: {int(drop.sum())} coded units set aside as not about the "
+            f"study's concerns (seeds {screen.seeds_})")
+    return out, note + (f"; {screen.fallback_}" if screen.fallback_ else "")

@@ -20,6 +20,7 @@ class Settings:
     codebook: Path | None = None  # None: the bundled default codebook
     model: Path | None = None  # a folder written by `voiceminer train`; adds learned labels
     learn: bool = False  # self-train a model on the codebook's matches in this corpus
+    screen: bool = False  # set aside coded units a self-trained relevance screen finds off-topic
     userdicts: tuple[Path, ...] = ()
     stopwords: tuple[Path, ...] = ()
     text_cols: tuple[str, ...] = ()

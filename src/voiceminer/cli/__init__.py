@@ -72,6 +72,9 @@ def analyze(
         help="Model folder from 'voiceminer train': adds learned labels to the codebook's.")] = None,
     learn: Annotated[bool, typer.Option(
         help="Self-train a model on the codebook's matches in this corpus and add its labels.")] = False,
+    screen: Annotated[bool, typer.Option(
+        help="Set aside coded texts that a relevance screen, self-trained on this corpus, finds "
+             "to be about something else (mixed forums, message boards).")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite a non-empty output folder.")] = False,
     strict: Annotated[bool, typer.Option(
         help="Exit non-zero when any file or record could not be read.")] = False,
@@ -102,7 +105,7 @@ def analyze(
         settings = Settings(
             codebook=codebook, userdicts=tuple(userdict or ()), stopwords=tuple(stopwords or ()),
             text_cols=tuple(text_col or ()), max_concerns=max_concerns, random_state=seed,
-            model=model, learn=learn,
+            model=model, learn=learn, screen=screen,
             redact=not no_redact, formats=tuple(fmt or FORMATS),
             segmenter=segmenter, engine=engine, scheduler=scheduler, n_jobs=jobs,
             cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
