@@ -16,8 +16,11 @@ Sets (read from ../shared/data, never copied):
 Every text is segmented once with voiceminer's Segmenter (`Segmenter().tokens`); every method
 gets those tokens. Methods that take k get the true number of classes; BERTopic (HDBSCAN) and
 voiceminer's ConcernFinder choose k themselves (ConcernFinder may use up to the true number).
+ConcernFinder runs as the product does, seeded by the known-concern catalogue
+(resources/concerns.toml, written from labour-law knowledge, not from these sets), and without it.
 Each method runs with seeds 0..seeds-1 and the table shows means (sd of ARI in the JSON).
-Writes benchmarks/results/concerns.json. Timings are for the machine it runs on.
+Writes benchmarks/results/concerns.json (sets not run keep their earlier figures there). Timings
+are for the machine it runs on.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 import time
 import warnings
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +42,7 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 
 from voiceminer.cluster_models import CooccurrenceKMeans, DMMClusterer  # noqa: E402
+from voiceminer.concern_catalogue import ConcernCatalogue  # noqa: E402
 from voiceminer.concerns import ConcernFinder  # noqa: E402
 from voiceminer.segment import Segmenter  # noqa: E402
 
@@ -135,12 +140,29 @@ def _lsa(tokens, dims: int, seed: int):
 
 
 def m_concernfinder_dmm(tokens, k, seed, data):
-    return m_concernfinder(tokens, k, seed, data, clusterer="dmm")
+    return m_concernfinder(tokens, k, seed, data, clusterer="dmm", known_concerns=False)
 
 
-def m_concernfinder(tokens, k, seed, data, clusterer="kmeans"):
-    """voiceminer's ConcernFinder as the product runs it: all units in one theme, k by
-    silhouette in 2..k, clusters of fewer than 3 respondents folded into the nearest."""
+def m_concernfinder_plain(tokens, k, seed, data):
+    """ConcernFinder without the catalogue: every concern discovered (the default until 2026-11)."""
+    return m_concernfinder(tokens, k, seed, data, known_concerns=False)
+
+
+def m_concernfinder_flat(tokens, k, seed, data):
+    """Ablation: the pooled catalogue without its theme level, so that over budget only the
+    largest known concerns are kept (no grouping of one theme's concerns)."""
+    flat = ConcernCatalogue.load().pooled("x")
+    flat = replace(flat, concerns=tuple(replace(c, family="") for c in flat.concerns))
+    return m_concernfinder(tokens, k, seed, data, catalogue=flat)
+
+
+def m_concernfinder(tokens, k, seed, data, clusterer="kmeans", known_concerns=True,
+                    catalogue=None):
+    """voiceminer's ConcernFinder as the product runs it: all units in one theme, up to k
+    concerns, clusters of fewer than 3 respondents folded into the nearest. With the catalogue
+    (the default), every known concern of resources/concerns.toml is pooled under that one
+    theme (``ConcernCatalogue.pooled``), since the units were not coded into themes; without it,
+    k by silhouette in 2..k."""
     n = len(tokens)
     units = pd.DataFrame({
         "unit_id": [f"u{i}" for i in range(n)], "respondent_id": data["people"],
@@ -148,7 +170,9 @@ def m_concernfinder(tokens, k, seed, data, clusterer="kmeans"):
         **{c: [""] * n for c in ("doc_id", "source", "province", "group", "origin", "speaker",
                                   "question", "text", "skip_detail", "clean")},
         "evidence": [[] for _ in range(n)], "spans": [[] for _ in range(n)]})
-    finder = ConcernFinder(max_concerns=k, random_state=seed, clusterer=clusterer).fit(units)
+    finder = ConcernFinder(max_concerns=k, random_state=seed, clusterer=clusterer,
+                           known_concerns=known_concerns,
+                           catalogue=catalogue or ConcernCatalogue.load().pooled("x")).fit(units)
     ids = [a[0] if a else "" for a in finder.assignments_]
     codes = {c: i for i, c in enumerate(sorted(set(ids) - {""}))}
     return np.array([codes.get(c, -1) for c in ids])
@@ -198,8 +222,14 @@ def m_lda(tokens, k, seed, data):
 
 
 METHODS = {  # name -> (function, takes the true k)
-    "voiceminer ConcernFinder (k by silhouette ≤ true k)": (m_concernfinder, False),
-    "voiceminer ConcernFinder clusterer='dmm' (≤ true k)": (m_concernfinder_dmm, False),
+    "voiceminer ConcernFinder, known-concern catalogue (product default, ≤ true k)":
+        (m_concernfinder, False),
+    "voiceminer ConcernFinder, catalogue without its theme level (≤ true k)":
+        (m_concernfinder_flat, False),
+    "voiceminer ConcernFinder, no catalogue (k by silhouette ≤ true k)":
+        (m_concernfinder_plain, False),
+    "voiceminer ConcernFinder, no catalogue, clusterer='dmm' (≤ true k)":
+        (m_concernfinder_dmm, False),
     "voiceminer LSA + k-means (true k)": (m_lsa_kmeans, True),
     "voiceminer co-occurrence embeddings + k-means (true k)": (m_cooc, True),
     "voiceminer DMM / GSDMM (≤ true k)": (m_dmm, False),
@@ -283,7 +313,7 @@ def table(name: str, res: dict) -> str:
     best_raw = max(raw, key=lambda m: res["methods"][m]["ari"]) if raw else None
     for m in (best_raw, res["best_bertopic"]):
         if m and m not in shown:
-            shown.insert(4, m)
+            shown.insert(6, m)
     for m in shown:
         s = res["methods"][m]
         label = f"best {m}" if m == res["best_bertopic"] else (
@@ -323,8 +353,12 @@ def main(argv=None) -> dict:
     results = {name: run_set(name, d, args.seeds, not args.no_bertopic) for name, d in sets.items()}
     for name, res in results.items():
         print(table(name, res), end="\n\n")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # sets not run this time keep the figures of their last run
+    kept = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    kept = {name: res for name, res in kept.items() if name not in results}
+    out.write_text(json.dumps(results | kept, ensure_ascii=False, indent=1), encoding="utf-8")
     return results
 
 

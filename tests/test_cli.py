@@ -111,11 +111,39 @@ def test_missing_input_is_a_clear_error(tmp_path):
 def test_init_copies_an_editable_codebook_that_validates(tmp_path):
     result = runner.invoke(app, ["init", str(tmp_path / "cb")])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in (tmp_path / "cb").iterdir()} == {"codebook.toml", "userdict.txt", "stopwords.txt"}
+    assert {p.name for p in (tmp_path / "cb").iterdir()} == {
+        "codebook.toml", "concerns.toml", "userdict.txt", "stopwords.txt"}
     check = runner.invoke(app, ["check-codebook", str(tmp_path / "cb" / "codebook.toml")])
     assert check.exit_code == 0 and "OK: 13 themes" in check.output
     again = runner.invoke(app, ["init", str(tmp_path / "cb")])
     assert again.exit_code == 2 and "--force" in again.output
+
+
+GATE = ["进小区太难了，保安不让进", "希望能让骑手进小区送餐", "小区不让快递员进，只能放驿站",
+        "保安拦着不让进小区，只能走路送上楼", "门禁刷不开，进小区要登记半天", "写字楼不让外卖员进",
+        "进小区难，每单都要耽误五分钟", "保安态度很差，不让电动车进小区"]
+
+
+def test_analyze_uses_an_edited_concern_catalogue(tmp_path):
+    survey = "序号,来自IP,1、您的职业是：,8、您目前最希望解决的问题是？\n" + "\n".join(
+        f"{i},58.246.10.{i}(上海-上海),外卖骑手,{a}" for i, a in enumerate(GATE, 1)) + "\n"
+    corpus = write_small_corpus(tmp_path / "corpus", INTERVIEW, survey, POSTS)
+    runner.invoke(app, ["init", str(tmp_path / "cb")])
+    catalogue = tmp_path / "cb" / "concerns.toml"
+    text = catalogue.read_text(encoding="utf-8")
+    assert '"进小区、写字楼难"' in text
+    catalogue.write_text(text.replace('"进小区、写字楼难"', '"小区门禁拦骑手（自编）"'), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(out), "--format", "csv",
+                                 "--concerns", str(catalogue), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    labels = pd.read_csv(out / "concerns.csv", dtype=str)["label"].tolist()
+    assert "小区门禁拦骑手（自编）" in labels and "进小区、写字楼难" not in labels
+    bad = catalogue.with_name("bad.toml")
+    bad.write_text(text.replace("[[concern]]", "[[concen]]", 1), encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(tmp_path / "o2"),
+                                 "--concerns", str(bad), "--no-cache"])
+    assert result.exit_code == 2 and "bad.toml" in result.output
 
 
 def test_check_codebook_reports_file_line_and_key(tmp_path):

@@ -19,7 +19,8 @@ Measured against BERTopic, NMF, LDA and k-means in ``benchmarks/bench_concerns.p
 are in ``benchmarks/README.md`` ("Concern discovery"). On 8-token headlines the mixture scores
 ARI 0.34 where the LSA + k-means of ``concerns.py`` scores 0.08; on longer sentences and letters it
 is behind, and the co-occurrence embeddings are within a few hundredths of LSA + k-means. So
-``ConcernFinder`` keeps LSA + k-means by default and offers ``clusterer="dmm"`` / ``"auto"``.
+``ConcernFinder`` keeps LSA + k-means by default and offers ``clusterer="dmm"`` / ``"auto"``; with
+the known-concern catalogue (its default) these cluster only the units no known concern took.
 
 Example
 -------

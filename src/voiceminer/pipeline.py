@@ -116,7 +116,8 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     step("concerns")
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,
-                                    random_state=settings.random_state, segmenter=segmenter)
+                                    random_state=settings.random_state, segmenter=segmenter,
+                                    catalogue=settings.concern_catalogue)
     step("compare")
     prev = prevalence(units, concerns, codebook)
     keys = keyness(units)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from .errors import VoiceminerError
 
-EDITABLE = ("codebook.toml", "userdict.txt", "stopwords.txt")
+EDITABLE = ("codebook.toml", "concerns.toml", "userdict.txt", "stopwords.txt")
 
 
 def copy_defaults(folder: str | Path, *, force: bool = False) -> list[Path]:
-    """Write the default codebook, user dictionary and stopwords into ``folder``."""
+    """Write the default codebook, known-concern catalogue, user dictionary and stopwords into
+    ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

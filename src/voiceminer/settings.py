@@ -26,6 +26,7 @@ class Settings:
     text_cols: tuple[str, ...] = ()
     hmm: bool = True
     max_concerns: int = 8
+    concern_catalogue: Path | None = None  # known concerns (TOML); None: the bundled one
     min_respondents: int = 3
     random_state: int = 0
     quotes_per_concern: int = 3

@@ -67,6 +67,9 @@ def analyze(
     fmt: Annotated[Optional[list[str]], typer.Option(
         "--format", help="Output formats (md, docx, xlsx, csv, json); default: all.")] = None,
     max_concerns: Annotated[int, typer.Option(help="Most concerns per theme.")] = 8,
+    concerns: Annotated[Optional[Path], typer.Option(
+        help="Catalogue of known concerns (TOML, from 'voiceminer init'); default: the bundled "
+             "one.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed for clustering.")] = 0,
     model: Annotated[Optional[Path], typer.Option(
         help="Model folder from 'voiceminer train': adds learned labels to the codebook's.")] = None,
@@ -105,7 +108,7 @@ def analyze(
         settings = Settings(
             codebook=codebook, userdicts=tuple(userdict or ()), stopwords=tuple(stopwords or ()),
             text_cols=tuple(text_col or ()), max_concerns=max_concerns, random_state=seed,
-            model=model, learn=learn, screen=screen,
+            model=model, learn=learn, screen=screen, concern_catalogue=concerns,
             redact=not no_redact, formats=tuple(fmt or FORMATS),
             segmenter=segmenter, engine=engine, scheduler=scheduler, n_jobs=jobs,
             cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
@@ -120,7 +123,7 @@ def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create with an editable codebook.")],
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
 ) -> None:
-    """Copy the default codebook, dictionary and stopwords into FOLDER for editing."""
+    """Copy the default codebook, known concerns, dictionary and stopwords into FOLDER for editing."""
     from ..resources_io import copy_defaults
 
     try:
@@ -129,7 +132,8 @@ def init(
     except VoiceminerError as exc:
         fail(exc)
     typer.echo(f"Edit {folder / 'codebook.toml'}, then: voiceminer analyze DATA "
-               f"--codebook {folder / 'codebook.toml'} --userdict {folder / 'userdict.txt'}")
+               f"--codebook {folder / 'codebook.toml'} --concerns {folder / 'concerns.toml'} "
+               f"--userdict {folder / 'userdict.txt'}")
 
 
 @app.command("check-codebook")

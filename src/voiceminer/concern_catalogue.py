@@ -1,0 +1,186 @@
+"""The catalogue of known concerns: what workers are known to raise inside each theme.
+
+Clustering alone cannot tell 加班费 from 拖欠工资 when both sentences are mostly about 工资, and
+it names clusters by their most distinctive words (两句、大半夜、睡不着), not as a report writer
+would. The catalogue (``resources/concerns.toml``, edited by the team from labour-law knowledge,
+never from a data set) names the concerns known in advance, each with the words that say it;
+``concerns.py`` uses the units that say them as seeds and the catalogue label as the name, and
+still clusters what no entry foresaw into new concerns.
+
+Example
+-------
+>>> cat = ConcernCatalogue.load()
+>>> [c.label for c in cat.for_theme("pay")][:2]
+['拖欠工资、讨薪难', '加班费不给或不足']
+>>> int(TermMatcher(cat.for_theme("pay")).scores([["老板", "拖欠", "工资"]]).argmax())
+0
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import CodebookError
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOP_KEYS = {"catalogue", "concern"}
+_META_KEYS = {"name", "version", "description"}
+_CONCERN_KEYS = {"id", "themes", "label", "terms"}
+
+
+@dataclass(frozen=True)
+class KnownConcern:
+    """One concern known in advance: ``terms`` say it, ``label`` names it in reports.
+
+    ``family`` is set only in a pooled catalogue: the theme the concern was listed under first,
+    so that concerns of one theme can be reported together when there are too many.
+    """
+
+    id: str
+    label: str
+    themes: tuple[str, ...]
+    terms: tuple[str, ...]
+    family: str = ""
+
+
+@dataclass(frozen=True)
+class ConcernCatalogue:
+    """Known concerns, loaded from TOML and validated (unknown keys and repeated ids rejected)."""
+
+    concerns: tuple[KnownConcern, ...]
+    name: str = ""
+    version: str = ""
+    source: str = ""
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ConcernCatalogue:
+        return load_catalogue(path or default_catalogue_path())
+
+    @classmethod
+    def empty(cls) -> ConcernCatalogue:
+        """No known concerns: every concern is discovered (the behaviour before the catalogue)."""
+        return cls(())
+
+    def for_theme(self, theme: str) -> tuple[KnownConcern, ...]:
+        """The concerns listed under ``theme``, in file order."""
+        return tuple(c for c in self.concerns if theme in c.themes)
+
+    def pooled(self, theme: str) -> ConcernCatalogue:
+        """Every concern moved under the one theme ``theme``: for units that were not coded into
+        themes (a benchmark, or a corpus clustered as one pool)."""
+        return ConcernCatalogue(tuple(KnownConcern(c.id, c.label, (theme,), c.terms, c.themes[0])
+                                      for c in self.concerns), self.name, self.version, self.source)
+
+
+def default_catalogue_path() -> Path:
+    return Path(str(resources.files("voiceminer") / "resources" / "concerns.toml"))
+
+
+def load_catalogue(path: str | Path) -> ConcernCatalogue:
+    """Read and validate a concerns TOML file; raise CodebookError naming file, line and key."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise CodebookError(path, f"cannot read the concern catalogue ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise CodebookError(path, "the concern catalogue is not UTF-8; save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise CodebookError(path, f"not valid TOML: {exc}",
+                            line=int(m.group(1)) if m else None) from None
+    return _build(data, path, text)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    return None
+
+
+def _strings(value: Any, path: Path, key: str, line: int | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CodebookError(path, "must be a list of strings", line=line, key=key)
+    return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+
+def _build(data: dict[str, Any], path: Path, text: str) -> ConcernCatalogue:
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise CodebookError(path, f"unknown section; expected one of {sorted(_TOP_KEYS)}",
+                                line=_line_of(text, key), key=key)
+    meta = data.get("catalogue", {})
+    for key in meta:
+        if key not in _META_KEYS:
+            raise CodebookError(path, f"unknown key in [catalogue]; allowed: {sorted(_META_KEYS)}",
+                                line=_line_of(text, key), key=f"catalogue.{key}")
+    raw = data.get("concern", [])
+    if not isinstance(raw, list):
+        raise CodebookError(path, "concerns must be [[concern]] tables", key="concern")
+    concerns, seen = [], set()
+    for block in raw:
+        cid = block.get("id")
+        line = _line_of(text, f'"{cid}"') if isinstance(cid, str) else None
+        for key in block:
+            if key not in _CONCERN_KEYS:
+                raise CodebookError(path, f"unknown key in [[concern]]; allowed: "
+                                    f"{sorted(_CONCERN_KEYS)}", line=line, key=key)
+        if not isinstance(cid, str) or not _ID.match(cid):
+            raise CodebookError(path, f"every concern needs an id of lowercase letters, digits and "
+                                f"_; got {cid!r}", line=line, key="id")
+        if cid in seen:
+            raise CodebookError(path, f"concern id {cid!r} is used twice", line=line, key="id")
+        seen.add(cid)
+        label = block.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise CodebookError(path, f"concern {cid!r} needs a non-empty label", line=line,
+                                key="label")
+        themes = _strings(block.get("themes"), path, "themes", line)
+        terms = _strings(block.get("terms"), path, "terms", line)
+        if not themes or not terms:
+            raise CodebookError(path, f"concern {cid!r} needs at least one theme and one term",
+                                line=line, key="themes" if not themes else "terms")
+        concerns.append(KnownConcern(cid, label.strip(), themes, terms))
+    return ConcernCatalogue(tuple(concerns), str(meta.get("name", "")),
+                            str(meta.get("version", "")), str(path))
+
+
+class TermMatcher:
+    """Counts, per unit, how often it says each concern's terms.
+
+    Terms are looked for in the unit's tokens joined without spaces, so a term the segmenter
+    split (二倍/工资) is still found; one regular expression, longest term first, so that 加班费
+    is not also counted as 加班 and 解除劳动合同 not as 劳动合同.
+    """
+
+    def __init__(self, concerns: Sequence[KnownConcern]) -> None:
+        self.concerns = tuple(concerns)
+        owners: dict[str, list[int]] = {}
+        for j, c in enumerate(self.concerns):
+            for t in c.terms:
+                owners.setdefault(t, []).append(j)
+        self._owners = owners
+        terms = sorted(owners, key=lambda t: (-len(t), t))
+        self._pattern = re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    def scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
+        """(units × concerns) counts of term occurrences; a term two concerns share counts for
+        both."""
+        out = np.zeros((len(tokens), len(self.concerns)))
+        if self._pattern is None:
+            return out
+        for i, toks in enumerate(tokens):
+            for m in self._pattern.finditer("".join(toks)):
+                out[i, self._owners[m.group()]] += 1
+        return out

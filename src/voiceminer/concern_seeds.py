@@ -1,0 +1,167 @@
+"""Seeded concern clustering: known concerns from the catalogue first, new ones from what is left.
+
+Unsupervised clustering of one theme's units splits them by whatever vocabulary differs most,
+which is often not what a concern is (benchmarks/README.md, "Concern discovery"). Here the
+catalogue (``concern_catalogue.py``) says which concerns are expected and which words name them:
+
+1. **Seeds.** A unit that names one known concern more often than any other is a seed of it; a
+   unit naming two concerns equally often is held back for step 3. A known concern becomes a
+   cluster when its seeds come from at least ``min_respondents`` people.
+2. **Budget.** At most ``max_concerns`` known concerns: the ones with most respondents. When the
+   catalogue was pooled over themes (units not coded, as in the benchmark), concerns of one theme
+   are reported together first, i.e. the catalogue's own two levels are cut where they fit.
+3. **Seeded k-means** in the theme's LSA space: centres start as the seeds' means; seeds stay
+   where they are; a unit that named several known concerns equally goes to the one among them
+   its other words are closest to; a unit naming none goes to the nearest centre, unless it is
+   closer to the theme's own centre (the mean of all its units) than to any concern: then it
+   says nothing more specific than the theme, and is left for
+4. **New concerns**: the left-over units are clustered as before (``discover``); a new cluster is
+   kept when it has ``min_respondents`` people and its top term is shared by enough of it, so
+   the product still finds concerns no catalogue foresaw, and takes the slots the known
+   concerns left (largest first). Everything else joins the nearest concern.
+
+All steps are linear in the number of units (no unit × unit matrix) and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .concern_catalogue import KnownConcern
+
+_ITERATIONS = 20
+
+
+@dataclass
+class Seeded:
+    """Result of ``seeded_partition``: a cluster per unit (-1: none) and, per cluster, the known
+    concerns it stands for (empty for a new concern)."""
+
+    labels: np.ndarray
+    known: list[list[KnownConcern]]
+
+
+def seeds_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(seed concern per unit or -1, candidate mask): the concerns a unit names most often."""
+    top = scores.max(axis=1, keepdims=True) if scores.shape[1] else np.zeros((len(scores), 1))
+    cand = (scores > 0) & (scores >= top - 1e-9)
+    seed = np.where(cand.sum(axis=1) == 1, cand.argmax(axis=1), -1)
+    return seed, cand
+
+
+def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[KnownConcern],
+                     people: Sequence[str], *, max_concerns: int, min_respondents: int,
+                     discover: Callable[[np.ndarray], np.ndarray],
+                     coherent: Callable[[np.ndarray], bool]) -> Seeded:
+    """Cluster units (rows of the unit-length LSA matrix ``Z``) around the known concerns.
+
+    Parameters
+    ----------
+    scores : (units × concerns) term counts from ``TermMatcher.scores``.
+    discover : clusters a subset of rows (given their indices) into new concerns; returns a label
+        per row (-1 for none), as ``ConcernFinder`` does without a catalogue.
+    coherent : whether a set of rows (indices) hangs together enough to be a new concern.
+    """
+    n = len(Z)
+    seed, cand = seeds_from_scores(scores)
+    groups = _known_clusters(seed, concerns, people, max_concerns, min_respondents)
+    if not groups:
+        return Seeded(np.full(n, -1), [])
+    col = np.full(len(concerns), -1)
+    for g, members in enumerate(groups):
+        col[members] = g
+    k = len(groups)
+    A = np.zeros((n, k), dtype=bool)  # the known clusters each unit named (most often)
+    for c in np.flatnonzero(col >= 0):
+        A[:, col[c]] |= cand[:, c]
+    named = A.sum(axis=1)
+    fixed = np.where(named == 1, A.argmax(axis=1), -1)
+    labels, centres = _seeded_kmeans(Z, fixed, A, named, k)
+    # step 4: units far from every known concern may form new ones
+    pool = np.flatnonzero(labels < 0)
+    new_labels = np.full(n, -1)
+    if len(pool) >= 2 * min_respondents:
+        sub = discover(pool)
+        for c in sorted(set(sub.tolist()) - {-1}):
+            rows = pool[sub == c]
+            if len({people[j] for j in rows}) >= min_respondents and coherent(rows):
+                new_labels[rows] = c
+    new_ids = sorted(set(new_labels.tolist()) - {-1})
+    for i, c in enumerate(new_ids, start=k):
+        labels[new_labels == c] = i
+    known = [[concerns[c] for c in members] for members in groups] + [[] for _ in new_ids]
+    # leftovers join the nearest concern, known or new
+    left = np.flatnonzero(labels < 0)
+    if len(left):
+        all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
+        labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
+    return Seeded(_trim(labels, Z, people, max_concerns, k), known)
+
+
+def _known_clusters(seed: np.ndarray, concerns: Sequence[KnownConcern], people: Sequence[str],
+                    max_concerns: int, min_respondents: int) -> list[list[int]]:
+    """Catalogue indices per known cluster: concerns with enough seeded respondents, the largest
+    first; over budget, concerns pooled from one theme (``family``) are taken together."""
+    resp: dict[int, set[str]] = {}
+    for j, c in enumerate(seed.tolist()):
+        if c >= 0:
+            resp.setdefault(c, set()).add(people[j])
+    live = sorted((c for c in resp if len(resp[c]) >= min_respondents),
+                  key=lambda c: (-len(resp[c]), c))
+    if len(live) <= max_concerns or not all(concerns[c].family for c in live):
+        return [[c] for c in live[:max_concerns]]
+    fam: dict[str, list[int]] = {}
+    for c in live:
+        fam.setdefault(concerns[c].family, []).append(c)
+    size = {f: len(set().union(*(resp[c] for c in cs))) for f, cs in fam.items()}
+    order = sorted(fam, key=lambda f: (-size[f], f))[:max_concerns]
+    return [fam[f] for f in order]
+
+
+def _centre(rows: np.ndarray) -> np.ndarray:
+    c = rows.mean(axis=0) if len(rows) else np.zeros(rows.shape[1])
+    return c / max(float(np.linalg.norm(c)), 1e-12)
+
+
+def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.ndarray, k: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Constrained k-means (Basu et al., ICML 2002, "seeded" variant with seeds held fixed):
+    returns labels (-1: left for new concerns) and the known concerns' centres."""
+    centres = np.vstack([_centre(Z[fixed == g]) for g in range(k)])
+    labels = fixed.copy()
+    free = fixed < 0
+    theme = _centre(Z)  # a unit closer to the theme as a whole than to any concern is left over
+    for _ in range(_ITERATIONS):
+        sim = Z @ centres.T
+        restricted = np.where(A, sim, -np.inf)
+        new = np.where(named > 1, restricted.argmax(axis=1), sim.argmax(axis=1))
+        new[~free] = fixed[~free]
+        far = free & (named == 0) & (sim[np.arange(len(Z)), new] < Z @ theme)
+        new[far] = -1
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        centres = np.vstack([_centre(Z[labels == g]) for g in range(k)])
+    return labels, centres
+
+
+def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns: int,
+          n_known: int) -> np.ndarray:
+    """Over budget, the new concerns with fewest respondents are emptied into the nearest
+    remaining concern. Known concerns (clusters ``< n_known``) go first: the catalogue names what
+    the team expects to matter, and a dropped known concern would hand its units, and so its
+    words, to a new cluster's keyword label. Cluster numbers are kept (empty ones are simply not
+    reported)."""
+    ids = sorted(set(labels.tolist()) - {-1})
+    if len(ids) <= max_concerns:
+        return labels
+    size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
+    keep = sorted(sorted(ids, key=lambda c: (c >= n_known, -size[c], c))[:max_concerns])
+    centres = np.vstack([_centre(Z[labels == c]) for c in keep])
+    out = labels.copy()
+    drop = np.flatnonzero(~np.isin(labels, keep) & (labels >= 0))
+    out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]
+    return out

@@ -1,0 +1,118 @@
+"""Known-concern catalogue and seeded concern clustering (concern_catalogue.py, concern_seeds.py)."""
+
+import numpy as np
+import pytest
+
+from voiceminer.codebook import Codebook
+from voiceminer.concern_catalogue import (ConcernCatalogue, KnownConcern, TermMatcher,
+                                          load_catalogue)
+from voiceminer.concern_seeds import seeds_from_scores
+from voiceminer.concerns import ConcernFinder
+from voiceminer.errors import CodebookError
+
+from .test_concerns import _coded
+
+ARREARS = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠", "欠薪"))
+FEES = KnownConcern("fees", "平台抽成", ("pay",), ("抽成",))
+MINI = ConcernCatalogue((ARREARS, FEES))
+
+OWED = [["老板", "拖欠", "工资"], ["拖欠", "工资", "三个月"], ["欠薪", "老板", "跑路"],
+        ["工资", "拖欠", "要不到"], ["拖欠", "老板", "工资"], ["欠薪", "工资", "老板"]]
+CUT = [["抽成", "太高", "平台"], ["平台", "抽成", "越来越"], ["抽成", "比例", "平台"],
+       ["抽成", "太高", "收入"], ["平台", "抽成", "涨"], ["抽成", "平台", "不透明"]]
+CHARGING = [["充电", "电瓶", "排队"], ["电瓶", "充电", "没地方"], ["充电", "电瓶", "太贵"],
+            ["充电", "排队", "电瓶"], ["电瓶", "充电", "难"], ["充电", "电瓶", "半夜"]]
+
+
+def _pay_units(*groups):
+    rows = [(f"{g}{i}", toks, ["pay"]) for g, block in zip("abcdef", groups)
+            for i, toks in enumerate(block)]
+    return _coded(rows)
+
+
+def test_bundled_catalogue_loads_and_names_only_codebook_themes():
+    cat = ConcernCatalogue.load()
+    themes = {t.id for t in Codebook.load().themes}
+    assert len(cat.concerns) >= 40
+    assert {t for c in cat.concerns for t in c.themes} <= themes
+    assert all(len(cat.for_theme(t)) >= 2 for t in themes)
+    assert len({c.label for c in cat.concerns}) == len(cat.concerns)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[concern]]\nid = "a"\nthemes = ["pay"]\nlabel = "甲"\nterms = ["x"]\nterm = ["y"]\n',
+     "unknown key"),
+    ('[[concern]]\nid = "a"\nthemes = ["pay"]\nlabel = "甲"\nterms = ["x"]\n'
+     '[[concern]]\nid = "a"\nthemes = ["pay"]\nlabel = "乙"\nterms = ["y"]\n', "used twice"),
+    ('[[concern]]\nid = "a"\nthemes = ["pay"]\nlabel = "甲"\nterms = []\n', "at least one"),
+    ('[[concern]]\nid = "A b"\nthemes = ["pay"]\nlabel = "甲"\nterms = ["x"]\n', "lowercase"),
+    ('[concerns]\n', "unknown section"),
+], ids=["unknown-key", "repeated-id", "no-terms", "bad-id", "unknown-section"])
+def test_catalogue_errors_name_the_problem(tmp_path, text, message):
+    path = tmp_path / "concerns.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError, match=message):
+        load_catalogue(path)
+
+
+def test_matcher_prefers_the_longest_term_and_finds_split_terms():
+    overtime_pay = KnownConcern("overtime_pay", "加班费", ("hours",), ("加班费",))
+    overtime = KnownConcern("overtime", "强制加班", ("hours",), ("加班",))
+    contract = KnownConcern("contract", "二倍工资", ("hours",), ("二倍工资",))
+    scores = TermMatcher([overtime_pay, overtime, contract]).scores(
+        [["没有", "加班费"], ["天天", "加班", "加班"], ["要", "二倍", "工资"], ["休息"]])
+    assert scores.tolist() == [[1, 0, 0], [0, 2, 0], [0, 0, 1], [0, 0, 0]]
+
+
+def test_a_unit_seeds_the_concern_it_names_most_and_ties_wait():
+    seed, cand = seeds_from_scores(np.array([[2.0, 1.0], [1.0, 1.0], [0.0, 0.0]]))
+    assert seed.tolist() == [0, -1, -1]
+    assert cand.tolist() == [[True, False], [True, True], [False, False]]
+
+
+def test_known_concerns_take_catalogue_labels_and_new_ones_are_still_found():
+    units = _pay_units(OWED, CUT, CHARGING)
+    finder = ConcernFinder(catalogue=MINI).fit(units)
+    table = finder.concerns_.set_index("concern_id")
+    by_unit = [a[0] for a in finder.assignments_]
+    owed, cut, charging = by_unit[0], by_unit[6], by_unit[12]
+    assert len(set(by_unit[:6])) == len(set(by_unit[6:12])) == len(set(by_unit[12:])) == 1
+    assert table.loc[owed, "label"] == "拖欠工资" and table.loc[cut, "label"] == "平台抽成"
+    assert finder.known_ == {owed: ["arrears"], cut: ["fees"]}
+    assert charging not in finder.known_  # no catalogue foresaw it: a new concern
+    assert "充电" in table.loc[charging, "top_terms"][:3]  # its label: c-TF-IDF terms
+    assert "充电" in table.loc[charging, "label"]
+    assert table.loc[owed, "top_terms"][0] == "拖欠"  # the catalogue's word leads, for quotes
+
+
+def test_without_the_catalogue_every_concern_is_discovered():
+    units = _pay_units(OWED, CUT)
+    finder = ConcernFinder(known_concerns=False).fit(units)
+    assert finder.known_ == {}
+    assert not set(finder.concerns_["label"]) & {c.label for c in ConcernCatalogue.load().concerns}
+
+
+def test_a_unit_naming_two_known_concerns_equally_goes_where_its_other_words_are():
+    both = [["拖欠", "抽成", "老板", "跑路", "工资"]]  # words of the arrears answers
+    units = _pay_units(OWED, CUT, both)
+    finder = ConcernFinder(catalogue=MINI).fit(units)
+    assert finder.assignments_[-1] == finder.assignments_[0]
+
+
+def test_pooled_catalogue_reports_one_themes_concerns_together_when_over_budget():
+    a1 = KnownConcern("a1", "甲一", ("a",), ("拖欠",))
+    a2 = KnownConcern("a2", "甲二", ("a",), ("欠薪",))
+    b1 = KnownConcern("b1", "乙一", ("b",), ("抽成",))
+    pooled = ConcernCatalogue((a1, a2, b1)).pooled("pay")
+    assert [c.family for c in pooled.concerns] == ["a", "a", "b"]
+    owed = [OWED[i] for i in (0, 1, 3)] + [["欠薪", "老板", f"x{i}"] for i in range(3)]
+    finder = ConcernFinder(catalogue=pooled, max_concerns=2).fit(_pay_units(owed, CUT))
+    assert sorted(finder.concerns_["label"]) == ["乙一", "甲一；甲二"]
+
+
+def test_same_inputs_same_seeded_concerns():
+    units = _pay_units(OWED, CUT, CHARGING)
+    a = ConcernFinder(catalogue=MINI, random_state=3).fit(units)
+    b = ConcernFinder(catalogue=MINI, random_state=3).fit(units)
+    assert a.assignments_ == b.assignments_ and a.known_ == b.known_
+    assert a.concerns_.equals(b.concerns_)
