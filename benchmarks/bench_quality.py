@@ -63,7 +63,13 @@ def cross_validated_model(coder, tmp: Path) -> dict:
     _, scores = train_from_csv(path, tmp / "model", label_col="labels", coder=coder)
     s = scores.set_index("theme")
     scored = s.loc[[t for t in GOLD_THEMES] + ["micro", "macro"]]
-    return {"micro_f1": float(s.loc["micro", "f1"]),
+    # micro over the gold's themes, as the dev-gold figure is scored (the card's micro also
+    # counts labels of codebook themes the gold does not have)
+    g = s.loc[list(GOLD_THEMES)]
+    tp, pred, sup = g["tp"].sum(), g["predicted"].sum(), g["support"].sum()
+    micro = 2 * tp / (pred + sup) if pred + sup else 0.0
+    return {"micro_f1": round(float(micro), 4),
+            "micro_f1_all_codebook_themes": float(s.loc["micro", "f1"]),
             "macro_f1_gold_themes": float(scored.loc[list(GOLD_THEMES), "f1"].mean()),
             "by_theme": scored.reset_index().to_dict(orient="records")}
 
