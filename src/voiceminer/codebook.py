@@ -111,21 +111,28 @@ def default_codebook_path() -> Path:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a TOML codebook; raise CodebookError naming file, line and key."""
     path = Path(path)
+    data, text, raw = read_toml(path, "codebook")
+    return _build(data, path, text, hashlib.sha256(raw).hexdigest())
+
+
+def read_toml(path: Path, what: str) -> tuple[dict[str, Any], str, bytes]:
+    """(parsed data, text, bytes) of a researcher-edited TOML file (codebook, concern
+    catalogue); every failure is a CodebookError naming the file and, for syntax, the line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CodebookError(path, f"cannot read the codebook ({exc.strerror})") from None
+        raise CodebookError(path, f"cannot read the {what} ({exc.strerror})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CodebookError(path, "the codebook is not UTF-8; save it as UTF-8") from None
+        raise CodebookError(path, f"the {what} is not UTF-8; save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise CodebookError(path, f"not valid TOML: {exc}",
                             line=int(m.group(1)) if m else None) from None
-    return _build(data, path, text, hashlib.sha256(raw).hexdigest())
+    return data, text, raw
 
 
 def _line_of(text: str, key: str, value: Any = None, start: int = 0) -> int | None:
