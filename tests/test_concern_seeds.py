@@ -116,3 +116,26 @@ def test_same_inputs_same_seeded_concerns():
     b = ConcernFinder(catalogue=MINI, random_state=3).fit(units)
     assert a.assignments_ == b.assignments_ and a.known_ == b.known_
     assert a.concerns_.equals(b.concerns_)
+
+
+def test_uncoded_units_naming_a_known_concern_join_it_and_the_rest_do_not():
+    chat = [["天气", "老板", "工资"], ["孩子", "老板", "工资"], ["吃饭", "老板", "工资"],
+            ["回家", "老板", "工资"], ["过年", "老板", "工资"], ["朋友", "老板", "工资"]]
+    rows = [(f"o{i}", t, []) for i, t in enumerate(OWED)] + \
+           [(f"c{i}", t, []) for i, t in enumerate(chat)]
+    finder = ConcernFinder(catalogue=MINI).fit(_coded(rows))
+    owed = {a[0] for a in finder.assignments_[:6]}
+    assert len(owed) == 1 and owed <= set(finder.known_)
+    table = finder.concerns_.set_index("concern_id")
+    assert table.loc[owed.pop(), ["theme", "label"]].tolist() == ["other", "拖欠工资"]
+    # near the arrears answers (老板、工资) but naming no known concern: not pulled into it
+    assert not any(owed & set(a) for a in finder.assignments_[6:])
+
+
+def test_a_units_concerns_list_the_one_it_says_most_first():
+    arrears = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠",))
+    overtime = KnownConcern("overtime", "强制加班", ("hours",), ("加班",))
+    rows = [(f"r{i}", ["拖欠", "工资", "又", "拖欠", "加班", f"x{i}"], ["hours", "pay"])
+            for i in range(3)]
+    finder = ConcernFinder(catalogue=ConcernCatalogue((arrears, overtime))).fit(_coded(rows))
+    assert finder.assignments_[0] == ["pay.01", "hours.01"]  # 拖欠 twice, 加班 once

@@ -20,6 +20,12 @@ catalogue (``concern_catalogue.py``) says which concerns are expected and which 
    the product still finds concerns no catalogue foresaw, and takes the slots the known
    concerns left (largest first). Everything else joins the nearest concern.
 
+With ``strict=True`` (units that no theme caught, ``ConcernFinder``'s "other"), only units that
+name a known concern join it: such units are small talk or off-topic as often as not, and a unit
+near a concern without saying its words is no evidence of it. The rest may still form new concerns
+(step 4), but nothing is joined to the nearest concern, and over budget the concerns with fewest
+respondents, known or new, are dropped (their units keep no concern).
+
 All steps are linear in the number of units (no unit × unit matrix) and deterministic.
 """
 
@@ -55,7 +61,7 @@ def seeds_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[KnownConcern],
                      people: Sequence[str], *, max_concerns: int, min_respondents: int,
                      discover: Callable[[np.ndarray], np.ndarray],
-                     coherent: Callable[[np.ndarray], bool]) -> Seeded:
+                     coherent: Callable[[np.ndarray], bool], strict: bool = False) -> Seeded:
     """Cluster units (rows of the unit-length LSA matrix ``Z``) around the known concerns.
 
     Parameters
@@ -64,6 +70,8 @@ def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[Known
     discover : clusters a subset of rows (given their indices) into new concerns; returns a label
         per row (-1 for none), as ``ConcernFinder`` does without a catalogue.
     coherent : whether a set of rows (indices) hangs together enough to be a new concern.
+    strict : only units naming a known concern join it; nothing joins the nearest concern
+        (module docstring).
     """
     n = len(Z)
     seed, cand = seeds_from_scores(scores)
@@ -79,7 +87,7 @@ def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[Known
         A[:, col[c]] |= cand[:, c]
     named = A.sum(axis=1)
     fixed = np.where(named == 1, A.argmax(axis=1), -1)
-    labels, centres = _seeded_kmeans(Z, fixed, A, named, k)
+    labels, centres = _seeded_kmeans(Z, fixed, A, named, k, strict)
     # step 4: units far from every known concern may form new ones
     pool = np.flatnonzero(labels < 0)
     new_labels = np.full(n, -1)
@@ -95,10 +103,10 @@ def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[Known
     known = [[concerns[c] for c in members] for members in groups] + [[] for _ in new_ids]
     # leftovers join the nearest concern, known or new
     left = np.flatnonzero(labels < 0)
-    if len(left):
+    if len(left) and not strict:
         all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
         labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
-    return Seeded(_trim(labels, Z, people, max_concerns, k), known)
+    return Seeded(_trim(labels, Z, people, max_concerns, k, strict), known)
 
 
 def _known_clusters(seed: np.ndarray, concerns: Sequence[KnownConcern], people: Sequence[str],
@@ -126,10 +134,11 @@ def _centre(rows: np.ndarray) -> np.ndarray:
     return c / max(float(np.linalg.norm(c)), 1e-12)
 
 
-def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.ndarray, k: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.ndarray, k: int,
+                   strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Constrained k-means (Basu et al., ICML 2002, "seeded" variant with seeds held fixed):
-    returns labels (-1: left for new concerns) and the known concerns' centres."""
+    returns labels (-1: left for new concerns) and the known concerns' centres. ``strict``: a
+    unit naming no known concern is always left over, so it never moves a centre either."""
     centres = np.vstack([_centre(Z[fixed == g]) for g in range(k)])
     labels = fixed.copy()
     free = fixed < 0
@@ -139,7 +148,7 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
         restricted = np.where(A, sim, -np.inf)
         new = np.where(named > 1, restricted.argmax(axis=1), sim.argmax(axis=1))
         new[~free] = fixed[~free]
-        far = free & (named == 0) & (sim[np.arange(len(Z)), new] < Z @ theme)
+        far = free & (named == 0) & (strict | (sim[np.arange(len(Z)), new] < Z @ theme))
         new[far] = -1
         if np.array_equal(new, labels):
             break
@@ -149,19 +158,24 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
 
 
 def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns: int,
-          n_known: int) -> np.ndarray:
+          n_known: int, strict: bool = False) -> np.ndarray:
     """Over budget, the new concerns with fewest respondents are emptied into the nearest
     remaining concern. Known concerns (clusters ``< n_known``) go first: the catalogue names what
     the team expects to matter, and a dropped known concern would hand its units, and so its
     words, to a new cluster's keyword label. Cluster numbers are kept (empty ones are simply not
-    reported)."""
+    reported). ``strict``: dropped units keep no concern, so that reason is gone and known and new
+    concerns compete by respondents alone."""
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) <= max_concerns:
         return labels
     size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
-    keep = sorted(sorted(ids, key=lambda c: (c >= n_known, -size[c], c))[:max_concerns])
-    centres = np.vstack([_centre(Z[labels == c]) for c in keep])
+    keep = sorted(sorted(ids, key=lambda c: (c >= n_known and not strict, -size[c], c))
+                  [:max_concerns])
     out = labels.copy()
     drop = np.flatnonzero(~np.isin(labels, keep) & (labels >= 0))
+    if strict:
+        out[drop] = -1
+        return out
+    centres = np.vstack([_centre(Z[labels == c]) for c in keep])
     out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]
     return out
