@@ -19,7 +19,6 @@ Example
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -28,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .codebook import read_toml
 from .errors import CodebookError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -87,18 +87,7 @@ def default_catalogue_path() -> Path:
 def load_catalogue(path: str | Path) -> ConcernCatalogue:
     """Read and validate a concerns TOML file; raise CodebookError naming file, line and key."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise CodebookError(path, f"cannot read the concern catalogue ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise CodebookError(path, "the concern catalogue is not UTF-8; save it as UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise CodebookError(path, f"not valid TOML: {exc}",
-                            line=int(m.group(1)) if m else None) from None
+    data, text, _raw = read_toml(path, "concern catalogue")
     return _build(data, path, text)
 
 
