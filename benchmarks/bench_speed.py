@@ -7,7 +7,9 @@
    against ``jieba.lcut`` on the same texts (target ≥ 20×);
 2. end to end: ``voiceminer analyze`` (cache off, then a warm re-run) on a seed-scale study —
    19,724 questionnaire answers + 400 interviews + 20,000 posts built from ../shared/data and the
-   demo corpus — against the time ``jieba.lcut`` alone needs for the study's texts (target ≤ 0.5×).
+   demo corpus — against the time ``jieba.lcut`` alone needs for the study's texts (target ≤ 0.5×),
+   then once more with a clock per stage (read, normalise, segment + code, concerns, compare,
+   issue lists, and each group of written files).
 
 Results go to benchmarks/results/speed.json; figures are quoted in benchmarks/README.md.
 """
@@ -27,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from corpora import seed_study  # noqa: E402
-from measure import run_analyze  # noqa: E402
+from measure import run_analyze, stage_seconds  # noqa: E402
 
 RESULTS = HERE / "results" / "speed.json"
 
@@ -84,12 +86,14 @@ def end_to_end(folder: Path, texts: list[str], work: Path, jieba_fraction: float
     cache = work / "cache"
     run_analyze([folder], work / "out", "--cache-dir", str(cache))  # fills the cache
     warm = run_analyze([folder], work / "out", "--cache-dir", str(cache))
+    stages = stage_seconds([folder], work / "out_stages")  # where the seconds go (cache off)
     return {"units": len(texts), "chars": chars,
             "jieba_lcut_s": round(jieba_s, 2), "jieba_measured_on_chars": part_chars,
             "analyze_s": cold["seconds"], "analyze_peak_rss_gib": cold["peak_rss_gib"],
             "ratio": round(cold["seconds"] / jieba_s, 3),
             "analyze_warm_cache_s": warm["seconds"],
-            "ratio_warm": round(warm["seconds"] / jieba_s, 3)}
+            "ratio_warm": round(warm["seconds"] / jieba_s, 3),
+            "stages_s": stages}
 
 
 def main() -> None:
@@ -99,7 +103,9 @@ def main() -> None:
                     help="share of the study's texts jieba.lcut is timed on (then scaled by chars)")
     ap.add_argument("--scale", action="store_true", help="also run bench_scale (10k→100k→1M)")
     args = ap.parse_args()
-    result: dict = {}
+    import os
+
+    result: dict = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory(prefix="vm-speed-") as tmp:
         work = Path(tmp)
         folder = seed_study(work / "study")
@@ -114,6 +120,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="vm-scale-") as tmp:
             result["scale"] = scale([10_000, 100_000, 1_000_000], Path(tmp))
         SCALE_RESULTS.write_text(json.dumps(result["scale"], indent=2), encoding="utf-8")
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -43,3 +44,78 @@ def run_analyze(paths: list[Path], out: Path, *extra: str) -> dict[str, float]:
         raise RuntimeError(f"analyze failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
     return {"seconds": round(wall, 2), "peak_rss_gib": round(peak / 2**30, 3),
             "peak_rss_main_gib": round(peak_main / 2**30, 3)}
+
+
+_STAGES_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from measure import _stages
+print('STAGES ' + json.dumps(_stages([Path(p) for p in {paths!r}], Path({out!r}))))
+"""
+
+
+def stage_seconds(paths: list[Path], out: Path) -> dict[str, float]:
+    """Seconds per stage of one analyze run (cache off), in a child process: what
+    ``voiceminer analyze`` does, with a clock at each stage and around each group of files."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    code = _STAGES_SCRIPT.format(bench=str(Path(__file__).resolve().parent),
+                                 paths=[str(p) for p in paths], out=str(out))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("STAGES "))
+    return json.loads(line[len("STAGES "):])
+
+
+def _stages(paths: list[Path], out: Path) -> dict[str, float]:
+    """The body of ``run.run_analysis`` (no progress bars), timed."""
+    from voiceminer import exports, output
+    from voiceminer.codebook import Codebook
+    from voiceminer.engine import make_engine, read_files_with
+    from voiceminer.ingest import read_corpus
+    from voiceminer.pipeline import analyze
+    from voiceminer.privacy import freeze_names
+    from voiceminer.report import html, parallel
+    from voiceminer.settings import Settings
+
+    times: dict[str, float] = {}
+    marks: list[tuple[str, float]] = []
+
+    def timed(module, name: str, label: str) -> None:
+        fn = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times[label] = times.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(module, name, wrapper)
+
+    timed(output, "write_units", "write: units.csv + units.parquet")
+    timed(output, "write_table", "write: ledger.csv and small tables")
+    timed(exports, "write_exports", "write: code_matrix + quotes_by_code (csv, xlsx)")
+    timed(parallel, "write_reports", "write: issue lists (md, docx, xlsx, csv, json) per province")
+    timed(html, "write_html_report", "write: html")
+    settings = Settings()
+    start = time.perf_counter()
+    output.prepare_out_dir(out, force=True)
+    codebook = Codebook.load(settings.codebook)
+    with make_engine(settings) as engine:
+        t = time.perf_counter()
+        units = freeze_names(read_corpus(paths, read_files=read_files_with(engine)))
+        times["read"] = time.perf_counter() - t
+        result = analyze(units, codebook=codebook, settings=settings, engine=engine,
+                         progress=lambda name: marks.append((name, time.perf_counter())))
+        marks.append(("end", time.perf_counter()))
+        names = {"normalize": "normalize", "segment": "segment + code (both cores)",
+                 "code": "learned labels", "concerns": "concerns", "compare": "compare",
+                 "issues": "issue lists"}
+        for (name, a), (_next, b) in zip(marks, marks[1:]):
+            times[names.get(name, name)] = b - a
+        t = time.perf_counter()
+        output.write_run(result, out, roots=paths, force=True)
+        times["write (all)"] = time.perf_counter() - t
+    times["total (after imports)"] = time.perf_counter() - start
+    return {k: round(v, 2) for k, v in times.items()}

@@ -9,9 +9,11 @@ its theme and concern, with where it came from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .codebook import OTHER_LABEL, OTHER_THEME, Codebook
@@ -34,13 +36,64 @@ def _label(codebook: Codebook | None, theme: str) -> str:
     return codebook.theme(theme).label if codebook and theme in codebook.ids else theme
 
 
-def _concern_column(units: pd.DataFrame) -> pd.Series:
+def _concerns_of(v: object) -> list[str]:
+    """Concern ids of one unit as a list (a single id, a list of ids, or nothing)."""
+    if isinstance(v, str):
+        return [v] if v else []
+    return list(v) if v is not None else []
+
+
+def _concern_column(units: pd.DataFrame) -> list[list[str]]:
     """Concern ids per unit as lists (the units table calls the column ``concerns``)."""
     col = "concerns" if "concerns" in units.columns else "concern"
     if col not in units.columns:
-        return pd.Series([[] for _ in range(len(units))], index=units.index)
-    return units[col].map(lambda v: [v] if isinstance(v, str) and v else list(v)
-                          if not isinstance(v, str) and v is not None else [])
+        return [[] for _ in range(len(units))]
+    return [_concerns_of(v) for v in units[col].to_numpy(dtype=object)]
+
+
+def _analysed_rows(units: pd.DataFrame) -> np.ndarray:
+    """Positions of the analysed units (selecting by position copies nothing yet)."""
+    return np.flatnonzero(analysed_mask(units).to_numpy())
+
+
+def _matrix_codes(rows: pd.DataFrame, codebook: Codebook | None,
+                  concerns: pd.DataFrame | None) -> tuple[list[str], list[str]]:
+    """The matrix's code columns: themes in codebook order, then concerns by theme and id."""
+    themes = _themes(rows, codebook)
+    concern_ids: list[str] = []
+    if concerns is not None and len(concerns):
+        order = {t: i for i, t in enumerate(themes)}
+        concern_ids = sorted(dict.fromkeys(concerns["concern_id"].astype(str)),
+                             key=lambda c: (order.get(c.rsplit(".", 1)[0], len(order)), c))
+    return themes, concern_ids
+
+
+def _matrix_slice(part: pd.DataFrame, themes: list[str], concern_ids: list[str]
+                  ) -> pd.DataFrame:
+    """The matrix rows of ``part`` (analysed units): id columns, then one 0/1 column per code."""
+    ids = part.loc[:, [c for c in ID_COLUMNS if c in part.columns]].reset_index(drop=True)
+    cells = np.zeros((len(part), len(themes) + len(concern_ids)), dtype="int64")
+    # one pass over the codes each unit has, rather than one pass over all units per code
+    for col_of, values in (
+            ({t: j for j, t in enumerate(themes)}, part["themes"].to_numpy(dtype=object)),
+            ({c: len(themes) + j for j, c in enumerate(concern_ids)},
+             _concern_column(part) if concern_ids else ())):
+        for i, codes in enumerate(values):
+            for code in codes:
+                j = col_of.get(code)
+                if j is not None:
+                    cells[i, j] = 1
+    frame = pd.DataFrame(cells, index=ids.index, columns=[*themes, *concern_ids])
+    return pd.concat([ids, frame], axis=1)
+
+
+def _matrix_slices(units: pd.DataFrame, codebook: Codebook | None,
+                   concerns: pd.DataFrame | None, rows: int) -> Iterator[pd.DataFrame]:
+    pos = _analysed_rows(units)
+    themes, concern_ids = _matrix_codes(units.iloc[pos, [units.columns.get_loc("themes")]],
+                                        codebook, concerns)
+    for start in range(0, max(len(pos), 1), rows):  # one slice of the table copied at a time
+        yield _matrix_slice(units.iloc[pos[start:start + rows]], themes, concern_ids)
 
 
 def code_matrix(units: pd.DataFrame, codebook: Codebook | None = None,
@@ -50,17 +103,8 @@ def code_matrix(units: pd.DataFrame, codebook: Codebook | None = None,
 
     Example: a unit coded ``pay`` with concern ``pay.01`` has 1 under ``pay`` and ``pay.01``.
     """
-    rows = units.loc[analysed_mask(units)]
-    ids = rows.loc[:, [c for c in ID_COLUMNS if c in rows.columns]].reset_index(drop=True)
-    themes = rows["themes"].map(set).tolist()
-    columns = {t: [int(t in ts) for ts in themes] for t in _themes(rows, codebook)}
-    if concerns is not None and len(concerns):
-        have = _concern_column(rows).map(set).tolist()
-        order = {t: i for i, t in enumerate(_themes(rows, codebook))}
-        for cid in sorted(concerns["concern_id"].astype(str),
-                          key=lambda c: (order.get(c.rsplit(".", 1)[0], len(order)), c)):
-            columns[cid] = [int(cid in cs) for cs in have]
-    return pd.concat([ids, pd.DataFrame(columns, index=ids.index, dtype="int64")], axis=1)
+    parts = list(_matrix_slices(units, codebook, concerns, max(len(units), 1)))
+    return parts[0]
 
 
 def quote_list(units: pd.DataFrame, codebook: Codebook | None = None,
@@ -70,23 +114,40 @@ def quote_list(units: pd.DataFrame, codebook: Codebook | None = None,
     Sorted by theme (codebook order), concern (segments of no concern last), province, group and
     unit id, so the file reads as a codebook with its quotes underneath.
     """
-    rows = units.loc[analysed_mask(units)]
+    needed = [c for c in ("themes", "concerns", "concern", "evidence", "unit_id",
+                          "respondent_id", "source", "province", "group", "origin", "text")
+              if c in units.columns]
+    rows = units[needed].iloc[_analysed_rows(units)]
     labels = {}
     concern_theme = {}
     if concerns is not None and len(concerns):
         labels = dict(zip(concerns["concern_id"].astype(str), concerns["label"].astype(str)))
         concern_theme = dict(zip(concerns["concern_id"].astype(str), concerns["theme"].astype(str)))
     order = {t: i for i, t in enumerate(_themes(rows, codebook))}
+    theme_labels: dict[str, str] = {}
+    n = len(rows)
+    evidence_col = (rows["evidence"].to_numpy(dtype=object) if "evidence" in rows.columns
+                    else [None] * n)
+    fields = ("unit_id", "respondent_id", "source", "province", "group", "origin", "text")
+    columns = [rows[f].to_numpy(dtype=object) for f in fields]
     records = []
-    for (_, row), cs in zip(rows.iterrows(), _concern_column(rows)):
-        evidence = list(row.get("evidence", []) or [])
-        for theme in row["themes"]:
+    # plain arrays rather than iterrows: a Series per row (and a copy of units.attrs with it)
+    # made this the slowest part of writing a run
+    for i, (themes, cs, evidence) in enumerate(zip(rows["themes"].to_numpy(dtype=object),
+                                                   _concern_column(rows), evidence_col)):
+        if not len(themes):
+            continue
+        evidence = list(evidence or [])
+        unit_id, respondent_id, source, province, group, origin, text = (c[i] for c in columns)
+        for theme in themes:
             concern = next((c for c in cs
                             if concern_theme.get(c, c.rsplit(".", 1)[0]) == theme), "")
             terms = [e.split(":", 1)[1] for e in evidence if e.startswith(f"{theme}:")]
-            records.append((theme, _label(codebook, theme), concern, labels.get(concern, ""),
-                            row["unit_id"], row["respondent_id"], row["source"], row["province"],
-                            row["group"], row["origin"], ";".join(terms), row["text"]))
+            label = theme_labels.get(theme)
+            if label is None:
+                label = theme_labels[theme] = _label(codebook, theme)
+            records.append((theme, label, concern, labels.get(concern, ""), unit_id,
+                            respondent_id, source, province, group, origin, ";".join(terms), text))
     out = pd.DataFrame(records, columns=list(QUOTE_COLUMNS))
     if len(out):
         out["_o"] = out["theme"].map(lambda t: order.get(t, len(order)))
@@ -95,6 +156,10 @@ def quote_list(units: pd.DataFrame, codebook: Codebook | None = None,
                               kind="stable")
         out = out.drop(columns=["_o", "_none"]).reset_index(drop=True)
     return out
+
+
+# Excel's last row (1,048,576), header included: a longer sheet does not open.
+EXCEL_MAX_ROWS = 1_048_576
 
 
 def write_exports(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.DataFrame | None,
@@ -106,53 +171,112 @@ def write_exports(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.D
     the other tables of the run, so ids and quotes match ``units.csv``. Cells a spreadsheet would
     run as formulas are neutralised. The XLSX matrix keeps the theme columns only: a full corpus
     has a hundred concern columns, and writing those 600,000 cells through openpyxl took longer
-    than coding the corpus; the CSV has them all.
+    than coding the corpus; the CSV has them all. An XLSX sheet stops at Excel's row limit with
+    a last row pointing to the CSV.
+
+    Both tables are built, redacted and written in slices of ``output.CSV_CHUNK_ROWS`` rows, the
+    CSV and the XLSX from the same slice, so a million-unit run never holds either whole.
     """
-    from .output import write_table
+    from .output import CSV_CHUNK_ROWS
 
     out = Path(out)
-    matrix = code_matrix(units, codebook, concerns)
+    xlsx = "xlsx" in formats
+    pos = _analysed_rows(units)
+    keep = {*ID_COLUMNS, *_themes(units.iloc[pos, [units.columns.get_loc("themes")]], codebook)}
+    written = _write_both(_matrix_slices(units, codebook, concerns, CSV_CHUNK_ROWS),
+                          out / "code_matrix", "matrix", len(pos), redactor, xlsx,
+                          lean=lambda cols: [c for c in cols if c in keep])
     quotes = quote_list(units, codebook, concerns)
-    if redactor is not None:
-        from .privacy import redact_frame
+    written += _write_both((quotes.iloc[a:a + CSV_CHUNK_ROWS]
+                            for a in range(0, max(len(quotes), 1), CSV_CHUNK_ROWS)),
+                           out / "quotes_by_code", "quotes", len(quotes), redactor, xlsx)
+    return [w for w in written if w.suffix == ".csv"] + [w for w in written if w.suffix == ".xlsx"]
 
-        matrix, quotes = redact_frame(matrix, redactor), redact_frame(quotes, redactor)
-    written = [write_table(matrix, out / "code_matrix.csv"),
-               write_table(quotes, out / "quotes_by_code.csv")]
-    if "xlsx" in formats:
-        keep = {*ID_COLUMNS, *_themes(units.loc[analysed_mask(units)], codebook)}
-        lean = matrix.loc[:, [c for c in matrix.columns if c in keep]]
-        written += [_write_xlsx(lean, out / "code_matrix.xlsx", "matrix"),
-                    _write_xlsx(quotes, out / "quotes_by_code.xlsx", "quotes")]
-    return written
+
+def _write_both(parts: Iterable[pd.DataFrame], stem: Path, sheet: str, total: int,
+                redactor: Callable[[str], str] | None, xlsx: bool,
+                lean: Callable[[list], list] | None = None) -> list[Path]:
+    """``stem.csv`` (and ``stem.xlsx``) from the slices ``parts``, each redacted once."""
+    from .output import CsvSlices
+    from .privacy import redact_frame
+    from .report.writers._atomic import atomic_path
+
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
+    with atomic_path(csv_path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        csv = CsvSlices(f)
+        book = None
+        for part in parts:
+            if redactor is not None:
+                part = redact_frame(part, redactor)
+            csv.add(part, redacted=True)
+            if xlsx:
+                if book is None:
+                    book = _XlsxSheet(sheet, lean(list(part.columns)) if lean else part.columns,
+                                      total, csv_path.parent)
+                book.add(part.loc[:, book.columns] if lean else part)
+        if xlsx:
+            book = book or _XlsxSheet(sheet, [], 0, csv_path.parent)
+            book.save(xlsx_path, csv_path.name)
+    return [csv_path, *([xlsx_path] if xlsx else [])]
+
+
+class _XlsxSheet:
+    """One sheet streamed as openpyxl's write-only mode writes it: openpyxl writes the header
+    and the package, ``xlsx_rows.RowWriter`` the data rows (the same XML, many times faster),
+    which go to a temporary file rather than memory."""
+
+    def __init__(self, sheet: str, columns: Sequence, total: int, folder: Path) -> None:
+        from openpyxl import Workbook
+
+        from .report.writers.xlsx_rows import RowWriter
+
+        self.columns = list(columns)
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = self.wb.properties.lastModifiedBy = "voiceminer"
+        self.wb.properties.created = self.wb.properties.modified = dt.datetime(2000, 1, 1)
+        self.ws = self.wb.create_sheet(sheet)
+        self.ws.freeze_panes = "A2"
+        self.ws.append([str(c) for c in self.columns])
+        self.out = RowWriter(self.ws, max(len(self.columns), 2), 2, folder)
+        self.rows = 1  # written so far, header included
+        self.left_out = 0
+        # data rows the sheet takes: all that fit, else all but one, which says where the rest are
+        fit = EXCEL_MAX_ROWS - 1
+        self.limit = total if total <= fit else fit - 1
+
+    def add(self, df: pd.DataFrame) -> None:
+        from .report.writers.excel import excel_cell
+
+        room = max(self.limit - (self.rows - 1), 0)
+        if len(df) > room:
+            self.left_out += len(df) - room
+            df = df.iloc[:room]
+        # the issue-list workbooks' cell rule: numbers stay numbers; text loses characters XML
+        # cannot hold (a scraped headline may carry a control character), cannot start a formula
+        columns = [df[c].tolist() if pd.api.types.is_numeric_dtype(df[c])  # plain Python ints
+                   else [excel_cell(v) for v in df[c].to_numpy(dtype=object)] for c in df.columns]
+        self.out.add(zip(*columns))
+        self.rows += len(df)
+
+    def save(self, path: Path, csv_name: str) -> Path:
+        """Fixed document dates and zip times: the same run gives the same bytes."""
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        from .report.writers._atomic import atomic_path
+        from .report.writers.xlsx_rows import splice_rows
+
+        if self.left_out:
+            self.out.add([["…", f"{self.left_out:,} more rows: see {csv_name}"]])
+        with atomic_path(path) as tmp:
+            ExcelWriter(self.wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
+            splice_rows(tmp, self.out)
+        return path
 
 
 def _write_xlsx(df: pd.DataFrame, path: Path, sheet: str) -> Path:
-    """One sheet, streamed; fixed document dates and zip times so the same run gives the same
-    bytes (as the issue-list workbooks do)."""
-    import datetime as dt
-    from zipfile import ZIP_DEFLATED, ZipFile
-
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
-
-    from .report.writers._atomic import atomic_path, normalize_zip
-    from .report.writers.excel import excel_cell
-
-    # the issue-list workbooks' cell rule: numbers stay numbers; text loses characters XML
-    # cannot hold (a scraped headline may carry a control character) and cannot start a formula
-    columns = [df[c].tolist() if pd.api.types.is_numeric_dtype(df[c])  # plain Python ints
-               else df[c].map(excel_cell).tolist() for c in df.columns]
-    # write-only mode streams rows: several times faster than pandas' to_excel
-    wb = Workbook(write_only=True)
-    wb.properties.creator = wb.properties.lastModifiedBy = "voiceminer"
-    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
-    ws = wb.create_sheet(sheet)
-    ws.freeze_panes = "A2"
-    ws.append([str(c) for c in df.columns])
-    for row in zip(*columns):
-        ws.append(row)
-    with atomic_path(path) as tmp:
-        ExcelWriter(wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
-        normalize_zip(tmp)
-    return path
+    """``df`` as a one-sheet workbook (streamed; fixed dates and zip times)."""
+    book = _XlsxSheet(sheet, df.columns, len(df), Path(path).parent)
+    book.add(df)
+    return book.save(path, path.with_suffix(".csv").name)

@@ -25,9 +25,9 @@ import pandas as pd
 from . import __version__
 from .errors import VoiceminerError
 from .pipeline import Analysis
-from .privacy import Redactor, redact, redact_frame
-from .report.model import NATIONAL
-from .report.writers import neutralize_cell, write_all
+from .privacy import Redactor, freeze_names, redact, redact_frame
+from .report.writers import neutralize_cell
+from .report.writers._safe import FORMULA_PREFIXES
 from .report.writers._atomic import atomic_path
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -50,23 +50,63 @@ def prepare_out_dir(out: Path, *, force: bool) -> None:
 
 def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool,
           redactor: Callable[[str], str] | None = None) -> pd.DataFrame:
-    """Lists joined with ";", personal data masked, formula starts neutralised (CSV safety)."""
-    out = redact_frame(df, redactor) if redactor is not None else df.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(
-                lambda v: ";".join(map(_span_str, v)) if isinstance(v, (list, tuple)) else v)
-    if redact_text:
-        for col in ("text", "clean"):
-            if col in out.columns:
-                out[col] = out[col].map(lambda v: redact(v) if isinstance(v, str) else v)
-    if neutralize:
-        out = out.map(neutralize_cell)
-    return out
+    """Lists joined with ";", personal data masked, formula starts neutralised (CSV safety).
+
+    Works column by column on the values (numbers are left alone: only strings can start a
+    formula), which is several times faster than ``DataFrame.map`` over every cell.
+    """
+    df = redact_frame(df, redactor) if redactor is not None else df
+    cols: dict[object, object] = {}
+    for i, col in enumerate(df.columns):
+        series = df.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            cols[col] = series
+            continue
+        values = series.to_numpy(dtype=object)
+        changed = False
+        if any(isinstance(v, (list, tuple)) for v in values):
+            values, changed = [";".join(map(_span_str, v)) if isinstance(v, (list, tuple)) else v
+                               for v in values], True
+        if redact_text and col in ("text", "clean"):
+            values, changed = [redact(v) if isinstance(v, str) else v for v in values], True
+        if neutralize and any(isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
+                              for v in values):
+            values, changed = [neutralize_cell(v) for v in values], True
+        cols[col] = (pd.Series(_object_array(values), index=df.index, dtype=object)
+                     if changed else series)
+    return pd.DataFrame(cols, index=df.index, columns=df.columns, copy=False)
+
+
+def _object_array(values: list):
+    import numpy as np
+
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
 
 
 def _span_str(v) -> str:
     return ":".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
+class CsvSlices:
+    """A CSV file written slice by slice: ``add(frame)`` flattens, redacts and appends it.
+
+    The file is the same as one ``to_csv`` of the whole table, but only one slice's flattened,
+    redacted copy exists at a time, so a million-row table is never copied whole.
+    """
+
+    def __init__(self, f, *, redact_text: bool = False,
+                 redactor: Callable[[str], str] | None = None) -> None:
+        self.f, self.redact_text, self.redactor = f, redact_text, redactor
+        self.header = True
+
+    def add(self, df: pd.DataFrame, *, redacted: bool = False) -> None:
+        """Append ``df`` (``redacted``: the redactor already ran over it)."""
+        _flat(df, redact_text=self.redact_text, neutralize=True,
+              redactor=None if redacted else self.redactor).to_csv(
+            self.f, index=False, header=self.header, lineterminator="\n")
+        self.header = False
 
 
 def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
@@ -77,23 +117,95 @@ def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
     never exists whole (the file is the same as in one go).
     """
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        csv = CsvSlices(f, redact_text=redact_text, redactor=redactor)
         for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
-            _flat(df.iloc[start:start + CSV_CHUNK_ROWS], redact_text=redact_text, neutralize=True,
-                  redactor=redactor).to_csv(f, index=False, header=start == 0,
-                                            lineterminator="\n")
+            csv.add(df.iloc[start:start + CSV_CHUNK_ROWS])
     return path
 
 
 CSV_CHUNK_ROWS = 100_000
 
 
-def write_parquet(units: pd.DataFrame, path: Path) -> Path:
-    """The units table as Parquet, spans as ``theme:start:end`` strings (redact before calling)."""
-    df = units.copy()
-    df["spans"] = df["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
+class ParquetSlices:
+    """The units table as Parquet, one row group per slice, spans as ``theme:start:end``.
+
+    The schema comes from the first slice (a column empty there takes its type from its first
+    value further down), so every slice converts alike; a table of one slice gives the same
+    file as ``DataFrame.to_parquet``. ``DataFrame.attrs`` are not written: they hold the
+    personal names the readers found in interview headers, unredacted.
+    """
+
+    def __init__(self, path: Path, whole: pd.DataFrame) -> None:
+        self.path, self.whole = path, whole
+        self.writer = None
+
+    def add(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        df = _parquet_frame(df)
+        if self.writer is None:
+            table = pa.Table.from_pandas(self._probe(df), preserve_index=False)
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="snappy")
+        self.writer.write_table(pa.Table.from_pandas(df, schema=self.writer.schema,
+                                                     preserve_index=False))
+
+    def _probe(self, first: pd.DataFrame) -> pd.DataFrame:
+        """``first``, plus one row per column that is all missing in it but not in the table."""
+        empty = [c for c in first.columns if first[c].isna().all()]
+        extra = []
+        for col in empty:
+            where = self.whole[col].first_valid_index() if col in self.whole.columns else None
+            if where is not None:
+                extra.append(_parquet_frame(self.whole.loc[[where]]))
+        return pd.concat([first, *extra], ignore_index=True) if extra else first
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _parquet_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy(deep=False)
+    out.attrs = {}
+    if "spans" in out.columns:
+        out["spans"] = _object_array(
+            [[f"{t}:{a}:{b}" for t, a, b in spans] for spans in out["spans"]])
+    return out
+
+
+def write_parquet(units: pd.DataFrame, path: Path, *,
+                  redactor: Callable[[str], str] | None = None) -> Path:
+    """The units table as Parquet, spans as ``theme:start:end`` strings; ``redactor`` masks
+    personal data slice by slice."""
     with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False)
+        pq = ParquetSlices(tmp, units)
+        try:
+            for start in range(0, max(len(units), 1), CSV_CHUNK_ROWS):
+                part = units.iloc[start:start + CSV_CHUNK_ROWS]
+                pq.add(redact_frame(part, redactor) if redactor is not None else part)
+        finally:
+            pq.close()
     return path
+
+
+def write_units(units: pd.DataFrame, out: Path, *,
+                redactor: Callable[[str], str] | None = None) -> list[Path]:
+    """``units.csv`` and ``units.parquet`` in one pass: each slice is redacted once for both."""
+    csv_path, pq_path = out / "units.csv", out / "units.parquet"
+    with atomic_path(csv_path) as csv_tmp, atomic_path(pq_path) as pq_tmp, \
+            open(csv_tmp, "w", encoding="utf-8-sig", newline="") as f:
+        csv, pq = CsvSlices(f), ParquetSlices(pq_tmp, units)
+        try:
+            for start in range(0, max(len(units), 1), CSV_CHUNK_ROWS):
+                part = units.iloc[start:start + CSV_CHUNK_ROWS]
+                if redactor is not None:
+                    part = redact_frame(part, redactor)
+                csv.add(part, redacted=True)
+                pq.add(part)
+        finally:
+            pq.close()
+    return [csv_path, pq_path]
 
 
 def file_inventory(units: pd.DataFrame, roots: Sequence[Path]) -> list[dict[str, object]]:
@@ -131,15 +243,20 @@ def _sha256(path: Path) -> str:
 WORKBOOK_LEDGER_ROWS = 10_000
 
 
-def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS) -> pd.DataFrame:
+def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS, *,
+                    redactor: Callable[[str], str] | None = None) -> pd.DataFrame:
     """The ledger for a workbook sheet: whole up to ``limit`` rows, else its first ``limit``
-    rows and a last row saying how many more are in ledger.csv."""
+    rows and a last row saying how many more are in ledger.csv. ``redactor`` masks the rows
+    kept (only those: the full ledger is never copied)."""
+    head = ledger if len(ledger) <= limit else ledger.iloc[:limit]
+    if redactor is not None:
+        head = redact_frame(head, redactor)
     if len(ledger) <= limit:
-        return ledger
+        return head
     note = {c: "" for c in ledger.columns}
     note.update(unit_id="…", status="truncated",
                 skip_detail=f"{len(ledger) - limit:,} more records: see ledger.csv")
-    return pd.concat([ledger.iloc[:limit], pd.DataFrame([note])], ignore_index=True)
+    return pd.concat([head, pd.DataFrame([note])], ignore_index=True)
 
 
 def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = (),
@@ -148,31 +265,27 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
     out = Path(out)
     prepare_out_dir(out, force=force)
     s = analysis.settings
-    # one redactor for the corpus, so a name from one header is masked in every table
-    red = Redactor.for_units(analysis.units) if s.redact else None
-    ledger = redact_frame(analysis.ledger, red) if red is not None else analysis.ledger
+    # one redactor for the corpus, so a name from one header is masked in every table; big
+    # tables are redacted slice by slice as they are written, never copied whole
+    units = freeze_names(analysis.units)
+    red = Redactor.for_units(units) if s.redact else None
+    ledger = analysis.ledger
     prevalence = redact_frame(analysis.prevalence, red) if red is not None else analysis.prevalence
-    units = redact_frame(analysis.units, red) if red is not None else analysis.units
     written = [
-        write_table(units, out / "units.csv"),
-        write_parquet(units, out / "units.parquet"),
-        write_table(ledger, out / "ledger.csv"),
+        *write_units(units, out, redactor=red),
+        write_table(ledger, out / "ledger.csv", redactor=red),
         write_table(analysis.concerns, out / "concerns.csv", redactor=red),
         write_table(prevalence, out / "prevalence.csv"),
         write_table(analysis.keyness, out / "keyness.csv", redactor=red),
     ]
     from .exports import write_exports  # code_matrix.{csv,xlsx}, quotes_by_code.{csv,xlsx}
 
-    written += write_exports(analysis.units, analysis.codebook, analysis.concerns, out,
+    written += write_exports(units, analysis.codebook, analysis.concerns, out,
                              redactor=red, formats=s.formats)
-    for province, issues in analysis.issue_lists.items():
-        national = province == NATIONAL
-        folder = out if national else out / "provinces"
-        folder.mkdir(exist_ok=True)
-        scoped_prev = prevalence if national else prevalence.loc[prevalence["province"] == province]
-        scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
-        written += write_all(issues, folder, safe_filename(province), prevalence=scoped_prev,
-                             ledger=workbook_ledger(scoped_ledger), formats=s.formats)
+    from .report.parallel import write_reports
+
+    written += write_reports(analysis.issue_lists, prevalence, ledger, out, formats=s.formats,
+                             redactor=red, stem=safe_filename, n_jobs=s.n_jobs)
     from .report.html import write_html_report  # index.html + provinces/<省>.html, offline
 
     written += write_html_report(analysis.issue_lists, prevalence, out, stem=safe_filename)

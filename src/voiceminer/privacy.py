@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Final, TypeVar
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MASKS", "Redactor", "collect_ids", "collect_names", "is_valid_id_card", "luhn_ok",
-           "mask_name", "redact", "redact_frame", "redact_obj"]
+__all__ = ["MASKS", "NameList", "Redactor", "collect_ids", "collect_names", "freeze_names",
+           "is_valid_id_card", "luhn_ok", "mask_name", "redact", "redact_frame", "redact_obj"]
 
 T = TypeVar("T")
 
@@ -86,12 +86,18 @@ _COMMON_WORDS: Final = frozenset(
     "包括 和平 曾经 任何 任务 向来 沈阳 武汉 温州 温度 江西 江苏 湖南 章程 农村 农民 华南 戴着 "
     "余下 左右 姜还 强调 史上 孔子 易于 苗头 庞大 邓小 秦皇 宁可 宁愿 邵阳 代表".split())
 
-# Something at least one pattern needs: a digit, @, a plate start, an id or name label.
+# Something at least one pattern needs: @, a plate start, an id or name label, or ten digits
+# with only separators between them (the shortest number masked, a landline, has ten; phone,
+# ID-card and bank-card numbers more). Most ids and answers hold a few digits (a row number, a
+# date) and would otherwise run every pattern for nothing.
 _TRIGGER: Final = re.compile(
-    rf"[0-9@]|[{_PLATE_PROVINCES}][A-Za-z]|微信|威信|薇信|[VvWw][Xx信]|wechat|WeChat|[Qq][Qq]|扣扣|企鹅|"
+    rf"@|\d(?:[-\s()（）]*\d){{9}}|[{_PLATE_PROVINCES}][A-Za-z]|微信|威信|薇信|[VvWw][Xx信]|wechat|WeChat|[Qq][Qq]|扣扣|企鹅|"
     + "|".join(_LABEL_WORDS))
 
 _NAME_RUN: Final = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# The Redactor's memo keeps strings up to this long, at most this many.
+_MEMO_MAX_CHARS: Final = 24
+_MEMO_MAX: Final = 1_000_000
 
 
 def is_valid_id_card(number: str) -> bool:
@@ -205,6 +211,7 @@ class Redactor:
         self._ids_re = (re.compile(r"(?<![-_A-Za-z0-9])(?:" + "|".join(
             map(re.escape, sorted(self.ids, key=lambda i: (-len(i), i)))) + r")(?![-_A-Za-z0-9])")
             if self.ids else None)
+        self._known = tuple(p for p in (self._names_re, self._ids_re) if p is not None)
 
     @classmethod
     def for_units(cls, units: pd.DataFrame) -> Redactor:
@@ -224,7 +231,9 @@ class Redactor:
         done = self._memo.get(text)
         if done is None:
             done = self.redact(text)
-            if len(self._memo) < 200_000:
+            # short strings (tokens, provinces, groups, respondent ids) recur; long ones (answers,
+            # unit ids) rarely do and would fill the memo before the tokens column is reached
+            if len(text) <= _MEMO_MAX_CHARS and len(self._memo) < _MEMO_MAX:
                 self._memo[text] = done
         return done
 
@@ -233,10 +242,12 @@ class Redactor:
         if not isinstance(text, str) or not text:
             return text
         folded = text.translate(_FOLD)
-        if not _TRIGGER.search(folded) and not any(
-                known is not None and known.search(folded)
-                for known in (self._names_re, self._ids_re)):
-            return text  # the common case (most tokens and answers): nothing could match
+        if _TRIGGER.search(folded) is None:
+            for known in self._known:
+                if known.search(folded):
+                    break
+            else:
+                return text  # the common case (most tokens and answers): nothing could match
         spans: list[tuple[int, int, str]] = []
 
         def add(a: int, b: int, mask: str) -> None:
@@ -299,22 +310,47 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
 
 
 def redact_frame(df: pd.DataFrame, redactor: Callable[[str], str]) -> pd.DataFrame:
-    """A copy of ``df`` with every string cell (and strings inside list cells) redacted."""
+    """A copy of ``df`` with every string cell (and strings inside list cells) redacted.
+
+    Columns are rebuilt with list comprehensions over the values rather than ``Series.map``:
+    the redactor's memo answers most cells, so the per-cell overhead of ``map`` was most of the
+    cost. Cells nothing was masked in keep their very objects, so the copy costs pointers only.
+    """
+    import pandas as pd
     from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
-    out = df.copy()
-    for col in out.columns:
-        dtype = out[col].dtype
+    cols: dict[object, object] = {}
+    for i, col in enumerate(df.columns):
+        series = df.iloc[:, i]
+        dtype = series.dtype
         if is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype):
-            continue  # numbers stay numbers
-        redacted = out[col].astype(object).map(lambda v: _redact_value(v, redactor))
-        out[col] = redacted.astype(dtype) if str(dtype) in ("str", "string") else redacted
+            cols[col] = series  # numbers stay numbers
+            continue
+        values = [redactor(v) if type(v) is str
+                  else [redactor(t) if type(t) is str else _redact_value(t, redactor) for t in v]
+                  if type(v) is list else _redact_value(v, redactor)
+                  for v in series.to_numpy(dtype=object)]
+        redacted = pd.Series(_objects(values), index=df.index, dtype=object, name=col)
+        cols[col] = redacted.astype(dtype) if str(dtype) in ("str", "string") else redacted
+    out = pd.DataFrame(cols, index=df.index, columns=df.columns, copy=False)
+    out.attrs = dict(df.attrs)
     if "tokens" in out.columns and "clean" in out.columns:
         # a token cut from a masked datum ("12345" of a plate) must not survive on its own
-        out["tokens"] = [[t for t in toks if not isinstance(t, str) or t in str(clean)]
-                         if isinstance(toks, (list, tuple)) else toks
-                         for toks, clean in zip(out["tokens"], out["clean"])]
+        out["tokens"] = _objects([
+            [t for t in toks if not isinstance(t, str) or t in str(clean)]
+            if isinstance(toks, (list, tuple)) else toks
+            for toks, clean in zip(out["tokens"].to_numpy(dtype=object),
+                                   out["clean"].to_numpy(dtype=object))])
     return out
+
+
+def _objects(values: list) -> object:
+    """An object array holding ``values`` as they are (pandas would unpack a list of lists)."""
+    import numpy as np
+
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
 
 
 def _redact_value(value: object, redactor: Callable[[str], str]) -> object:
@@ -323,6 +359,28 @@ def _redact_value(value: object, redactor: Callable[[str], str]) -> object:
     if isinstance(value, (list, tuple)):
         return type(value)(_redact_value(v, redactor) for v in value)
     return value
+
+
+class NameList(list):
+    """The header names a corpus gave (``units.attrs["personal_names"]``), copied by reference.
+
+    pandas deep-copies ``DataFrame.attrs`` on nearly every operation (each column access, row
+    selection, ``iterrows`` step); with a plain list of 400 interview names that made every
+    ``units[col]`` cost a millisecond, and whole stages (duplicate marking, quote picking,
+    exports) spent most of their time in ``copy.deepcopy``. The names are only read after
+    reading, so a deep copy may share them. Equal to the plain list it was made from.
+    """
+
+    def __deepcopy__(self, memo: dict) -> NameList:
+        return self
+
+
+def freeze_names(units: pd.DataFrame) -> pd.DataFrame:
+    """Make ``units.attrs["personal_names"]`` a :class:`NameList` (in place); returns ``units``."""
+    names = units.attrs.get("personal_names")
+    if isinstance(names, list) and not isinstance(names, NameList):
+        units.attrs["personal_names"] = NameList(names)
+    return units
 
 
 def redact_obj(obj: T, redactor: Callable[[str], str]) -> T:

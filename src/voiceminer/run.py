@@ -29,6 +29,7 @@ def run_analysis(paths: Sequence[Path], out: Path, settings: Settings, *, force:
     from .ingest import read_corpus
     from .output import prepare_out_dir, write_run
     from .pipeline import analyze
+    from .privacy import freeze_names
 
     console = Console(stderr=True)
     for p in paths:
@@ -50,6 +51,7 @@ def run_analysis(paths: Sequence[Path], out: Path, settings: Settings, *, force:
         units = read_corpus(list(paths), text_cols=settings.text_cols or None,
                             on_progress=lambda _p: bar.advance(reading),
                             read_files=read_files_with(engine))
+        freeze_names(units)  # pandas deep-copies attrs on every column access otherwise
         bar.update(reading, total=bar.tasks[reading].completed)
         stages = bar.add_task("分析 analyse", total=len(_STAGES))
         state = {"n": 0}
@@ -81,6 +83,8 @@ def run_analysis(paths: Sequence[Path], out: Path, settings: Settings, *, force:
     table.add_row("provinces", f"{len(s['provinces'])} ({' '.join(s['provinces'])})")
     table.add_row("files written", str(len(written)))
     Console().print(table)
+    for note in s.get("notes", []):
+        console.print(note)
     unreadable = {k: v for k, v in s["skipped"].items() if k in INPUT_PROBLEMS}
     if unreadable:
         console.print(f"[yellow]some inputs could not be read: see {out / 'ledger.csv'} "

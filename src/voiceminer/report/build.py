@@ -47,14 +47,17 @@ def build_issue_lists(
     # one redactor for the corpus: a name given in one header is masked in every quote
     redactor = Redactor.for_units(units) if redact_quotes else None
     out: dict[str, IssueList] = {}
+    # the quote candidates' fields as plain arrays: selecting rows of ``live`` per concern and
+    # turning them into records through pandas cost more than choosing the quotes
+    fields = {f: live[f].to_numpy(dtype=object) for f in _Row._fields}
     for province in [*provinces, NATIONAL]:
         scope = live if province == NATIONAL else live.loc[live["province"] == province]
         prev = prev_by_prov.get(province, prevalence.iloc[0:0])
 
-        def members(concern_id: str, province: str = province) -> pd.DataFrame:
+        def members(concern_id: str, province: str = province) -> _Members:
             pos = (national.get(concern_id) if province == NATIONAL
                    else regional.get((province, concern_id)))
-            return live.iloc[pos if pos is not None else []]
+            return _Members(fields, pos if pos is not None else np.empty(0, dtype=np.intp))
 
         out[province] = _issue_list(
             province, scope, members, prev, key_by_prov.get(province), concern_info, codebook,
@@ -96,7 +99,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact),
-                unit_ids=tuple(sorted(members["unit_id"].astype(str))),
+                unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
             ))
         if trow["key"] == OTHER_THEME and not items:
             continue
@@ -126,7 +129,24 @@ def _bases(scope: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int,
+class _Members:
+    """The units behind one number: positions into the analysed units' field arrays."""
+
+    def __init__(self, fields: Mapping[str, np.ndarray], pos: np.ndarray) -> None:
+        self.fields, self.pos = fields, pos
+
+    @property
+    def empty(self) -> bool:
+        return len(self.pos) == 0
+
+    def column(self, name: str) -> np.ndarray:
+        return self.fields[name][self.pos]
+
+    def rows(self) -> list[_Row]:
+        return [_Row(*values) for values in zip(*(self.column(f) for f in _Row._fields))]
+
+
+def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                  do_redact: Callable[[str], str] | None
                  ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
@@ -145,7 +165,7 @@ def _pick_quotes(members: pd.DataFrame, terms: tuple[str, ...], n: int,
         fit = sum(w for t, w in weights.items() if t in toks)
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
-    rows = [_Row(**r) for r in members[list(_Row._fields)].to_dict("records")]
+    rows = members.rows()
     ranked = sorted(rows, key=lambda r: (-score(r), r.unit_id))
     picked: list[Quote] = []
     people: set[str] = set()

@@ -44,6 +44,9 @@ WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "skip_detail",
 _SHARE_NAME = re.compile(r"share|ratio|pct|percent|prop|比例|占比|提及率", re.IGNORECASE)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WIDTH_SAMPLE: Final = 500
+# Table sheets (prevalence, ledger) written through ``xlsx_rows`` after their first row; the
+# bytes are those openpyxl writes (tests switch this off to compare).
+STREAM_TABLE_ROWS = True
 
 
 def write_xlsx(
@@ -73,17 +76,45 @@ def write_xlsx(
                 percent_columns={"提及比例"})
     _write_rows(wb.create_sheet(SHEET_QUOTES), QUOTE_COLUMNS, _quote_rows(issues))
     _write_charts(wb.create_sheet(SHEET_CHARTS), issues)
-    if prevalence is not None:
-        _write_frame(wb.create_sheet(SHEET_PREVALENCE), prevalence)
-    if ledger is not None:
-        _write_frame(wb.create_sheet(SHEET_LEDGER), ledger)
+    # the big table sheets: openpyxl writes their header and first row, xlsx_rows the rest
+    deferred: dict[str, Any] = {}
+    for name, frame in ((SHEET_PREVALENCE, prevalence), (SHEET_LEDGER, ledger)):
+        if frame is not None:
+            ws = wb.create_sheet(name)
+            rest = _write_frame(ws, frame)
+            if rest:
+                member = f"xl/worksheets/sheet{len(wb.worksheets)}.xml"
+                deferred[member] = _rest_writer(ws, rest)
 
     with atomic_path(path) as tmp:
         # ExcelWriter directly rather than wb.save(): save_workbook() overwrites the modified
         # date with "now", which would make every run's file different.
         ExcelWriter(wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
-        normalize_zip(tmp)
+        if deferred:
+            from .xlsx_rows import splice_sheets
+
+            splice_sheets(tmp, deferred)  # also fixes the ZIP times
+        else:
+            normalize_zip(tmp)
     return path
+
+
+def _rest_writer(ws: Worksheet, rest: list[list[Any]]):
+    """The rows after row 2 of a table sheet, written once openpyxl has written rows 1–2 (whose
+    style ids the later rows share) — the same XML openpyxl writes, without a cell object per
+    value: a 10,000-row ledger sheet took most of a province's workbook time."""
+    from openpyxl.utils import get_column_letter
+
+    from .xlsx_rows import RowWriter, row_styles
+
+    n_cols = ws.max_column
+
+    def make(sheet_xml: bytes):
+        rows = RowWriter(ws, n_cols, 3, None, styles=row_styles(sheet_xml))
+        rows.add(rest)
+        return rows, f"A1:{get_column_letter(n_cols)}{len(rest) + 2}"
+
+    return make
 
 
 def _issue_rows(issues: IssueList) -> list[list[Any]]:
@@ -163,7 +194,7 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> None:
         chart.y_axis.delete = False
 
 
-def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
+def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> list[list[Any]]:
     """A DataFrame as given; a meaningful index (named, or not 0..n-1) becomes leading columns."""
     import pandas as pd
 
@@ -180,7 +211,8 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
         if _SHARE_NAME.search(name) and pd.api.types.is_float_dtype(df[col].dtype)
         and df[col].dropna().between(0, 1).all()
     }
-    _write_rows(ws, columns, df.itertuples(index=False, name=None), percent_columns=percent)
+    return _write_rows(ws, columns, df.itertuples(index=False, name=None),
+                       percent_columns=percent, defer=STREAM_TABLE_ROWS)
 
 
 def _write_rows(
@@ -189,8 +221,13 @@ def _write_rows(
     rows: Iterable[Sequence[Any]],
     *,
     percent_columns: Iterable[str] = (),
-) -> None:
-    """Header (bold, frozen, filterable) then rows; widths from the header and first rows."""
+    defer: bool = False,
+) -> list[list[Any]]:
+    """Header (bold, frozen, filterable) then rows; widths from the header and first rows.
+
+    With ``defer``, rows after the first data row are not added to ``ws`` but returned (as
+    cell values), for ``xlsx_rows`` to write when the workbook is saved.
+    """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -201,9 +238,13 @@ def _write_rows(
         cell.font = bold
     widths = [_display_width(h) for h in header]
     n_rows = 0
+    rest: list[list[Any]] = []
     for row in rows:
         values = [_cell(v) for v in row]
-        ws.append(values)
+        if defer and n_rows >= 1 and header:
+            rest.append(values)
+        else:
+            ws.append(values)
         n_rows += 1
         if n_rows <= _WIDTH_SAMPLE:
             for i, v in enumerate(values):
@@ -226,6 +267,7 @@ def _write_rows(
     ws.freeze_panes = "A2"
     if header:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n_rows + 1}"
+    return rest
 
 
 def _cell(value: Any) -> Any:

@@ -1,0 +1,128 @@
+"""Big tables are redacted and written in slices: the files are those of one pass."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+from voiceminer import output
+from voiceminer.privacy import NameList, Redactor, freeze_names, redact_frame
+
+from .conftest import make_units
+
+ROWS = [
+    {"text": "受访者：王建国，电话13812345678，运费太低", "province": "云南"},
+    {"text": "=HYPERLINK(\"x\") 平台罚款", "province": "上海"},
+    {"text": "无", "skip_reason": "non_answer"},
+    {"text": "王建国说超时罚款", "province": "上海", "speaker": None},
+    {"text": "车牌粤B12345被扣", "province": "广东"},
+]
+
+
+@pytest.fixture
+def units():
+    u = make_units(ROWS)
+    u["clean"] = u["text"]
+    u["tokens"] = [["受访者", "王建国", "电话", "13812345678"], ["平台", "罚款"], [],
+                   ["王建国", "超时"], ["车牌", "粤B12345", "12345"]]
+    u["themes"] = [["pay"], ["platform_rules"], [], ["platform_rules"], []]
+    u["evidence"] = [["pay:运费"], ["platform_rules:罚款"], [], ["platform_rules:超时"], []]
+    u["spans"] = [[("pay", 1, 3)], [("platform_rules", 0, 2)], [], [], []]
+    u["concerns"] = [["pay.01"], [], [], [], []]
+    u.attrs["personal_names"] = ["王建国（化名）"]
+    return u
+
+
+def test_name_list_is_shared_not_deep_copied(units):
+    freeze_names(units)
+    names = units.attrs["personal_names"]
+    assert isinstance(names, NameList) and names == ["王建国（化名）"]
+    assert copy.deepcopy(names) is names
+    assert units[["text"]].attrs["personal_names"] is names  # pandas' attrs copy shares it
+
+
+def test_csv_in_slices_equals_one_pass(units, tmp_path, monkeypatch):
+    red = Redactor.for_units(units)
+    one = output.write_table(units, tmp_path / "one.csv", redactor=red).read_bytes()
+    monkeypatch.setattr(output, "CSV_CHUNK_ROWS", 2)
+    sliced = output.write_table(units, tmp_path / "sliced.csv", redactor=red).read_bytes()
+    assert sliced == one
+    assert "13812345678" not in one.decode("utf-8-sig") and "王建国" not in one.decode("utf-8-sig")
+    assert "'=HYPERLINK" in one.decode("utf-8-sig")
+
+
+def test_units_files_redacted_once_per_slice(units, tmp_path, monkeypatch):
+    units["question"] = pd.Series([None, None, None, "您的困难？", None], dtype=object)
+    red = Redactor.for_units(units)
+    monkeypatch.setattr(output, "CSV_CHUNK_ROWS", 2)
+    csv_path, pq_path = output.write_units(units, tmp_path, redactor=red)
+    expected = output.write_table(redact_frame(units, red), tmp_path / "x.csv").read_bytes()
+    assert csv_path.read_bytes() == expected
+    back = pd.read_parquet(pq_path)
+    assert back.attrs == {}  # the header names found by the readers are not written
+    whole = redact_frame(units, red)
+    assert back["text"].tolist() == whole["text"].tolist()
+    assert back["spans"].map(list).tolist() == [["pay:1:3"], ["platform_rules:0:2"], [], [], []]
+    assert back["tokens"].map(list).tolist()[4] == ["车牌", "[车牌]"]  # "12345" dropped
+    # a column missing in the first slice takes its type from a later one
+    assert back["question"].tolist()[3] == "您的困难？" and pd.isna(back["question"].tolist()[0])
+
+
+def test_parquet_of_one_slice_matches_to_parquet(units, tmp_path):
+    path = output.write_parquet(units, tmp_path / "u.parquet")
+    plain = units.copy()
+    plain.attrs = {}
+    plain["spans"] = plain["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
+    plain.to_parquet(tmp_path / "p.parquet", index=False)
+    assert path.read_bytes() == (tmp_path / "p.parquet").read_bytes()
+
+
+def test_workbook_ledger_redacts_only_the_rows_kept(units):
+    from voiceminer.schema import ledger
+
+    red = Redactor.for_units(units)
+    sheet = output.workbook_ledger(ledger(units), limit=3, redactor=red)
+    assert len(sheet) == 4 and sheet["status"].iloc[-1] == "truncated"
+    assert sheet["skip_detail"].iloc[-1] == "2 more records: see ledger.csv"
+    pd.testing.assert_frame_equal(sheet.iloc[:3], redact_frame(ledger(units).iloc[:3], red))
+
+
+def test_reports_written_in_parallel_equal_serial(tmp_path, monkeypatch):
+    from voiceminer.report import parallel
+
+    from .report.conftest import make_issues, make_ledger, make_prevalence
+
+    issues = make_issues()
+    lists = {p: issues for p in ("云南", "上海", "四川", "全国")}
+    prevalence = make_prevalence().assign(province="云南")
+    ledger = pd.concat([make_ledger()] * 3, ignore_index=True)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_JOBS", 1)
+    serial = parallel.write_reports(lists, prevalence, ledger, tmp_path / "a",
+                                    formats=("md", "xlsx", "json"), redactor=None,
+                                    stem=str, n_jobs=1)
+    forked = parallel.write_reports(lists, prevalence, ledger, tmp_path / "b",
+                                    formats=("md", "xlsx", "json"), redactor=None,
+                                    stem=str, n_jobs=2)
+    assert [p.relative_to(tmp_path / "a") for p in serial] == \
+        [p.relative_to(tmp_path / "b") for p in forked]
+    for a, b in zip(serial, forked):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_streamed_table_sheets_equal_openpyxl(tmp_path, monkeypatch):
+    from voiceminer.report.writers import excel
+
+    from .report.conftest import make_issues, make_ledger
+
+    ledger = pd.concat([make_ledger()] * 5, ignore_index=True)
+    ledger.loc[3, "skip_detail"] = None
+    prevalence = pd.DataFrame({"theme": ["pay", "rules", "x"], "share": [0.5, 0.25, None],
+                               "n": [3, 2, 1]})
+    streamed = excel.write_xlsx(make_issues(), tmp_path / "a.xlsx", prevalence=prevalence,
+                                ledger=ledger).read_bytes()
+    monkeypatch.setattr(excel, "STREAM_TABLE_ROWS", False)
+    plain = excel.write_xlsx(make_issues(), tmp_path / "b.xlsx", prevalence=prevalence,
+                             ledger=ledger).read_bytes()
+    assert streamed == plain
