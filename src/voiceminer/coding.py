@@ -1,12 +1,13 @@
-"""Theme coding: codebook rules run as spaCy matchers over Docs built from jieba tokens.
+"""Theme coding: codebook rules run over spaCy Docs built from jieba tokens.
 
 Building the Doc from the segmenter's full token list (whitespace and stopwords included, no
 spaces between tokens) makes ``doc.text == clean``, so every match is a span whose character
 offsets point into ``clean`` and a notebook can draw it with displacy's span view.
 
-Two matchers per codebook: a PhraseMatcher for terms as whole token sequences, and a Matcher with
-one regular expression per theme for terms sitting inside a longer token (jieba may keep
-"超时罚款" whole, and "罚款" must still count). Matches inside an exclusion phrase, and matches
+Two passes per text: a spaCy PhraseMatcher for terms as whole token sequences, and one regular
+expression per theme for terms sitting inside a longer token (jieba may keep "超时罚款" whole, and
+"罚款" must still count) — tried on the tokens only when it occurs in the text at all, which is
+what keeps coding fast (a spaCy token Matcher ran every theme's expression on every token). Matches inside an exclusion phrase, and matches
 followed in the same clause by a "that is fine" cue (社保还行) or preceded by a denial
 (从来没被罚款), are dropped.
 """
@@ -41,7 +42,7 @@ class ThemeCoder:
     """Codes texts against a codebook; built once per analysis, then called per unit."""
 
     def __init__(self, codebook: Codebook, segmenter: Segmenter) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
         from spacy.vocab import Vocab
 
@@ -50,7 +51,6 @@ class ThemeCoder:
         self.vocab = Vocab()
         self._Doc = Doc
         self.phrases = PhraseMatcher(self.vocab)
-        self.inside = Matcher(self.vocab)
         self._regex: dict[str, re.Pattern[str]] = {}
         self._satisfied = {
             t.id: tuple(dict.fromkeys((*codebook.satisfied, *t.satisfied))) for t in codebook.themes
@@ -68,7 +68,6 @@ class ThemeCoder:
             pattern = "|".join(re.escape(t) for t in alternatives if len(t) >= 2)
             if pattern:
                 self._regex[theme.id] = re.compile(pattern)
-                self.inside.add(theme.id, [[{"TEXT": {"REGEX": pattern}}]])
 
     def _doc(self, text: str):
         words = self.segmenter.words(text) or [text]
@@ -95,13 +94,16 @@ class ThemeCoder:
             else:
                 found[(label, span.start_char, span.end_char)] = Evidence(
                     label, span.text, span.start_char, span.end_char)
-        for match_id, s, _e in self.inside(doc):
-            label = strings[match_id]
-            token = doc[s]
-            for m in self._regex[label].finditer(token.text):
-                start = token.idx + m.start()
-                key = (label, start, start + len(m.group()))
-                found.setdefault(key, Evidence(label, m.group(), *key[1:]))
+        # Terms inside longer tokens (拖欠 in 拖欠款项): a theme whose pattern occurs nowhere in
+        # the text cannot occur inside one of its tokens, so most themes skip the token loop.
+        for label, rx in self._regex.items():
+            if rx.search(clean) is None:
+                continue
+            for token in doc:
+                for m in rx.finditer(token.text):
+                    start = token.idx + m.start()
+                    key = (label, start, start + len(m.group()))
+                    found.setdefault(key, Evidence(label, m.group(), *key[1:]))
         kept, self._dropped = [], set()
         for ev in found.values():
             if any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded):
