@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from ..errors import InputFileError
+from ..privacy import NameList
 from ..schema import INGEST_COLUMNS, empty_units
 from .discover import discover
 from .records import Record, error_detail, file_record
@@ -85,7 +86,8 @@ def read_corpus(paths: str | Path | Sequence[str | Path], *,
         rows.append(_cap_length(record).as_row(f"{record.doc_id}#{seen[record.doc_id]}"))
     units = pd.DataFrame(rows, columns=list(INGEST_COLUMNS), dtype=object)
     # header names travel beside the table (not in it) so exports can mask them where they recur
-    units.attrs["personal_names"] = sorted({n for *_, r in collected for n in r.names})
+    # (a NameList: pandas would otherwise deep-copy it on every column access)
+    units.attrs["personal_names"] = NameList(sorted({n for *_, r in collected for n in r.names}))
     return units
 
 
