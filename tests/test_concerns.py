@@ -60,3 +60,23 @@ def test_same_inputs_same_concerns():
     b = ConcernFinder(random_state=1).fit(_coded(rows))
     assert a.assignments_ == b.assignments_
     pd.testing.assert_frame_equal(a.concerns_, b.concerns_)
+
+
+def test_lsa_of_a_large_theme_is_fitted_on_a_sample(monkeypatch):
+    """Beyond LSA_SAMPLE rows the basis comes from a fixed sample and rows are projected in
+    slices (bounded memory at a million posts); below it, the full fit as before."""
+    import numpy as np
+    from scipy import sparse
+
+    from voiceminer import concerns
+
+    X = sparse.random(300, 40, density=0.2, random_state=1, format="csr")
+    full = concerns._lsa(X, 8, 0)
+    assert full.dtype == np.float64 and np.allclose(np.linalg.norm(full, axis=1)[
+        np.asarray(X.getnnz(axis=1)) > 0], 1)
+    monkeypatch.setattr(concerns, "LSA_SAMPLE", 120)
+    sampled = concerns._lsa(X, 8, 0)
+    assert sampled.shape == (300, 8) and sampled.dtype == np.float32
+    assert np.array_equal(sampled, concerns._lsa(X, 8, 0))  # same seed, same coordinates
+    live = np.asarray(X.getnnz(axis=1)) > 0
+    assert np.allclose(np.linalg.norm(sampled[live], axis=1), 1, atol=1e-5)
