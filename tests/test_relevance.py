@@ -68,6 +68,17 @@ def test_outside_theme_outweighs_a_wage_named_in_passing(scoped):
     assert coder.code("公司欠薪三个月，工资一直少发，我们找了好几次都没人管。")[0] == ["pay"]
 
 
+def test_outside_words_in_the_clause_of_a_study_term_are_its_setting(scoped):
+    coder = make_coder(scoped)
+    # five 物业 against two wage words: counted as rivals they would drop pay, but each shares a
+    # clause with the wage complaint, so it is where the complaint happens
+    letter = "物业公司拖欠工资，物业经理、物业主管、物业客服都说物业没钱发工资。"
+    assert coder.code(letter)[0] == ["pay"]
+    # the same words in clauses of their own do compete
+    story = "物业公司拖欠工资。物业经理不管，物业主管不管，物业客服不管，物业说没钱。"
+    assert coder.code(story)[0] == []
+
+
 def test_a_bad_scope_names_file_and_key(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(SCOPED.replace('scope = "outside"', 'scope = "elsewhere"'), encoding="utf-8")

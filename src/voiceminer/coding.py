@@ -139,11 +139,17 @@ class ThemeCoder:
         share = self.codebook.salience
         if not evs or share <= 0 or len(clean) < self.codebook.salience_min_chars:
             return evs
+        # An out-of-scope word in the same clause as a study term is that concern's setting
+        # (在医院看病医保不给报销), not a competing topic: only outside matches in clauses of
+        # their own compete.
+        study_clauses = {clause_bounds(clean, ev.start, ev.end) for ev in evs
+                         if ev.theme in self._study}
         hits: dict[str, int] = {}
         for ev in evs:
-            hits[ev.theme] = hits.get(ev.theme, 0) + 1
+            if ev.theme in self._study or clause_bounds(clean, ev.start, ev.end) not in study_clauses:
+                hits[ev.theme] = hits.get(ev.theme, 0) + 1
         top = max(hits.values())
-        return [ev for ev in evs if hits[ev.theme] >= share * top]
+        return [ev for ev in evs if hits.get(ev.theme, 0) >= share * top]
 
     def code(self, clean: str) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
         """(themes in codebook order, evidence strings ``theme:term``, spans ``(theme, start, end)``)."""
@@ -153,6 +159,13 @@ class ThemeCoder:
         evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))
         spans = [(ev.theme, ev.start, ev.end) for ev in evs]
         return themes, evidence, spans
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the clause (between ，。；… marks) around ``text[start:end]``."""
+    a = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    m = _CLAUSE_END.search(text, end)
+    return a, (m.start() if m else len(text))
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
