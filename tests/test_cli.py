@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_analyze_writes_every_file_and_accounts_for_every_record(corpus, tmp_pat
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sum(f["records"] for f in manifest["inputs"]) == 11
     assert all(len(f["sha256"]) == 64 for f in manifest["inputs"])
+    assert manifest["concern_catalogue"]["source"] == "concerns.toml"
     md = (out / "provinces" / "云南.md").read_text(encoding="utf-8")
     assert "云南/访谈/骑手01.txt:7" in md  # the quote's origin is the answer's line
 
@@ -139,6 +141,8 @@ def test_analyze_uses_an_edited_concern_catalogue(tmp_path):
     assert result.exit_code == 0, result.output
     labels = pd.read_csv(out / "concerns.csv", dtype=str)["label"].tolist()
     assert "小区门禁拦骑手（自编）" in labels and "进小区、写字楼难" not in labels
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["concern_catalogue"]["sha256"] == hashlib.sha256(catalogue.read_bytes()).hexdigest()
     bad = catalogue.with_name("bad.toml")
     bad.write_text(text.replace("[[concern]]", "[[concen]]", 1), encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(corpus), "--out", str(tmp_path / "o2"),

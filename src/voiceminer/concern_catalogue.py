@@ -18,9 +18,10 @@ Example
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class ConcernCatalogue:
     name: str = ""
     version: str = ""
     source: str = ""
+    sha256: str = field(default="", compare=False)  # of the file, for the run's manifest
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ConcernCatalogue:
@@ -87,8 +89,8 @@ def default_catalogue_path() -> Path:
 def load_catalogue(path: str | Path) -> ConcernCatalogue:
     """Read and validate a concerns TOML file; raise CodebookError naming file, line and key."""
     path = Path(path)
-    data, text, _raw = read_toml(path, "concern catalogue")
-    return _build(data, path, text)
+    data, text, raw = read_toml(path, "concern catalogue")
+    return replace(_build(data, path, text), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _line_of(text: str, needle: str) -> int | None:

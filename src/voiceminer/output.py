@@ -259,6 +259,16 @@ def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS, *,
     return pd.concat([head, pd.DataFrame([note])], ignore_index=True)
 
 
+def _catalogue_entry(path: Path | None) -> dict[str, str]:
+    """Which known-concern catalogue named the concerns: an edited copy at the same path is told
+    apart by its hash."""
+    from .concern_catalogue import ConcernCatalogue
+
+    cat = ConcernCatalogue.load(path)
+    return {"name": cat.name, "version": cat.version, "source": Path(cat.source).name,
+            "sha256": cat.sha256}
+
+
 def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = (),
               force: bool = False) -> list[Path]:
     """Write every table, issue list and the manifest of ``analysis`` into ``out``."""
@@ -295,6 +305,7 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
         "codebook": {"name": analysis.codebook.name, "version": analysis.codebook.version,
                      "source": Path(analysis.codebook.source).name,
                      "sha256": analysis.codebook.sha256},
+        "concern_catalogue": _catalogue_entry(s.concern_catalogue),
         "random_seed": s.random_state,
         "inputs": file_inventory(analysis.units, [Path(r) for r in roots]),
         "summary": analysis.summary(),
