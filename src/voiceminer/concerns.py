@@ -286,11 +286,13 @@ class ConcernFinder:
                                    [people[j] for j in rows]).labels
             return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
 
+        theme_df: Counter[str] = Counter()
+        for toks in tokens:
+            theme_df.update(set(toks))
+
         def coherent(rows: np.ndarray) -> bool:
-            mark = np.zeros(n, dtype=int)
-            mark[rows] = 1
-            terms = _ctfidf_terms(tokens, mark, self._global_idf)[1]
-            return bool(terms) and np.mean([terms[0] in tokens[j] for j in rows]) >= \
+            term = _top_term_against_rest(tokens, rows, theme_df, self._global_idf)
+            return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
         result = seeded_partition(Z, TermMatcher(known).scores(tokens), known, people,
@@ -475,6 +477,29 @@ def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, global_idf=None, 
         out[c] = [t for _, t in scored[:top]] or _top_terms_single(
             [tok for tok, lab in zip(tokens, labels) if lab == c], top)
     return out
+
+
+def _top_term_against_rest(tokens: list[list[str]], rows: np.ndarray, theme_df: Counter[str],
+                           global_idf) -> str | None:
+    """The first term ``_ctfidf_terms`` would give the units ``rows`` against the rest of the
+    theme, from the theme's document frequencies computed once: asked for every candidate new
+    concern, the full computation made clustering a large theme quadratic in practice."""
+    inside: Counter[str] = Counter()
+    for j in rows:
+        inside.update(set(tokens[j]))
+    sums = [sum(inside.values())]
+    if len(rows) < len(tokens):
+        sums.insert(0, sum(theme_df.values()) - sums[0])
+    avg = np.mean(sums)
+    size = max(sums[-1], 1)
+    scored = [
+        (cnt / size * np.log(1 + avg / theme_df[t]) * (global_idf(t) if global_idf else 1.0), t)
+        for t, cnt in inside.items() if cnt >= 2 and _labelable(t)
+    ]
+    if scored:
+        return min(scored, key=lambda x: (-x[0], x[1]))[1]
+    single = _top_terms_single([tokens[j] for j in rows], 1)
+    return single[0] if single else None
 
 
 def _top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:
