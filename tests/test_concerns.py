@@ -68,15 +68,15 @@ def test_lsa_of_a_large_theme_is_fitted_on_a_sample(monkeypatch):
     import numpy as np
     from scipy import sparse
 
-    from voiceminer import concerns
+    from voiceminer import cluster_models
 
     X = sparse.random(300, 40, density=0.2, random_state=1, format="csr")
-    full = concerns._lsa(X, 8, 0)
+    full = cluster_models.lsa(X, 8, 0)
     assert full.dtype == np.float64 and np.allclose(np.linalg.norm(full, axis=1)[
         np.asarray(X.getnnz(axis=1)) > 0], 1)
-    monkeypatch.setattr(concerns, "LSA_SAMPLE", 120)
-    sampled = concerns._lsa(X, 8, 0)
+    monkeypatch.setattr(cluster_models, "LSA_SAMPLE", 120)
+    sampled = cluster_models.lsa(X, 8, 0)
     assert sampled.shape == (300, 8) and sampled.dtype == np.float32
-    assert np.array_equal(sampled, concerns._lsa(X, 8, 0))  # same seed, same coordinates
+    assert np.array_equal(sampled, cluster_models.lsa(X, 8, 0))  # same seed, same coordinates
     live = np.asarray(X.getnnz(axis=1)) > 0
     assert np.allclose(np.linalg.norm(sampled[live], axis=1), 1, atol=1e-5)

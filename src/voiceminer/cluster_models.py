@@ -37,6 +37,8 @@ import numpy as np
 
 
 _GREEDY_SWEEPS = 10
+# Themes with more units than this get their LSA basis from a fixed sample of this size
+LSA_SAMPLE = 100_000
 
 
 def _identity(tokens):  # module level, so fitted vectorizers stay deterministic and inspectable
@@ -302,3 +304,44 @@ def dmm_cluster(tokens: Sequence[Sequence[str]], **params) -> np.ndarray:
 def cooccurrence_kmeans(tokens: Sequence[Sequence[str]], **params) -> np.ndarray:
     """Function twin of ``CooccurrenceKMeans``: the cluster of each unit."""
     return CooccurrenceKMeans(**params).fit(tokens).labels_
+
+
+def lsa(X, dims: int, random_state: int) -> np.ndarray:
+    """Unit-length LSA coordinates of the rows of ``X``.
+
+    Up to ``LSA_SAMPLE`` rows the SVD is fitted on all of them. Beyond, the basis is fitted on a
+    fixed random sample and every row projected slice by slice into float32: the randomized SVD
+    of a million rows holds several n × dims float64 matrices at once, which is where a
+    million-post run peaked in memory.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    n = X.shape[0]
+    svd = TruncatedSVD(dims, random_state=random_state)
+    if n <= LSA_SAMPLE:
+        return normalize(svd.fit_transform(X))
+    rows = np.sort(np.random.default_rng(random_state).choice(n, LSA_SAMPLE, replace=False))
+    svd.fit(X[rows])
+    Z = np.empty((n, dims), dtype=np.float32)
+    for a in range(0, n, LSA_SAMPLE):
+        Z[a:a + LSA_SAMPLE] = normalize(svd.transform(X[a:a + LSA_SAMPLE]))
+    return Z
+
+
+def fold_small(labels: np.ndarray, Z: np.ndarray, people: list[str], min_resp: int) -> np.ndarray:
+    """Move units of clusters with too few respondents to the nearest cluster that has enough."""
+    labels = labels.copy()
+    ids = sorted(set(labels.tolist()))
+    size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
+    big = [c for c in ids if size[c] >= min_resp]
+    if not big:
+        return np.zeros_like(labels)
+    small = [c for c in ids if size[c] < min_resp]
+    if small:
+        centres = np.vstack([Z[labels == c].mean(axis=0) for c in big])
+        for c in small:
+            rows = np.flatnonzero(labels == c)
+            labels[rows] = np.array(big)[np.argmax(Z[rows] @ centres.T, axis=1)]
+    remap = {c: i for i, c in enumerate(sorted(set(labels.tolist())))}
+    return np.array([remap[c] for c in labels])

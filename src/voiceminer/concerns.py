@@ -28,7 +28,6 @@ concern is the unit's main one (the benchmark scores exactly that).
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,31 +36,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .cluster_models import fold_small, lsa
 from .codebook import OTHER_THEME
-from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
 from .coding import sentence_bounds
+from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
+from .concern_labels import (
+    ctfidf_terms,
+    known_label,
+    said_terms,
+    top_term_against_rest,
+    top_terms_single,
+)
 from .schema import analysed_mask, check_units
 from .segment import Segmenter
 
 # Above this many units in a theme, k is chosen and centres are fitted on a sample of this size.
 FIT_SAMPLE = 20_000
-# Themes with more units than this get their LSA basis from a fixed sample of this size
-LSA_SAMPLE = 100_000
 CLUSTERERS = ("kmeans", "dmm", "auto")
 # clusterer="auto" uses the Dirichlet-multinomial mixture for themes whose units have at most this
 # many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
-
-# Words that frame a request or count something rather than name a concern: fine inside a
-# cluster, useless in its label (希望、解决、一年).
-LABEL_STOPWORDS = frozenset("""希望 能不能 不能 不要 应该 争取 允许 解决 帮助 帮忙 帮 提高 增加 减少 取消
-    多点 一点 不是 只能 可以 能够 需要 一下 一些 现在 以前 之前 时候 还是 还有 已经 一直 经常 总是
-    每天 每次 每个 一般 主要 问题 事情 东西 情况 方面 感觉 觉得 知道 不知道 不管 管 说 讲 想 太 很
-    真的 实在 特别 非常 老是 根本 直接 多建 设个 提供 给 让 被 没 没有 不 有 要 能 会 去 来 做 搞""".split())
-_COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几半百千万\d.]+[个年天次件批块元单月日号点分秒趟回遍人家条]?[多半]?$")
-
 
 def _identity(tokens):  # a module-level analyzer keeps vectorizers deterministic and inspectable
     return tokens
@@ -160,7 +156,7 @@ class ConcernFinder:
                     known_ids[cid] = [k.id for k in seeds]
                 rows.append({
                     "concern_id": cid, "theme": theme,
-                    "label": _known_label(seeds) if seeds else "、".join(terms[:3]),
+                    "label": known_label(seeds) if seeds else "、".join(terms[:3]),
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
                 })
@@ -236,21 +232,21 @@ class ConcernFinder:
         n = len(tokens)
         single = _Clustered(np.zeros(n, dtype=int), [])
         if n < 2 * self.min_respondents or self.max_concerns == 1:
-            single.top_terms = [_top_terms_single(tokens)]
+            single.top_terms = [top_terms_single(tokens)]
             return self._coherent(single, tokens, people) if other else \
                 self._name_single(single, tokens, people, known)
         vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
         try:
             X = vec.fit_transform(tokens)
         except ValueError:  # no term occurs twice
-            single.top_terms = [_top_terms_single(tokens)]
+            single.top_terms = [top_terms_single(tokens)]
             return self._coherent(single, tokens, people) if other else single
         if known:
             return self._seeded(X, tokens, people, known, other=other)
         if other:
             return self._other(X, tokens, people)
         labels = self._partition(X, tokens, people)
-        return _Clustered(labels, _ctfidf_terms(tokens, labels, self._global_idf))
+        return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
 
     def _other(self, X, tokens: list[list[str]], people: list[str]) -> _Clustered:
         """Uncoded units: only clusters that hang together (``_coherent``) are concerns."""
@@ -259,7 +255,7 @@ class ConcernFinder:
         if len(live) >= 2 * self.min_respondents:
             labels[live] = self._partition(X[live], [tokens[j] for j in live],
                                            [people[j] for j in live])
-        result = _Clustered(labels, _ctfidf_terms(tokens, labels, self._global_idf))
+        result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
         return self._coherent(result, tokens, people)
 
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
@@ -276,9 +272,9 @@ class ConcernFinder:
             return self._other(X, tokens, people)
         if dims < 2:
             labels = self._partition(X, tokens, people)
-            result = _Clustered(labels, _ctfidf_terms(tokens, labels, self._global_idf))
+            result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
             return self._name_single(result, tokens, people, known)
-        Z = _lsa(X, dims, self.random_state)
+        Z = lsa(X, dims, self.random_state)
 
         def discover(rows: np.ndarray) -> np.ndarray:
             if other:
@@ -291,7 +287,7 @@ class ConcernFinder:
             theme_df.update(set(toks))
 
         def coherent(rows: np.ndarray) -> bool:
-            term = _top_term_against_rest(tokens, rows, theme_df, self._global_idf)
+            term = top_term_against_rest(tokens, rows, theme_df, self._global_idf)
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
@@ -303,13 +299,13 @@ class ConcernFinder:
             return self._other(X, tokens, people)
         if not result.known:
             labels = self._partition(X, tokens, people)
-            return _Clustered(labels, _ctfidf_terms(tokens, labels, self._global_idf))
+            return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
         labels = result.labels
-        terms = _ctfidf_terms(tokens, labels, self._global_idf)
+        terms = ctfidf_terms(tokens, labels, self._global_idf)
         terms += [[] for _ in range(len(result.known) - len(terms))]
         for c, seeds in enumerate(result.known):
             if seeds:
-                said = _said_terms(tokens, labels == c, seeds)
+                said = said_terms(tokens, labels == c, seeds)
                 terms[c] = (said + [t for t in terms[c] if t not in said])[:8]
         return _Clustered(labels, terms, result.known)
 
@@ -329,7 +325,7 @@ class ConcernFinder:
         who = {people[j] for j in np.flatnonzero(seed == best)}
         if counts[best] * 2 < len(tokens) or len(who) < self.min_respondents:
             return result
-        said = _said_terms(tokens, np.ones(len(tokens), dtype=bool), [known[best]])
+        said = said_terms(tokens, np.ones(len(tokens), dtype=bool), [known[best]])
         terms = (said + [t for t in result.top_terms[0] if t not in said])[:8]
         return _Clustered(result.labels, [terms], [[known[best]]])
 
@@ -358,8 +354,8 @@ class ConcernFinder:
             return np.zeros(n, dtype=int)
         labels = DMMClusterer(k_max, min_df=2, n_iter=30 if n <= 5000 else 15,
                               random_state=self.random_state).fit(tokens).labels_
-        Z = _lsa(X, dims, self.random_state)
-        return _fold_small(labels, Z, people, self.min_respondents)
+        Z = lsa(X, dims, self.random_state)
+        return fold_small(labels, Z, people, self.min_respondents)
 
     def _best_partition(self, X, people: list[str]) -> np.ndarray:
         from sklearn.cluster import KMeans
@@ -370,7 +366,7 @@ class ConcernFinder:
         dims = min(64, n_terms - 1, n - 1)
         if dims < 2:
             return np.zeros(n, dtype=int)
-        Z = _lsa(X, dims, self.random_state)
+        Z = lsa(X, dims, self.random_state)
         k_max = min(self.max_concerns, n // max(2 * self.min_respondents, 1))
         # Large themes: choose k and fit the centres on a fixed random sample, then assign every
         # unit to its nearest centre — one linear pass instead of k_max fits over all units.
@@ -383,7 +379,7 @@ class ConcernFinder:
             with warnings.catch_warnings():  # duplicate answers: fewer distinct points than k
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 km.fit(Zfit)
-            labels = _fold_small(km.predict(Z), Z, people, self.min_respondents)
+            labels = fold_small(km.predict(Z), Z, people, self.min_respondents)
             if len(set(labels.tolist())) < 2:
                 continue
             score = silhouette_score(Z, labels, sample_size=min(n, 3000),
@@ -411,126 +407,7 @@ class ConcernFinder:
         return _Clustered(labels, result.top_terms)
 
 
-def _fold_small(labels: np.ndarray, Z: np.ndarray, people: list[str], min_resp: int) -> np.ndarray:
-    """Move units of clusters with too few respondents to the nearest cluster that has enough."""
-    labels = labels.copy()
-    ids = sorted(set(labels.tolist()))
-    size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
-    big = [c for c in ids if size[c] >= min_resp]
-    if not big:
-        return np.zeros_like(labels)
-    small = [c for c in ids if size[c] < min_resp]
-    if small:
-        centres = np.vstack([Z[labels == c].mean(axis=0) for c in big])
-        for c in small:
-            rows = np.flatnonzero(labels == c)
-            labels[rows] = np.array(big)[np.argmax(Z[rows] @ centres.T, axis=1)]
-    remap = {c: i for i, c in enumerate(sorted(set(labels.tolist())))}
-    return np.array([remap[c] for c in labels])
-
-
-def _known_label(seeds: list[KnownConcern]) -> str:
-    """The catalogue label; a cluster standing for several known concerns (a pooled catalogue cut
-    at theme level) is named by its two largest."""
-    return "；".join(k.label for k in seeds[:2])
-
-
-def _said_terms(tokens: list[list[str]], member: np.ndarray, seeds: list[KnownConcern],
-                top: int = 3) -> list[str]:
-    """The catalogue terms the concern's units say most (at least twice), to lead its top terms:
-    quotes are picked by top terms, and these are the words that name the concern."""
-    texts = ["".join(tokens[j]) for j in np.flatnonzero(member)]
-    terms = dict.fromkeys(t for k in seeds for t in k.terms)
-    counts = {t: sum(t in x for x in texts) for t in terms}
-    ranked = sorted((t for t in terms if counts[t] >= 2), key=lambda t: (-counts[t], -len(t), t))
-    return ranked[:top]
-
-
-def _labelable(term: str) -> bool:
-    return len(term) >= 2 and term not in LABEL_STOPWORDS and not _COUNT_WORD.match(term)
-
-
-def _ctfidf_terms(tokens: list[list[str]], labels: np.ndarray, global_idf=None, top: int = 8
-                  ) -> list[list[str]]:
-    """Per cluster, the terms most distinctive of it against the theme's other clusters.
-
-    Class-based tf-idf, times the term's idf over the whole corpus when ``global_idf`` is given,
-    so that words common everywhere (希望, 一年) do not name a concern.
-    """
-    clusters = sorted(c for c in set(labels.tolist()) if c >= 0)
-    counts = {c: Counter() for c in clusters}
-    for toks, c in zip(tokens, labels):
-        if c >= 0:
-            counts[c].update(set(toks))  # document frequency: one talkative unit is one voice
-    total = Counter()
-    for cnt in counts.values():
-        total.update(cnt)
-    avg = np.mean([sum(cnt.values()) for cnt in counts.values()]) if counts else 1.0
-    out: list[list[str]] = [[] for _ in range(max(clusters, default=-1) + 1)]
-    for c in clusters:
-        size = max(sum(counts[c].values()), 1)
-        scored = [
-            (cnt / size * np.log(1 + avg / total[t]) * (global_idf(t) if global_idf else 1.0), t)
-            for t, cnt in counts[c].items() if cnt >= 2 and _labelable(t)
-        ]
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        out[c] = [t for _, t in scored[:top]] or _top_terms_single(
-            [tok for tok, lab in zip(tokens, labels) if lab == c], top)
-    return out
-
-
-def _top_term_against_rest(tokens: list[list[str]], rows: np.ndarray, theme_df: Counter[str],
-                           global_idf) -> str | None:
-    """The first term ``_ctfidf_terms`` would give the units ``rows`` against the rest of the
-    theme, from the theme's document frequencies computed once: asked for every candidate new
-    concern, the full computation made clustering a large theme quadratic in practice."""
-    inside: Counter[str] = Counter()
-    for j in rows:
-        inside.update(set(tokens[j]))
-    sums = [sum(inside.values())]
-    if len(rows) < len(tokens):
-        sums.insert(0, sum(theme_df.values()) - sums[0])
-    avg = np.mean(sums)
-    size = max(sums[-1], 1)
-    scored = [
-        (cnt / size * np.log(1 + avg / theme_df[t]) * (global_idf(t) if global_idf else 1.0), t)
-        for t, cnt in inside.items() if cnt >= 2 and _labelable(t)
-    ]
-    if scored:
-        return min(scored, key=lambda x: (-x[0], x[1]))[1]
-    single = _top_terms_single([tokens[j] for j in rows], 1)
-    return single[0] if single else None
-
-
-def _top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:
-    df = Counter(t for toks in tokens for t in set(toks) if _labelable(t))
-    return [t for t, _ in sorted(df.items(), key=lambda x: (-x[1], x[0]))[:top]]
-
-
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Function twin of ``ConcernFinder``: returns (units with ``concerns``, the concerns table)."""
     finder = ConcernFinder(**params).fit(units)
     return finder.transform(units), finder.concerns_
-
-
-def _lsa(X, dims: int, random_state: int) -> np.ndarray:
-    """Unit-length LSA coordinates of the rows of ``X``.
-
-    Up to ``LSA_SAMPLE`` rows the SVD is fitted on all of them. Beyond, the basis is fitted on a
-    fixed random sample and every row projected slice by slice into float32: the randomized SVD
-    of a million rows holds several n × dims float64 matrices at once, which is where a
-    million-post run peaked in memory.
-    """
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.preprocessing import normalize
-
-    n = X.shape[0]
-    svd = TruncatedSVD(dims, random_state=random_state)
-    if n <= LSA_SAMPLE:
-        return normalize(svd.fit_transform(X))
-    rows = np.sort(np.random.default_rng(random_state).choice(n, LSA_SAMPLE, replace=False))
-    svd.fit(X[rows])
-    Z = np.empty((n, dims), dtype=np.float32)
-    for a in range(0, n, LSA_SAMPLE):
-        Z[a:a + LSA_SAMPLE] = normalize(svd.transform(X[a:a + LSA_SAMPLE]))
-    return Z
