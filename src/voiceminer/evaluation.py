@@ -18,7 +18,8 @@ from .errors import InputFileError
 SCORE_COLUMNS = ("theme", "precision", "recall", "f1", "support", "predicted", "tp")
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts (0 where undefined)."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
@@ -41,11 +42,11 @@ def score_multilabel(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable
             tp += in_g and in_p
             fp += in_p and not in_g
             fn += in_g and not in_p
-        prec, rec, f1 = _prf(tp, fp, fn)
+        prec, rec, f1 = prf(tp, fp, fn)
         rows.append((theme, prec, rec, f1, tp + fn, tp + fp, tp))
         totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
     tp, fp, fn = totals
-    micro = _prf(tp, fp, fn)
+    micro = prf(tp, fp, fn)
     scored = [r for r in rows if r[4] > 0]
     macro = tuple(sum(r[i] for r in scored) / len(scored) if scored else 0.0 for i in (1, 2, 3))
     rows.append(("micro", *micro, tp + fn, tp + fp, tp))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .coding import ThemeCoder
-from .evaluation import EvaluationReport, evaluate_predictions, read_gold, score_multilabel
+from .evaluation import EvaluationReport, evaluate_predictions, prf, read_gold, score_multilabel
 from .learn.model import ThemeModel
 from .normalize import clean_text
 from .pipeline import make_segmenter
@@ -54,12 +54,10 @@ def evaluate_file(path: str | Path, *, text_col: str = "text", label_col: str = 
 
 
 def _binary_scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, float | int]:
-    tp = int((gold & pred).sum())
-    p = tp / max(int(pred.sum()), 1)
-    r = tp / max(int(gold.sum()), 1)
-    return {"precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-            "predicted": int(pred.sum()), "tp": tp}
+    tp, predicted = int((gold & pred).sum()), int(pred.sum())
+    p, r, f1 = prf(tp, predicted - tp, int(gold.sum()) - tp)
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+            "predicted": predicted, "tp": tp}
 
 
 def evaluate_relevance(path: str | Path, positive: str, *, text_col: str = "text",
@@ -72,20 +70,18 @@ def evaluate_relevance(path: str | Path, positive: str, *, text_col: str = "text
     from .relevance import RelevanceScreen
 
     coder = coder or make_coder()
+    unknown = sorted(set(themes or ()) - set(coder.codebook.ids))
+    if unknown:
+        raise ValueError(f"no theme {', '.join(unknown)} in the codebook; it has: "
+                         f"{', '.join(coder.codebook.ids)}")
     texts, labels, skipped = read_gold(path, text_col, label_col, sep=sep)
     gold = np.array([positive in ls for ls in labels], dtype=bool)
     if not gold.any():
         found = sorted({x for ls in labels for x in ls})[:10]
         raise ValueError(f"{path}: no row of column {label_col!r} is labelled {positive!r}; "
                          f"labels there include: {', '.join(found)}")
-    cleans = [clean_text(t) for t in texts]
     screen = RelevanceScreen()
-    if themes:
-        unknown = sorted(set(themes) - set(coder.codebook.ids))
-        if unknown:
-            raise ValueError(f"no theme {', '.join(unknown)} in the codebook; it has: "
-                             f"{', '.join(coder.codebook.ids)}")
-    screened = screen.predict(cleans, coder, themes)
+    screened = screen.predict([clean_text(t) for t in texts], coder, themes)
     return {"rows": len(texts), "positives": int(gold.sum()), "positive_label": positive,
             "themes": list(themes or coder.codebook.ids),
             "rules": _binary_scores(gold, screen.rules_),

@@ -4,8 +4,8 @@ Mixed sources — a city message board, a drivers' forum — hold many texts abo
 (a flat's leaking roof, a school place, a hospital bill) that use the study's words in passing:
 工资, 安全隐患, 考试. The codebook's rules alone flag too many of them. The screen labels
 confident seeds with the rules — texts matching the study's themes several times and no
-out-of-scope theme (``scope = "outside"`` in the codebook) are relevant, texts matching no study
-theme are not — fits a character n-gram logistic regression on those seeds, re-seeds once from
+out-of-scope theme (``scope = "outside"`` in the codebook) are relevant; texts matching no study
+theme, or an out-of-scope theme at least twice as often, are not — fits a character n-gram logistic regression on those seeds, re-seeds once from
 its confident predictions and scores every text. Nothing is trained on gold labels, so the screen
 works on any new corpus; it needs enough seeds of both kinds, else it says so and the rules decide.
 """

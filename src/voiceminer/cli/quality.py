@@ -78,12 +78,7 @@ def evaluate(
     if report.codebook_only:
         typer.echo(f"codebook themes absent from gold (not scored; times predicted): "
                    f"{report.codebook_only}")
-    for line in report.skipped:
-        typer.echo(f"skipped {line}")
-    if json_out:
-        json_out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2),
-                            encoding="utf-8")
-        typer.echo(f"wrote {json_out}")
+    _skipped_and_json(report.skipped, json_out, report.to_dict())
 
 
 def _evaluate_relevance(gold: Path, positive: str, text_col: str, label_col: str,
@@ -106,10 +101,15 @@ def _evaluate_relevance(gold: Path, positive: str, text_col: str, label_col: str
                                f"{result['positives']} labelled {positive}")
     typer.echo(f"screen seeds: {result['seeds']}" + (f"; {result['fallback']}"
                                                       if result["fallback"] else ""))
-    for line in result["skipped"]:
+    _skipped_and_json(result["skipped"], json_out, result)
+
+
+def _skipped_and_json(skipped: list[str], json_out: Optional[Path], data: dict) -> None:
+    """The end of every evaluation: rows that could not be scored, then the scores as JSON."""
+    for line in skipped:
         typer.echo(f"skipped {line}")
     if json_out:
-        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         typer.echo(f"wrote {json_out}")
 
 
