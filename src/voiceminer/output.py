@@ -259,12 +259,12 @@ def workbook_ledger(ledger: pd.DataFrame, limit: int = WORKBOOK_LEDGER_ROWS, *,
     return pd.concat([head, pd.DataFrame([note])], ignore_index=True)
 
 
-def _catalogue_entry(path: Path | None) -> dict[str, str]:
+def _catalogue_entry(analysis: Analysis) -> dict[str, str]:
     """Which known-concern catalogue named the concerns: an edited copy at the same path is told
-    apart by its hash."""
+    apart by its hash. (An Analysis put together by hand has none; the settings name it.)"""
     from .concern_catalogue import ConcernCatalogue
 
-    cat = ConcernCatalogue.load(path)
+    cat = analysis.catalogue or ConcernCatalogue.load(analysis.settings.concern_catalogue)
     return {"name": cat.name, "version": cat.version, "source": Path(cat.source).name,
             "sha256": cat.sha256}
 
@@ -305,7 +305,7 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
         "codebook": {"name": analysis.codebook.name, "version": analysis.codebook.version,
                      "source": Path(analysis.codebook.source).name,
                      "sha256": analysis.codebook.sha256},
-        "concern_catalogue": _catalogue_entry(s.concern_catalogue),
+        "concern_catalogue": _catalogue_entry(analysis),
         "random_seed": s.random_state,
         "inputs": file_inventory(analysis.units, [Path(r) for r in roots]),
         "summary": analysis.summary(),

@@ -12,6 +12,7 @@ from . import __version__
 from .codebook import Codebook
 from .coding import ThemeCoder
 from .compare import keyness, prevalence
+from .concern_catalogue import ConcernCatalogue
 from .concerns import find_concerns
 from .normalize import normalize
 from .report.build import build_issue_lists
@@ -35,6 +36,7 @@ class Analysis:
     codebook: Codebook
     settings: Settings = field(default_factory=Settings)
     notes: tuple[str, ...] = ()  # what optional steps did (the relevance screen), for the summary
+    catalogue: ConcernCatalogue | None = None  # the known concerns that named the concerns
 
     @property
     def ledger(self) -> pd.DataFrame:
@@ -114,10 +116,11 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
         units, note = screen_units(units, coder, random_state=settings.random_state)
         notes = (note,)
     step("concerns")
+    catalogue = ConcernCatalogue.load(settings.concern_catalogue)
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,
                                     random_state=settings.random_state, segmenter=segmenter,
-                                    catalogue=settings.concern_catalogue)
+                                    catalogue=catalogue)
     step("compare")
     prev = prevalence(units, concerns, codebook)
     keys = keyness(units)
@@ -128,4 +131,4 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
                                quotes_per_concern=settings.quotes_per_concern,
                                redact_quotes=settings.redact)
-    return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes)
+    return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes, catalogue)
