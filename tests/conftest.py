@@ -49,6 +49,14 @@ def units_factory():
     return make_units
 
 
+def survey_csv(rows: list[tuple[str, str, str, str]]) -> str:
+    """A questionnaire export (序号, 来自IP, 职业, open answer) from (province, city, group,
+    answer) rows: the province comes only from the IP column, as in real exports."""
+    return "序号,来自IP,1、您的职业是：,8、您目前最希望解决的问题是？\n" + "\n".join(
+        f"{i},58.246.10.{i}({prov}-{city}),{grp},{ans}"
+        for i, (prov, city, grp, ans) in enumerate(rows, 1)) + "\n"
+
+
 def write_small_corpus(root: Path, interview: str, survey_csv: str, posts: list[dict]) -> Path:
     """A three-source corpus folder: 云南/访谈/骑手01.txt, 问卷/export.csv, 论坛/posts.jsonl."""
     (root / "云南" / "访谈").mkdir(parents=True)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from voiceminer.cli import app
 
-from .conftest import write_small_corpus
+from .conftest import survey_csv, write_small_corpus
 
 runner = CliRunner()
 
@@ -27,15 +27,13 @@ INTERVIEW = """访谈对象：王某（化名）
 答：没有，五险一金都没有，摔了一跤只能自己扛。
 """
 
-SURVEY = "序号,来自IP,1、您的职业是：,8、您目前最希望解决的问题是？\n" + "\n".join(
-    f"{i},58.246.10.{i}({prov}-{city}),{grp},{ans}"
-    for i, (prov, city, grp, ans) in enumerate([
-        ("上海", "上海", "外卖骑手", "进小区太难了，保安不让进"),
-        ("上海", "上海", "外卖骑手", "希望能让骑手进小区送餐"),
-        ("上海", "上海", "快递员", "小区不让快递员进，只能放驿站"),
-        ("云南", "昆明", "货车司机", "运费太低，油价又涨"),
-        ("云南", "昆明", "货车司机", "无"),
-    ], 1)) + "\n"
+SURVEY = survey_csv([
+    ("上海", "上海", "外卖骑手", "进小区太难了，保安不让进"),
+    ("上海", "上海", "外卖骑手", "希望能让骑手进小区送餐"),
+    ("上海", "上海", "快递员", "小区不让快递员进，只能放驿站"),
+    ("云南", "昆明", "货车司机", "运费太低，油价又涨"),
+    ("云南", "昆明", "货车司机", "无"),
+])
 
 POSTS = [
     {"id": "p1", "title": "封号", "content": "跑了三年被平台封号了，申诉也没人理", "author": "a",
@@ -127,8 +125,7 @@ GATE = ["进小区太难了，保安不让进", "希望能让骑手进小区送�
 
 
 def test_analyze_uses_an_edited_concern_catalogue(tmp_path):
-    survey = "序号,来自IP,1、您的职业是：,8、您目前最希望解决的问题是？\n" + "\n".join(
-        f"{i},58.246.10.{i}(上海-上海),外卖骑手,{a}" for i, a in enumerate(GATE, 1)) + "\n"
+    survey = survey_csv([("上海", "上海", "外卖骑手", a) for a in GATE])
     corpus = write_small_corpus(tmp_path / "corpus", INTERVIEW, survey, POSTS)
     runner.invoke(app, ["init", str(tmp_path / "cb")])
     catalogue = tmp_path / "cb" / "concerns.toml"

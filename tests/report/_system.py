@@ -54,20 +54,20 @@ def cjk_font_or_skip() -> None:
     """Make sure a CJK font is installed (``fonts-noto-cjk`` when root); else skip."""
     from voiceminer.report import charts
 
-    charts.find_cjk_font.cache_clear()
-    try:
-        charts.find_cjk_font()
+    def found() -> bool:
+        charts.find_cjk_font.cache_clear()
+        try:
+            charts.find_cjk_font()
+            return True
+        except charts.MissingFontError:
+            return False
+
+    if found():
         return
-    except charts.MissingFontError:
-        pass
     if apt_install("fonts-noto-cjk"):
         from matplotlib import font_manager
 
         font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-        charts.find_cjk_font.cache_clear()
-        try:
-            charts.find_cjk_font()
+        if found():
             return
-        except charts.MissingFontError:
-            pass
     pytest.skip("no CJK font: run 'apt-get install fonts-noto-cjk' to draw charts with Chinese")
