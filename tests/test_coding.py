@@ -58,3 +58,57 @@ def test_exclude_context_drops_a_match_only_in_its_sentence(tmp_path, mini_segme
     coder = ThemeCoder(load_codebook(path), mini_segmenter)
     assert coder.code("交警罚款两百")[0] == []
     assert coder.code("被交警拦了。平台又罚款五十")[0] == ["platform_rules"]
+
+
+ROUTE = """
+[context]
+salience = 0.5
+salience_min_chars = 20
+
+[[theme]]
+id = "pay"
+label = "工资收入"
+terms = ["工资", "欠薪"]
+
+[[theme]]
+id = "rights"
+label = "权益维护渠道"
+terms = ["仲裁", "仲裁委", "劳动局"]
+{compete}
+"""
+
+# two wage words against five words for the route the complaint took
+ARBITRATION_LETTER = "公司欠薪半年，我们去仲裁委申请仲裁，仲裁委不受理，又去劳动局，劳动局让我们再去仲裁，工资还是没拿到。"
+
+
+def _route_coder(tmp_path, compete: str):
+    from voiceminer.codebook import load_codebook
+    from voiceminer.quality import make_coder
+
+    path = tmp_path / "route.toml"
+    path.write_text(ROUTE.format(compete=compete), encoding="utf-8")
+    return make_coder(load_codebook(path))
+
+
+def test_a_theme_that_does_not_compete_never_sets_the_salience_bar(tmp_path):
+    # competing, the route words outnumber the wage words 2.5 to 1 and drop pay
+    assert _route_coder(tmp_path, "").code(ARBITRATION_LETTER)[0] == ["rights"]
+    # not competing, the letter raises the wages it went to arbitration about, and the route
+    assert _route_coder(tmp_path, "compete = false").code(ARBITRATION_LETTER)[0] == ["pay", "rights"]
+
+
+def test_a_non_competing_theme_is_still_dropped_when_named_in_passing(tmp_path):
+    coder = _route_coder(tmp_path, "compete = false")
+    letter = "公司欠薪半年，工资一分没发，欠薪的事问了好几次，工资说下个月发，听说可以仲裁。"
+    assert coder.code(letter)[0] == ["pay"]
+
+
+def test_compete_must_be_a_boolean(tmp_path):
+    from voiceminer.codebook import load_codebook
+    from voiceminer.errors import CodebookError
+
+    path = tmp_path / "route.toml"
+    path.write_text(ROUTE.format(compete='compete = "no"'), encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    assert "rights.compete" in str(err.value) and "route.toml" in str(err.value)

@@ -22,7 +22,7 @@ _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
 _CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
 _THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied",
-               "scope"}
+               "scope", "compete"}
 _SCOPES = ("study", "outside")
 OTHER_THEME = "other"
 OTHER_LABEL = "其他反复出现的问题"
@@ -35,6 +35,11 @@ class Theme:
     A match does not count inside an ``exclude`` phrase (工资卡 for 工资), in a sentence that
     also holds an ``exclude_context`` phrase (罚款 next to 交警 is a traffic fine, not a platform
     rule), or before a ``satisfied`` cue (社保还行).
+
+    ``compete = false`` marks a theme that goes with other concerns rather than standing for one
+    — the route taken (仲裁, 投诉), the feelings voiced: in the salience rule it is kept or
+    dropped like any theme, but its matches never set the bar, so a letter that names the
+    arbitration committee six times still raises the unpaid wage it went there about.
     """
 
     id: str
@@ -44,6 +49,7 @@ class Theme:
     exclude: tuple[str, ...] = ()
     exclude_context: tuple[str, ...] = ()
     satisfied: tuple[str, ...] = ()
+    compete: bool = True
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,11 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
         if scope not in _SCOPES:
             raise CodebookError(path, f"scope must be one of {list(_SCOPES)}, got {scope!r}",
                                 line=_line_of(text, "scope", start=start or 0), key=f"{tid}.scope")
+        compete = block.get("compete", True)
+        if not isinstance(compete, bool):
+            raise CodebookError(path, f"compete must be true or false, got {compete!r}",
+                                line=_line_of(text, "compete", start=start or 0),
+                                key=f"{tid}.compete")
         (themes if scope == "study" else outside).append(Theme(
             id=tid,
             label=str(block.get("label") or tid),
@@ -217,6 +228,7 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
                                      _line_of(text, "exclude_context", start=start or 0)),
             satisfied=_strings(block.get("satisfied", []), path, f"{tid}.satisfied",
                                _line_of(text, "satisfied", start=start or 0)),
+            compete=compete,
         ))
     if not themes:
         raise CodebookError(path, "every theme is scope = \"outside\"; the study needs at least one",

@@ -59,6 +59,7 @@ class ThemeCoder:
         every = (*codebook.themes, *codebook.outside)
         self._satisfied.update({t.id: codebook.satisfied for t in codebook.outside})
         self._study = frozenset(codebook.ids)
+        self._no_compete = frozenset(t.id for t in every if not t.compete)
         self._context = {t.id: t.exclude_context for t in every if t.exclude_context}
         for theme in every:
             self.phrases.add(theme.id, [self._doc(term) for term in theme.terms])
@@ -148,7 +149,8 @@ class ThemeCoder:
         for ev in evs:
             if ev.theme in self._study or clause_bounds(clean, ev.start, ev.end) not in study_clauses:
                 hits[ev.theme] = hits.get(ev.theme, 0) + 1
-        top = max(hits.values())
+        top = max((n for t, n in hits.items() if t not in self._no_compete), default=0)
+        top = top or max(hits.values())
         return [ev for ev in evs if hits.get(ev.theme, 0) >= share * top]
 
     def code(self, clean: str) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
