@@ -35,6 +35,10 @@ def scale(sizes: list[int], workdir: Path) -> list[dict]:
         shutil.rmtree(workdir / f"out_{n}")
     for a, b in zip(rows, rows[1:]):  # time per unit relative to the previous size
         b["per_unit_vs_previous"] = round(b["us_per_unit"] / a["us_per_unit"], 3)
+        # the cost of each extra post between two sizes: fixed costs (imports, worker start-up,
+        # one issue list per province) cancel out, so this is the slope a linear model would have
+        b["marginal_us_per_unit"] = round((b["seconds"] - a["seconds"]) / (b["units"] - a["units"])
+                                          * 1e6, 1)
     return rows
 
 
