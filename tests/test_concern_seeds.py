@@ -6,7 +6,7 @@ import pytest
 from voiceminer.codebook import Codebook
 from voiceminer.concern_catalogue import (ConcernCatalogue, KnownConcern, TermMatcher,
                                           load_catalogue)
-from voiceminer.concern_seeds import seeds_from_scores
+from voiceminer.concern_seeds import give_way, seeds_from_scores
 from voiceminer.concerns import ConcernFinder
 from voiceminer.errors import CodebookError
 
@@ -57,11 +57,13 @@ def test_catalogue_errors_name_the_problem(tmp_path, text, message):
 
 def test_matcher_prefers_the_longest_term_and_finds_split_terms():
     overtime_pay = KnownConcern("overtime_pay", "加班费", ("hours",), ("加班费",))
-    overtime = KnownConcern("overtime", "强制加班", ("hours",), ("加班",))
+    overtime = KnownConcern("overtime", "强制加班", ("hours",), ("加班", "加班加点"))
     contract = KnownConcern("contract", "二倍工资", ("hours",), ("二倍工资",))
     scores = TermMatcher([overtime_pay, overtime, contract]).scores(
-        [["没有", "加班费"], ["天天", "加班", "加班"], ["要", "二倍", "工资"], ["休息"]])
-    assert scores.tolist() == [[1, 0, 0], [0, 2, 0], [0, 0, 1], [0, 0, 0]]
+        [["没有", "加班费"], ["天天", "加班", "加班"], ["要", "二倍", "工资"], ["休息"],
+         ["加班", "又", "加班加点"]])
+    # a term said again counts once; two different terms of one concern count twice
+    assert scores.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 2, 0]]
 
 
 def test_a_unit_seeds_the_concern_it_names_most_and_ties_wait():
@@ -132,10 +134,75 @@ def test_uncoded_units_naming_a_known_concern_join_it_and_the_rest_do_not():
     assert not any(owed & set(a) for a in finder.assignments_[6:])
 
 
-def test_a_units_concerns_list_the_one_it_says_most_first():
-    arrears = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠",))
+def test_a_units_concerns_list_the_one_it_says_most_first_when_nothing_else_decides():
+    arrears = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠", "欠薪"))
     overtime = KnownConcern("overtime", "强制加班", ("hours",), ("加班",))
-    rows = [(f"r{i}", ["拖欠", "工资", "又", "拖欠", "加班", f"x{i}"], ["hours", "pay"])
+    rows = [(f"r{i}", ["拖欠", "欠薪", "又", "加班", "加班", f"x{i}"], ["hours", "pay"])
             for i in range(3)]
     finder = ConcernFinder(catalogue=ConcernCatalogue((arrears, overtime))).fit(_coded(rows))
-    assert finder.assignments_[0] == ["pay.01", "hours.01"]  # 拖欠 twice, 加班 once
+    # both concerns always come together (same share raised alone); two arrears terms against
+    # one overtime term, said twice
+    assert finder.assignments_[0] == ["pay.01", "hours.01"]
+
+
+ARBITRATION = KnownConcern("arbitration", "劳动仲裁", ("rights", "labor_relations"),
+                           ("仲裁", "仲裁委", "起诉"))
+STATUS = KnownConcern("status", "劳动关系认定", ("labor_relations",), ("劳动关系",))
+
+
+def test_a_concern_at_home_elsewhere_gives_way_to_the_themes_own():
+    scores = np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 2.0]])
+    coded = [["labor_relations", "rights"], ["labor_relations"], ["labor_relations", "rights"]]
+    out = give_way(scores, [STATUS, ARBITRATION], "labor_relations", coded)
+    # row 0 names the theme's own concern and was coded into arbitration's home: cleared;
+    # row 1 was not coded into rights, row 2 names no labour-relations concern: kept
+    assert out.tolist() == [[1.0, 0.0], [1.0, 2.0], [0.0, 2.0]]
+    assert scores[0, 1] == 2.0  # the input is left alone
+    # a pooled catalogue puts every concern at home in the one theme: nothing gives way
+    pooled = ConcernCatalogue((STATUS, ARBITRATION)).pooled("x").concerns
+    assert give_way(scores, pooled, "x", coded).tolist() == scores.tolist()
+
+
+def test_a_unit_carries_each_known_concern_once_in_its_home_theme():
+    owned = [(f"s{i}", ["确认", "劳动关系", f"x{i}"], ["labor_relations"]) for i in range(6)]
+    both = [(f"b{i}", ["仲裁委", "仲裁", "确认", "劳动关系", f"y{i}"],
+             ["labor_relations", "rights"]) for i in range(3)]
+    finder = ConcernFinder(catalogue=ConcernCatalogue((STATUS, ARBITRATION))).fit(
+        _coded(owned + both))
+    labels = dict(zip(finder.concerns_["concern_id"], finder.concerns_["label"]))
+    # two arbitration terms against one: without give_way arbitration would seed these three
+    # units under labour relations too, and be reported there as well as under rights
+    assert sorted(labels[c] for c in finder.assignments_[-1]) == ["劳动仲裁", "劳动关系认定"]
+    assert {labels[c] for c in finder.concerns_["concern_id"]
+            if c.startswith("labor_relations.")} == {"劳动关系认定"}
+
+
+ARREARS_ONLY = ConcernCatalogue((KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠",)),
+                                 KnownConcern("arbitration", "劳动仲裁", ("rights",),
+                                              ("仲裁", "仲裁委", "起诉"))))
+
+
+def test_the_concern_more_often_raised_alone_comes_first():
+    alone = [(f"p{i}", ["拖欠", "工资", f"x{i}"], ["pay"]) for i in range(6)]
+    both = [(f"b{i}", ["拖欠", "工资", "仲裁", "仲裁委", "起诉"], ["pay", "rights"])
+            for i in range(3)]
+    finder = ConcernFinder(catalogue=ARREARS_ONLY).fit(_coded(alone + both))
+    # arrears: 6 of its 9 units raise nothing else, (6+1)/(9+2); arbitration: 0 of 3, 1/5.
+    # Arbitration's three terms against one would have put it first before.
+    assert finder.assignments_[-1] == ["pay.01", "rights.01"]
+
+
+def test_a_theme_raised_in_the_opening_sentence_comes_first():
+    alone = [(f"r{i}", ["申请", "仲裁", f"x{i}"], ["rights"]) for i in range(6)]
+    both = [(f"b{i}", ["拖欠", "工资", "仲裁", "仲裁委"], ["pay", "rights"]) for i in range(3)]
+    units = _coded(alone + both)
+    clean = "老板拖欠工资。后来去申请仲裁，仲裁委不受理。"
+    units.loc[6:, "clean"] = clean
+    units["spans"] = [[("rights", 2, 4)]] * 6 + [[("pay", 2, 4), ("rights", 11, 13)]] * 3
+    finder = ConcernFinder(catalogue=ARREARS_ONLY).fit(units)
+    # arbitration is raised alone far more often, but the letter opens with the unpaid wage
+    assert finder.assignments_[-1] == ["pay.01", "rights.01"]
+    units.loc[6:, "clean"] = "后来去申请仲裁，仲裁委不受理。老板拖欠工资。"
+    units["spans"] = [[("rights", 2, 4)]] * 6 + [[("rights", 5, 7), ("pay", 17, 19)]] * 3
+    assert ConcernFinder(catalogue=ARREARS_ONLY).fit(units).assignments_[-1] == \
+        ["rights.01", "pay.01"]

@@ -148,11 +148,15 @@ def _build(data: dict[str, Any], path: Path, text: str) -> ConcernCatalogue:
 
 
 class TermMatcher:
-    """Counts, per unit, how often it says each concern's terms.
+    """Counts, per unit, how many of each concern's terms it says.
 
     Terms are looked for in the unit's tokens joined without spaces, so a term the segmenter
     split (二倍/工资) is still found; one regular expression, longest term first, so that 加班费
-    is not also counted as 加班 and 解除劳动合同 not as 劳动合同.
+    is not also counted as 加班 and 解除劳动合同 not as 劳动合同. A term said again counts once:
+    a sentence that names the arbitration committee three times and 劳动关系 once names two
+    concerns, one each, and its other words decide (``concern_seeds``) — counting repeats let
+    the procedure, which judgments and letters repeat, outvote what the case was about
+    (benchmarks/README.md, "Concern discovery").
     """
 
     def __init__(self, concerns: Sequence[KnownConcern]) -> None:
@@ -166,12 +170,12 @@ class TermMatcher:
         self._pattern = re.compile("|".join(map(re.escape, terms))) if terms else None
 
     def scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
-        """(units × concerns) counts of term occurrences; a term two concerns share counts for
-        both."""
+        """(units × concerns) counts of the distinct terms found; a term two concerns share
+        counts for both."""
         out = np.zeros((len(tokens), len(self.concerns)))
         if self._pattern is None:
             return out
         for i, toks in enumerate(tokens):
-            for m in self._pattern.finditer("".join(toks)):
-                out[i, self._owners[m.group()]] += 1
+            for term in {m.group() for m in self._pattern.finditer("".join(toks))}:
+                out[i, self._owners[term]] += 1
         return out

@@ -4,9 +4,14 @@ Unsupervised clustering of one theme's units splits them by whatever vocabulary 
 which is often not what a concern is (benchmarks/README.md, "Concern discovery"). Here the
 catalogue (``concern_catalogue.py``) says which concerns are expected and which words name them:
 
-1. **Seeds.** A unit that names one known concern more often than any other is a seed of it; a
-   unit naming two concerns equally often is held back for step 3. A known concern becomes a
-   cluster when its seeds come from at least ``min_respondents`` people.
+1. **Seeds.** A unit that names one known concern with more of its terms than any other is a
+   seed of it; a unit naming two concerns equally is held back for step 3. A known concern
+   becomes a cluster when its seeds come from at least ``min_respondents`` people. Before that,
+   **a concern at home elsewhere gives way** (``give_way``): a concern the catalogue lists first
+   under another theme does not count, in a unit that names one of this theme's own concerns
+   and was also coded into that other theme — the unit carries it there. A labour-relations
+   sentence about 确认劳动关系 that also names the arbitration committee is a 劳动关系 matter
+   here, and an arbitration matter under the rights theme, instead of arbitration twice.
 2. **Budget.** At most ``max_concerns`` known concerns: the ones with most respondents. When the
    catalogue was pooled over themes (units not coded, as in the benchmark), concerns of one theme
    are reported together first, i.e. the catalogue's own two levels are cut where they fit.
@@ -31,7 +36,7 @@ All steps are linear in the number of units (no unit × unit matrix) and determi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +61,38 @@ def seeds_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cand = (scores > 0) & (scores >= top - 1e-9)
     seed = np.where(cand.sum(axis=1) == 1, cand.argmax(axis=1), -1)
     return seed, cand
+
+
+def give_way(scores: np.ndarray, concerns: Sequence[KnownConcern], theme: str,
+             unit_themes: Sequence[Collection[str]]) -> np.ndarray:
+    """``scores`` with the concerns at home in another theme cleared where they give way.
+
+    A concern's home is the first theme the catalogue lists it under (the file is laid out by
+    home theme). In a unit that names one of ``theme``'s own concerns, a concern at home in
+    another theme the unit was also coded into (``unit_themes``, one collection per row) does
+    not count here: the unit meets it again when that theme is clustered, so nothing is lost,
+    and the same concern is not reported for the unit under two themes while what it said about
+    this theme goes unreported. Elsewhere the catalogue's extra themes keep doing their job,
+    catching units the coding did not put in the concern's home. The input is not modified.
+
+    >>> own = KnownConcern("status", "劳动关系认定", ("labor_relations",), ("劳动关系",))
+    >>> guest = KnownConcern("arb", "劳动仲裁", ("rights", "labor_relations"), ("仲裁",))
+    >>> s = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 1.0]])
+    >>> coded = [{"labor_relations", "rights"}, {"labor_relations"}, {"labor_relations", "rights"}]
+    >>> give_way(s, [own, guest], "labor_relations", coded).tolist()
+    [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    """
+    home = np.array([bool(c.themes) and c.themes[0] == theme for c in concerns], dtype=bool)
+    if not len(home) or home.all() or not home.any():
+        return scores
+    out = scores.copy()
+    names_own = (scores[:, home] > 0).any(axis=1)
+    for j in np.flatnonzero(~home):
+        elsewhere = concerns[j].themes[0]
+        there = np.fromiter((elsewhere in t for t in unit_themes), dtype=bool,
+                            count=len(unit_themes))
+        out[names_own & there, j] = 0
+    return out
 
 
 def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[KnownConcern],

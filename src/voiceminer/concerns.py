@@ -11,9 +11,12 @@ Known concerns come first (``known_concerns=True``, the default): the catalogue
 theme and the words that name them; units naming one seed it, the rest are assigned to the nearest
 known concern or, when far from all of them, clustered into new concerns (``concern_seeds.py``).
 Known concerns carry the catalogue's label; new ones the c-TF-IDF terms. On CAIL labour-judgment
-sentences pooled in one theme this raised ARI from 0.21 (clustering alone) to 0.34, and the
-product end to end scores 0.32 against BERTopic's best 0.27 (benchmarks/README.md, "Concern
-discovery"); ``known_concerns=False`` gives the clustering alone.
+sentences pooled in one theme this raised ARI from 0.21 (clustering alone) to 0.34; the product
+end to end scores 0.41 on CAIL and 0.26 on the teddy dev letters against BERTopic's best 0.27 and
+0.16 (benchmarks/README.md, "Concern discovery"); ``known_concerns=False`` gives the clustering
+alone. A known concern listed under several themes is at home in the first: inside another theme
+it gives way to that theme's own concerns in units also coded into its home
+(``concern_seeds.give_way``), so a unit carries it once, where it belongs.
 
 Units that no theme caught are clustered the same way, but only clusters that hang together (one
 term shared by a large part of the cluster) are reported, as "other recurring concerns"; the rest
@@ -21,9 +24,11 @@ is small talk and stays without a concern. The whole catalogue applies to them, 
 that names a known concern (提高配送费, 油价降一降) joins it, whatever theme the catalogue lists it
 under, since the codebook missed it, not the worker; a unit that names none never joins one.
 
-A unit's concerns are listed the most said first: the one whose catalogue words it says most often,
-then the one of the theme it was coded into on most evidence, then codebook order; so the first
-concern is the unit's main one (the benchmark scores exactly that).
+A unit's concerns are listed its main one first (``_main_first``; the benchmark scores exactly the
+first): a concern of a theme raised in the text's opening sentence before one raised only later;
+then the concern people more often raise on its own, since one mostly raised alongside another
+(the route taken, 仲裁 and 投诉; a consequence) is rarely what a unit is about; then the one whose
+catalogue words it says most, the theme with most evidence, codebook order.
 """
 
 from __future__ import annotations
@@ -142,8 +147,10 @@ class ConcernFinder:
             tokens = [self._theme_tokens(cols, i, theme) for i in idx]
             people = [cols["respondent_id"][i] for i in idx]
             known = catalogue.concerns if theme == OTHER_THEME else catalogue.for_theme(theme)
+            coded = [cols["themes"][i] for i in idx]
             with threadpool_limits(1):  # tiny BLAS/OpenMP jobs: threads only spin on a busy box
-                result = self._cluster(tokens, people, other=theme == OTHER_THEME, known=known)
+                result = self._cluster(tokens, people, other=theme == OTHER_THEME, known=known,
+                                       theme=theme, coded=coded)
             order = self._rank(result.labels, people)
             for rank, c in enumerate(order, 1):
                 cid = f"{theme}.{rank:02d}"
@@ -178,23 +185,42 @@ class ConcernFinder:
     @staticmethod
     def _main_first(assigned: list[list[str]], cols: dict[str, list], catalogue: ConcernCatalogue,
                     known_ids: dict[str, list[str]]) -> list[list[str]]:
-        """Each unit's concerns, the most said first (module docstring): by mentions of the
-        concern's catalogue words in the unit, then the theme's evidence spans, then the order
-        of the unit's themes (codebook order)."""
+        """Each unit's concerns, its main one first (module docstring), by in turn:
+
+        1. raised in the text's opening sentence (a letter's title, the first sentence of an
+           answer) before raised only later: the opening says what a text is about;
+        2. how often the concern is raised on its own: the share of the units carrying it that
+           carry no other concern (Laplace-smoothed, so a concern of three units is not certain).
+           A concern people mostly raise alongside another — the route they took (仲裁, 投诉),
+           a consequence — is rarely what the unit is about when it comes with one;
+        3. the concern's catalogue terms the unit says, then the theme's evidence spans, then
+           the order of the unit's themes (codebook order).
+
+        Concerns are never dropped or merged here; only the order of each unit's list moves."""
         multi = [i for i, a in enumerate(assigned) if len(a) > 1]
         if not multi:
             return assigned
+        carried, alone = Counter(), Counter()
+        for a in assigned:
+            carried.update(a)
+            if len(a) == 1:
+                alone[a[0]] += 1
+        solo = {c: (alone[c] + 1) / (carried[c] + 2) for c in carried}
         column = {c.id: j for j, c in enumerate(catalogue.concerns)}
         said = TermMatcher(catalogue.concerns).scores([cols["tokens"][i] for i in multi])
         for row, i in enumerate(multi):
             themes = list(cols["themes"][i])
-            evidence = Counter(t for t, _, _ in cols["spans"][i])
+            spans = cols["spans"][i]
+            evidence = Counter(t for t, _, _ in spans)
+            first_end = sentence_bounds(cols["clean"][i], 0, 0)[1]
+            opening = {t for t, a, _ in spans if a < first_end}
 
-            def key(cid: str, row=row, themes=themes, evidence=evidence) -> tuple:
+            def key(cid: str, row=row, themes=themes, evidence=evidence, opening=opening
+                    ) -> tuple:
                 theme = cid.rsplit(".", 1)[0]
                 mentions = sum(said[row, column[k]] for k in known_ids.get(cid, ()))
-                return (-mentions, -evidence[theme],
-                        themes.index(theme) if theme in themes else len(themes))
+                return (theme not in opening, -solo[cid], -mentions, -evidence[theme],
+                        themes.index(theme) if theme in themes else len(themes), cid)
 
             assigned[i] = sorted(assigned[i], key=key)
         return assigned
@@ -226,7 +252,10 @@ class ConcernFinder:
         return sorted(sizes, key=lambda c: (-sizes[c], c))
 
     def _cluster(self, tokens: list[list[str]], people: list[str], *, other: bool,
-                 known: tuple[KnownConcern, ...] = ()) -> _Clustered:
+                 known: tuple[KnownConcern, ...] = (), theme: str = "",
+                 coded: list[list[str]] | None = None) -> _Clustered:
+        """Concerns of one theme's units. ``coded``: each unit's themes, so that a known concern
+        at home in another of them gives way to this theme's own (``concern_seeds.give_way``)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         n = len(tokens)
@@ -234,7 +263,8 @@ class ConcernFinder:
         if n < 2 * self.min_respondents or self.max_concerns == 1:
             single.top_terms = [top_terms_single(tokens)]
             return self._coherent(single, tokens, people) if other else \
-                self._name_single(single, tokens, people, known)
+                self._name_single(single, tokens, people, known,
+                                  self._said(tokens, known, theme, coded))
         vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
         try:
             X = vec.fit_transform(tokens)
@@ -242,7 +272,8 @@ class ConcernFinder:
             single.top_terms = [top_terms_single(tokens)]
             return self._coherent(single, tokens, people) if other else single
         if known:
-            return self._seeded(X, tokens, people, known, other=other)
+            return self._seeded(X, tokens, people, known, other=other,
+                                said=self._said(tokens, known, theme, coded))
         if other:
             return self._other(X, tokens, people)
         labels = self._partition(X, tokens, people)
@@ -258,11 +289,24 @@ class ConcernFinder:
         result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
         return self._coherent(result, tokens, people)
 
+    @staticmethod
+    def _said(tokens: list[list[str]], known: tuple[KnownConcern, ...], theme: str,
+              coded: list[list[str]] | None) -> np.ndarray:
+        """(units × known concerns) terms said, after concerns at home elsewhere give way."""
+        from .concern_seeds import give_way
+
+        said = TermMatcher(known).scores(tokens)
+        if theme and theme != OTHER_THEME and coded is not None:
+            said = give_way(said, known, theme, coded)
+        return said
+
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
-                known: tuple[KnownConcern, ...], other: bool = False) -> _Clustered:
+                known: tuple[KnownConcern, ...], other: bool = False,
+                said: np.ndarray | None = None) -> _Clustered:
         """Known concerns seeded from the catalogue, new ones from what is far from all of them
         (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
-        uncoded units, seeded strictly, and new concerns only where they hang together."""
+        uncoded units, seeded strictly, and new concerns only where they hang together.
+        ``said``: the units' catalogue term counts (``_said``); computed here when not given."""
 
         from .concern_seeds import seeded_partition
 
@@ -273,7 +317,7 @@ class ConcernFinder:
         if dims < 2:
             labels = self._partition(X, tokens, people)
             result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
-            return self._name_single(result, tokens, people, known)
+            return self._name_single(result, tokens, people, known, said)
         Z = lsa(X, dims, self.random_state)
 
         def discover(rows: np.ndarray) -> np.ndarray:
@@ -291,7 +335,9 @@ class ConcernFinder:
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
-        result = seeded_partition(Z, TermMatcher(known).scores(tokens), known, people,
+        if said is None:
+            said = TermMatcher(known).scores(tokens)
+        result = seeded_partition(Z, said, known, people,
                                   max_concerns=self.max_concerns,
                                   min_respondents=self.min_respondents,
                                   discover=discover, coherent=coherent, strict=other)
@@ -310,14 +356,15 @@ class ConcernFinder:
         return _Clustered(labels, terms, result.known)
 
     def _name_single(self, result: _Clustered, tokens: list[list[str]], people: list[str],
-                     known: tuple[KnownConcern, ...]) -> _Clustered:
+                     known: tuple[KnownConcern, ...], said: np.ndarray | None = None
+                     ) -> _Clustered:
         """A theme too small or too uniform to cluster is one concern; when most of its units
         name the same known concern, from enough people, it takes that concern's label."""
         from .concern_seeds import seeds_from_scores
 
         if not known or len(set(result.labels.tolist())) != 1 or result.labels[0] < 0:
             return result
-        seed, _ = seeds_from_scores(TermMatcher(known).scores(tokens))
+        seed, _ = seeds_from_scores(TermMatcher(known).scores(tokens) if said is None else said)
         counts = np.bincount(seed[seed >= 0], minlength=len(known))
         if not counts.any():
             return result
