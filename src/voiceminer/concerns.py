@@ -29,23 +29,32 @@ first): a concern of a theme raised in the text's opening sentence before one ra
 then the concern people more often raise on its own, since one mostly raised alongside another
 (the route taken, 仲裁 and 投诉; a consequence) is rarely what a unit is about; then the one whose
 catalogue words it says most, the theme with most evidence, codebook order.
+
+Themes are independent and are clustered side by side on threads (``n_jobs``), as are the
+candidate numbers of concerns inside a theme; every thread runs BLAS and OpenMP on one core, so
+the concerns are the same on any machine and with any number of threads.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .cluster_models import fold_small, lsa
+from .cluster_models import fold_small, lsa, sampled_silhouette, tfidf_matrix
 from .codebook import OTHER_THEME
 from .coding import sentence_bounds
 from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
 from .concern_labels import (
+    TermPresence,
     ctfidf_terms,
     known_label,
     said_terms,
@@ -63,10 +72,10 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
-
-def _identity(tokens):  # a module-level analyzer keeps vectorizers deterministic and inspectable
-    return tokens
-
+# Above this many (unit, theme) pairs to cluster, themes and candidate k are worked on one at a
+# time whatever ``n_jobs`` says: side by side they hold two themes' matrices at once, and a
+# million-post run already peaks near its 4 GiB budget in this stage (benchmarks/README.md).
+PARALLEL_MAX_UNITS = 200_000
 
 @dataclass
 class _Clustered:
@@ -94,6 +103,10 @@ class ConcernFinder:
         ``False`` clusters every theme from scratch, as before the catalogue.
     catalogue : a ``ConcernCatalogue`` or the path of a concerns TOML file; ``None`` is the
         bundled ``resources/concerns.toml``.
+    n_jobs : threads for independent work — the themes, and the candidate numbers of concerns of
+        one theme; 0 is one per core, 1 none. Each thread keeps BLAS and OpenMP to one core, so
+        the arithmetic and the concerns are the same whatever the number. Above
+        ``PARALLEL_MAX_UNITS`` (unit, theme) pairs one thread is used, to bound memory.
 
     Attributes
     ----------
@@ -106,7 +119,7 @@ class ConcernFinder:
                  other_coherence: float = 0.4, random_state: int = 0,
                  segmenter: Segmenter | None = None, clusterer: str = "kmeans",
                  known_concerns: bool = True,
-                 catalogue: ConcernCatalogue | str | Path | None = None) -> None:
+                 catalogue: ConcernCatalogue | str | Path | None = None, n_jobs: int = 0) -> None:
         self.max_concerns = max_concerns
         self.min_respondents = min_respondents
         self.other_coherence = other_coherence
@@ -115,10 +128,9 @@ class ConcernFinder:
         self.clusterer = clusterer
         self.known_concerns = known_concerns
         self.catalogue = catalogue
+        self.n_jobs = n_jobs
 
     def fit(self, units: pd.DataFrame) -> ConcernFinder:
-        from threadpoolctl import threadpool_limits
-
         check_units(units, "code")
         if self.max_concerns < 1:
             raise ValueError(f"The 'max_concerns' parameter of ConcernFinder must be an int in the "
@@ -126,6 +138,10 @@ class ConcernFinder:
         if self.clusterer not in CLUSTERERS:
             raise ValueError(f"The 'clusterer' parameter of ConcernFinder must be one of "
                              f"{', '.join(map(repr, CLUSTERERS))}. Got {self.clusterer!r} instead.")
+        if not isinstance(self.n_jobs, (int, np.integer)) or isinstance(self.n_jobs, bool) \
+                or self.n_jobs < 0:
+            raise ValueError(f"The 'n_jobs' parameter of ConcernFinder must be an int in the range "
+                             f"[0, inf). Got {self.n_jobs!r} instead.")
         # plain lists, read once: a column lookup per unit deep-copies the table's attrs each
         # time, which made this step quadratic-looking on large corpora
         cols = {c: units[c].tolist() for c in ("tokens", "themes", "respondent_id", "clean", "spans")}
@@ -138,19 +154,15 @@ class ConcernFinder:
             themes = cols["themes"][i]
             for theme in (themes if len(themes) else [OTHER_THEME]):
                 groups.setdefault(theme, []).append(int(i))
-        self._df = Counter(t for i in np.flatnonzero(ok) for t in set(cols["tokens"][i]))
-        self._n = int(ok.sum())
+        live = [cols["tokens"][i] for i in np.flatnonzero(ok)]
+        self._df = Counter(chain.from_iterable(map(set, live)))  # counted in C, not per token
+        self._n = len(live)
+        del live
         catalogue = self._catalogue()
         known_ids: dict[str, list[str]] = {}
-        for theme in sorted(groups, key=lambda t: (t == OTHER_THEME, t)):
-            idx = groups[theme]
-            tokens = [self._theme_tokens(cols, i, theme) for i in idx]
-            people = [cols["respondent_id"][i] for i in idx]
-            known = catalogue.concerns if theme == OTHER_THEME else catalogue.for_theme(theme)
-            coded = [cols["themes"][i] for i in idx]
-            with threadpool_limits(1):  # tiny BLAS/OpenMP jobs: threads only spin on a busy box
-                result = self._cluster(tokens, people, other=theme == OTHER_THEME, known=known,
-                                       theme=theme, coded=coded)
+        themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
+        for theme, (idx, people, result) in zip(themes, self._cluster_themes(themes, groups, cols,
+                                                                              catalogue)):
             order = self._rank(result.labels, people)
             for rank, c in enumerate(order, 1):
                 cid = f"{theme}.{rank:02d}"
@@ -182,6 +194,69 @@ class ConcernFinder:
         return out
 
     # -- internals -------------------------------------------------------------------------
+    def _cluster_themes(self, themes: list[str], groups: dict[str, list[int]],
+                        cols: dict[str, list], catalogue: ConcernCatalogue
+                        ) -> list[tuple[list[int], list[str], _Clustered]]:
+        """(units, respondents, clusters) of each theme, in the order of ``themes``.
+
+        Themes are independent, so with several threads (``n_jobs``) they are clustered side by
+        side, the largest first. Every thread keeps BLAS and OpenMP to one core: tiny BLAS jobs
+        only spin on a busy box, and k-means sums its chunks in another order on two threads,
+        which would make the concerns depend on the machine. The libraries are loaded before the
+        limit is set, so that it covers them from the first theme on. Each theme's tokens are
+        prepared here, in the calling thread: ``Segmenter`` memos are not safe to share.
+        """
+        if not themes:
+            return []
+        size = sum(len(groups[t]) for t in themes)
+        self._threads = (self.n_jobs or _cores()) if size <= PARALLEL_MAX_UNITS else 1
+
+        def prepare(theme: str) -> tuple:
+            idx = groups[theme]
+            other = theme == OTHER_THEME
+            return (idx, [self._theme_tokens(cols, i, theme) for i in idx],
+                    [cols["respondent_id"][i] for i in idx],
+                    catalogue.concerns if other else catalogue.for_theme(theme),
+                    [cols["themes"][i] for i in idx])
+
+        def cluster(theme: str, job: tuple) -> tuple[list[int], list[str], _Clustered]:
+            idx, tokens, people, known, coded = job
+            with self._controller.limit(limits=1, user_api="openmp"):  # OpenMP's is per thread
+                return idx, people, self._cluster(tokens, people, other=theme == OTHER_THEME,
+                                                  known=known, theme=theme, coded=coded)
+
+        clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
+        with _one_core_each(load=clustering) as self._controller:
+            if self._threads == 1 or len(themes) == 1:  # one theme's tokens at a time
+                return [cluster(t, prepare(t)) for t in themes]
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(self._threads, len(themes)),
+                                    thread_name_prefix="concerns") as pool:
+                # largest first, each submitted as soon as its tokens are ready
+                futures = {t: pool.submit(cluster, t, prepare(t))
+                           for t in sorted(themes, key=lambda t: -len(groups[t]))}
+                return [futures[t].result() for t in themes]
+
+    def _map(self, fn: Callable, items: Iterable) -> Iterator:
+        """``map(fn, items)`` in order: lazily in this thread, or on ``_threads`` threads (each
+        limited to one OpenMP thread, as in ``_cluster_themes``)."""
+        threads = getattr(self, "_threads", 1)
+        items = list(items)
+        if threads == 1 or len(items) < 2:
+            yield from map(fn, items)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        controller = self._controller
+
+        def one(item):
+            with controller.limit(limits=1, user_api="openmp"):
+                return fn(item)
+
+        with ThreadPoolExecutor(min(threads, len(items)), thread_name_prefix="concerns-k") as pool:
+            yield from pool.map(one, items)
+
     @staticmethod
     def _main_first(assigned: list[list[str]], cols: dict[str, list], catalogue: ConcernCatalogue,
                     known_ids: dict[str, list[str]]) -> list[list[str]]:
@@ -256,8 +331,6 @@ class ConcernFinder:
                  coded: list[list[str]] | None = None) -> _Clustered:
         """Concerns of one theme's units. ``coded``: each unit's themes, so that a known concern
         at home in another of them gives way to this theme's own (``concern_seeds.give_way``)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         n = len(tokens)
         single = _Clustered(np.zeros(n, dtype=int), [])
         if n < 2 * self.min_respondents or self.max_concerns == 1:
@@ -265,28 +338,32 @@ class ConcernFinder:
             return self._coherent(single, tokens, people) if other else \
                 self._name_single(single, tokens, people, known,
                                   self._said(tokens, known, theme, coded))
-        vec = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
-        try:
-            X = vec.fit_transform(tokens)
+        try:  # TfidfVectorizer(min_df=2, sublinear_tf=True), to the last bit, but faster
+            X, vocabulary = tfidf_matrix(tokens, min_df=2)
         except ValueError:  # no term occurs twice
             single.top_terms = [top_terms_single(tokens)]
             return self._coherent(single, tokens, people) if other else single
+        presence = TermPresence.of(X, vocabulary, tokens)
         if known:
             return self._seeded(X, tokens, people, known, other=other,
-                                said=self._said(tokens, known, theme, coded))
+                                said=self._said(tokens, known, theme, coded), presence=presence)
         if other:
-            return self._other(X, tokens, people)
+            return self._other(X, tokens, people, presence)
         labels = self._partition(X, tokens, people)
-        return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
+        return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
+                                               presence=presence))
 
-    def _other(self, X, tokens: list[list[str]], people: list[str]) -> _Clustered:
-        """Uncoded units: only clusters that hang together (``_coherent``) are concerns."""
+    def _other(self, X, tokens: list[list[str]], people: list[str],
+               presence: TermPresence | None = None) -> _Clustered:
+        """Uncoded units: only clusters that hang together (``_coherent``) are concerns.
+        ``presence``: the same units' ``TermPresence``, for naming them faster."""
         labels = np.full(len(tokens), -1)
         live = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
         if len(live) >= 2 * self.min_respondents:
             labels[live] = self._partition(X[live], [tokens[j] for j in live],
                                            [people[j] for j in live])
-        result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
+        result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
+                                                 presence=presence))
         return self._coherent(result, tokens, people)
 
     @staticmethod
@@ -302,36 +379,42 @@ class ConcernFinder:
 
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
                 known: tuple[KnownConcern, ...], other: bool = False,
-                said: np.ndarray | None = None) -> _Clustered:
+                said: np.ndarray | None = None, presence: TermPresence | None = None
+                ) -> _Clustered:
         """Known concerns seeded from the catalogue, new ones from what is far from all of them
         (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
         uncoded units, seeded strictly, and new concerns only where they hang together.
-        ``said``: the units' catalogue term counts (``_said``); computed here when not given."""
+        ``said``: the units' catalogue term counts (``_said``); computed here when not given.
+        ``presence``: the units' ``TermPresence`` (from ``X``); counted here when not given."""
 
         from .concern_seeds import seeded_partition
 
         n, n_terms = X.shape
+        # the theme's document frequencies, for judging new concerns: from ``presence``, or
+        # counted here once (asked per candidate, counting each time was quadratic in practice)
+        theme_df = None if presence is not None else Counter(chain.from_iterable(map(set, tokens)))
         dims = min(64, n_terms - 1, n - 1)
         if dims < 2 and other:
-            return self._other(X, tokens, people)
+            return self._other(X, tokens, people, presence)
         if dims < 2:
             labels = self._partition(X, tokens, people)
-            result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
+            result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
+                                                     presence=presence))
             return self._name_single(result, tokens, people, known, said)
         Z = lsa(X, dims, self.random_state)
 
         def discover(rows: np.ndarray) -> np.ndarray:
+            if other and presence is not None:  # presence.take(rows).matrix is X[rows]
+                part = presence.take(rows)
+                return self._other(part.matrix, [tokens[j] for j in rows],
+                                   [people[j] for j in rows], part).labels
             if other:
                 return self._other(X[rows], [tokens[j] for j in rows],
                                    [people[j] for j in rows]).labels
             return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
 
-        theme_df: Counter[str] = Counter()
-        for toks in tokens:
-            theme_df.update(set(toks))
-
         def coherent(rows: np.ndarray) -> bool:
-            term = top_term_against_rest(tokens, rows, theme_df, self._global_idf)
+            term = top_term_against_rest(tokens, rows, theme_df, self._global_idf, presence)
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
@@ -342,12 +425,13 @@ class ConcernFinder:
                                   min_respondents=self.min_respondents,
                                   discover=discover, coherent=coherent, strict=other)
         if not result.known and other:
-            return self._other(X, tokens, people)
+            return self._other(X, tokens, people, presence)
         if not result.known:
             labels = self._partition(X, tokens, people)
-            return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf))
+            return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
+                                                   presence=presence))
         labels = result.labels
-        terms = ctfidf_terms(tokens, labels, self._global_idf)
+        terms = ctfidf_terms(tokens, labels, self._global_idf, presence=presence)
         terms += [[] for _ in range(len(result.known) - len(terms))]
         for c, seeds in enumerate(result.known):
             if seeds:
@@ -405,9 +489,10 @@ class ConcernFinder:
         return fold_small(labels, Z, people, self.min_respondents)
 
     def _best_partition(self, X, people: list[str]) -> np.ndarray:
+        """LSA + k-means for each k up to ``max_concerns``, small clusters folded; the partition
+        with the best silhouette wins (ties: the smaller k). The candidate k are independent and
+        fitted side by side when there are threads (``_map``), then compared in order of k."""
         from sklearn.cluster import KMeans
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.metrics import silhouette_score
 
         n, n_terms = X.shape
         dims = min(64, n_terms - 1, n - 1)
@@ -420,19 +505,23 @@ class ConcernFinder:
         fit_rows = (np.sort(np.random.default_rng(self.random_state).choice(n, FIT_SAMPLE, False))
                     if n > FIT_SAMPLE else None)
         Zfit = Z if fit_rows is None else Z[fit_rows]
-        best, best_score = np.zeros(n, dtype=int), 0.02  # below this, one concern is the honest answer
-        for k in range(2, k_max + 1):
-            km = KMeans(k, n_init=4, random_state=self.random_state)
-            with warnings.catch_warnings():  # duplicate answers: fewer distinct points than k
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                km.fit(Zfit)
+        if k_max < 2:
+            return np.zeros(n, dtype=int)
+        silhouette = sampled_silhouette(Z, min(n, 3000), self.random_state)
+
+        def candidate(k: int) -> tuple[np.ndarray, float] | None:
+            # ConvergenceWarning (duplicate answers: fewer distinct points than k) is silenced
+            # around the whole fit, once: warnings.catch_warnings is not thread-safe
+            km = KMeans(k, n_init=4, random_state=self.random_state).fit(Zfit)
             labels = fold_small(km.predict(Z), Z, people, self.min_respondents)
             if len(set(labels.tolist())) < 2:
-                continue
-            score = silhouette_score(Z, labels, sample_size=min(n, 3000),
-                                     random_state=self.random_state)
-            if score > best_score + 1e-9:
-                best, best_score = labels, score
+                return None
+            return labels, silhouette(labels)
+
+        best, best_score = np.zeros(n, dtype=int), 0.02  # below this, one concern is the honest answer
+        for found in self._map(candidate, range(2, k_max + 1)):
+            if found is not None and found[1] > best_score + 1e-9:
+                best, best_score = found
         return best
 
     def _coherent(self, result: _Clustered, tokens: list[list[str]], people: list[str]) -> _Clustered:
@@ -452,6 +541,40 @@ class ConcernFinder:
             if share < self.other_coherence or len({people[j] for j in members}) < self.min_respondents:
                 labels[members] = -1
         return _Clustered(labels, result.top_terms)
+
+
+@contextmanager
+def _one_core_each(load: bool) -> Iterator:
+    """BLAS and OpenMP on one core (a ``threadpoolctl.ThreadpoolController`` is yielded, for
+    worker threads to limit their own OpenMP), with k-means' ConvergenceWarning silenced.
+
+    ``load``: import the clustering libraries first, so that the limit covers the OpenMP and
+    SciPy BLAS they load; otherwise the first theme clustered ran on every core while the rest
+    ran on one. The warnings filter is set once here, around all threads:
+    ``warnings.catch_warnings`` is not thread-safe, and one per k-means fit in threads could
+    leave the process's filters changed.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    with warnings.catch_warnings():
+        if load:  # imported for the native libraries they load
+            import sklearn.cluster
+            import sklearn.decomposition
+            import sklearn.metrics  # noqa: F401
+            from sklearn.exceptions import ConvergenceWarning
+
+            # k-means on duplicate answers (fewer distinct points than k)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        controller = ThreadpoolController()
+        with controller.limit(limits=1):
+            yield controller
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS/Windows
+        return os.cpu_count() or 1
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,0 +1,67 @@
+"""Naming concerns (concern_labels.py): c-TF-IDF counted from tokens or from a TermPresence."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from voiceminer.cluster_models import tfidf_matrix
+from voiceminer.concern_labels import TermPresence, ctfidf_terms, top_term_against_rest
+
+FEES = [["工资", "抽成", "太高"], ["工资", "抽成", "单价", "降"], ["工资", "单价", "低", "抽成"],
+        ["收入", "抽成", "单价"], ["抽成", "单价", "工资", "越来越"], ["单价", "抽成", "收入", "少"]]
+ARREARS = [["工资", "拖欠", "老板"], ["拖欠", "工资", "三个月"], ["老板", "拖欠", "收入"],
+           ["工资", "拖欠", "要不到"], ["拖欠", "老板", "跑路", "工资"], ["拖欠", "工资", "老板"]]
+
+
+def _random_theme(seed: int, n: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    words = [f"词{i}" for i in range(30)] + ["工资", "拖欠", "社保", "希望", "一年", "抽成"]
+    p = np.linspace(2, 0.2, len(words))
+    p /= p.sum()
+    return [[str(w) for w in rng.choice(words, rng.integers(1, 10), p=p)] for _ in range(n)]
+
+
+def _idf(term: str) -> float:  # stands in for the corpus idf: any deterministic function
+    return 1.0 + (sum(map(ord, term)) % 7) / 10
+
+
+def _presence(tokens):
+    X, terms = tfidf_matrix(tokens, min_df=2)
+    return TermPresence.of(X, terms, tokens)
+
+
+def test_ctfidf_names_two_concerns_by_hand():
+    tokens = FEES + ARREARS
+    labels = np.array([0] * 6 + [1] * 6)
+    terms = ctfidf_terms(tokens, labels, presence=_presence(tokens))
+    assert {"抽成", "单价"} == set(terms[0][:2]) and terms[1][0] == "拖欠"
+    assert terms == ctfidf_terms(tokens, labels)
+
+
+@pytest.mark.parametrize("seed, n, k", [(0, 200, 5), (1, 60, 3), (2, 400, 9)],
+                         ids=["200-units", "60-units", "400-units"])
+def test_presence_gives_the_terms_the_token_counts_give(seed, n, k):
+    tokens = _random_theme(seed, n)
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(-1, k, n)  # -1: units in no cluster
+    labels[labels == 1] = -1  # a gap in the cluster numbers, as after folding
+    presence = _presence(tokens)
+    for idf in (None, _idf):
+        assert ctfidf_terms(tokens, labels, idf, presence=presence) == \
+            ctfidf_terms(tokens, labels, idf)
+    theme_df = Counter(t for toks in tokens for t in set(toks))
+    for rows in (np.flatnonzero(labels == 0), np.flatnonzero(labels >= 2), np.arange(n)):
+        assert top_term_against_rest(tokens, rows, None, _idf, presence) == \
+            top_term_against_rest(tokens, rows, theme_df, _idf)
+
+
+def test_presence_of_a_subset_keeps_the_theme_terms():
+    tokens = FEES + ARREARS
+    presence = _presence(tokens)
+    part = presence.take(np.arange(6, 12))
+    assert part.matrix.shape == (6, presence.matrix.shape[1])
+    assert (part.matrix != presence.matrix[6:12]).nnz == 0
+    assert part.distinct.tolist() == [len(set(t)) for t in ARREARS]
+    labels = np.zeros(6, dtype=int)
+    assert ctfidf_terms(ARREARS, labels, presence=part) == ctfidf_terms(ARREARS, labels)
