@@ -112,3 +112,61 @@ def test_compete_must_be_a_boolean(tmp_path):
     with pytest.raises(CodebookError) as err:
         load_codebook(path)
     assert "rights.compete" in str(err.value) and "route.toml" in str(err.value)
+
+
+def test_token_phrases_find_what_spacy_phrase_matcher_finds():
+    """Overlapping, nested and multi-token patterns, as PhraseMatcher reports them."""
+    import random
+
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from voiceminer.coding import TokenPhrases
+
+    patterns = {"a": [["工资"], ["拖欠", "工资"], ["工资", "卡"]], "b": [["拖欠"], ["工资"]],
+                "c": [["超时", "罚款", "罚款"]]}
+    ours, vocab = TokenPhrases(), Vocab()
+    theirs = PhraseMatcher(vocab)
+    for label, seqs in patterns.items():
+        ours.add(label, seqs)
+        theirs.add(label, [Doc(vocab, words=s, spaces=[False] * len(s)) for s in seqs])
+    rng = random.Random(0)
+    for _ in range(200):
+        words = [rng.choice(["工资", "拖欠", "卡", "超时", "罚款", "，", "我"]) for _ in range(12)]
+        doc = Doc(vocab, words=words, spaces=[False] * len(words))
+        expected = sorted((vocab.strings[m], s, e) for m, s, e in theirs(doc))
+        assert sorted(ours(words)) == expected
+
+
+def test_clause_finder_agrees_with_clause_bounds():
+    from voiceminer.coding import clause_bounds, clause_finder
+
+    text = "平台抽成高，工资拖欠三个月。社保也没交；还行吧\n我们要维权"
+    bounds = clause_finder(text)
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            assert bounds(start, end) == clause_bounds(text, start, end)
+
+
+def test_bounds_agree_with_a_scan_of_every_mark():
+    import re
+
+    from voiceminer.coding import clause_bounds, sentence_bounds
+
+    text = "平台抽成高，工资拖欠三个月。社保也没交；还行吧\n我们要维权!对?"
+    for bounds, marks in ((clause_bounds, "，,。．.！!？?；;：:\n"), (sentence_bounds, "。！!？?；;\n")):
+        for start in range(len(text) + 1):
+            expected = max((m.end() for m in re.finditer(f"[{re.escape(marks)}]", text[:start])),
+                           default=0)
+            assert bounds(text, start, start)[0] == expected
+
+
+def test_coding_is_the_same_with_a_small_memo(coder, monkeypatch):
+    from voiceminer import coding
+
+    texts = [text for text, _ in CASES.values()]
+    expected = [coder.code(t) for t in texts]
+    monkeypatch.setattr(coding, "_WORD_MEMO_LIMIT", 3)
+    fresh = ThemeCoder(coder.codebook, coder.segmenter)
+    assert [fresh.code(t) for t in texts * 2] == expected * 2

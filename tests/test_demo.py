@@ -94,3 +94,19 @@ def test_quote_origins_resolve_to_the_real_line(demo_run):
                         lines[int(line) - 1:int(line) + 2]), q.origin
                     checked += 1
     assert checked > 20
+
+
+def test_tables_written_before_or_beside_the_issue_lists_give_the_same_files(
+        demo_run, tmp_path, monkeypatch):
+    """Large runs write the tables first and the issue lists after (memory); small ones side by
+    side on several processes, or everything in this process: the bytes are the same."""
+    from voiceminer import output
+
+    _, result, out = demo_run
+    monkeypatch.setattr(output, "OVERLAP_MAX_UNITS", 0)
+    write_run(result, tmp_path / "serial", roots=[DEMO])
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "serial")
+                           for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    for rel in files:
+        assert (out / rel).read_bytes() == (tmp_path / "serial" / rel).read_bytes(), rel

@@ -126,3 +126,24 @@ def test_streamed_table_sheets_equal_openpyxl(tmp_path, monkeypatch):
     plain = excel.write_xlsx(make_issues(), tmp_path / "b.xlsx", prevalence=prevalence,
                              ledger=ledger).read_bytes()
     assert streamed == plain
+
+
+def _write_named(folder, name: str, repeat: int):
+    path = folder / name
+    path.write_text(name * repeat, encoding="utf-8")
+    return path
+
+
+def test_file_jobs_return_paths_in_job_order(tmp_path, monkeypatch):
+    """Jobs are handed out largest first, and the paths come back in the order of the jobs."""
+    from voiceminer.report import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_JOBS", 1)
+    jobs = [parallel.FileJob(_write_named, (tmp_path, f"{i}.txt", i + 1), cost=float(i))
+            for i in range(5)]
+    jobs.append(parallel.FileJob(lambda: [tmp_path / "0.txt", tmp_path / "1.txt"]))
+    forked = parallel.run_jobs(jobs, n_jobs=2)
+    assert forked == [[tmp_path / f"{i}.txt"] for i in range(5)] + [
+        [tmp_path / "0.txt", tmp_path / "1.txt"]]
+    assert (tmp_path / "3.txt").read_text(encoding="utf-8") == "3.txt" * 4
+    assert parallel.run_jobs(jobs, n_jobs=1) == forked

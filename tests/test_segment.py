@@ -47,3 +47,19 @@ def test_segment_stage_leaves_skipped_units_empty(units_factory):
     units = normalize(units_factory([{"text": "超时罚款太多"}, {"text": "无"}]))
     out = segment(units, Segmenter())
     assert out["tokens"].iat[0] and out["tokens"].iat[1] == []
+
+
+def test_content_is_the_same_with_a_small_memo(monkeypatch):
+    """Content tokens are decided once per distinct word; a memo that fills up is replaced
+    without changing a result."""
+    import importlib
+
+    from voiceminer.segment import Segmenter
+
+    seg_module = importlib.import_module("voiceminer.segment")  # the module, not the function
+
+    seg = Segmenter(backend="jieba")
+    texts = ["外卖骑手的工资太低了，平台还扣钱！", "我们 3 个人 每天跑 12 小时", "的了吗？？", ""]
+    expected = [[w for w in seg.words(t) if seg.is_content(w)] for t in texts]
+    monkeypatch.setattr(seg_module, "_CONTENT_MEMO_LIMIT", 5)
+    assert [seg.content(seg.words(t)) for t in texts * 2] == expected * 2

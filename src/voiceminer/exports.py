@@ -177,20 +177,38 @@ def write_exports(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.D
     Both tables are built, redacted and written in slices of ``output.CSV_CHUNK_ROWS`` rows, the
     CSV and the XLSX from the same slice, so a million-unit run never holds either whole.
     """
+    written = [*write_code_matrix(units, codebook, concerns, out, redactor=redactor,
+                                  formats=formats),
+               *write_quotes(units, codebook, concerns, out, redactor=redactor, formats=formats)]
+    return [w for w in written if w.suffix == ".csv"] + [w for w in written if w.suffix == ".xlsx"]
+
+
+def write_code_matrix(units: pd.DataFrame, codebook: Codebook | None,
+                      concerns: pd.DataFrame | None, out: str | Path, *,
+                      redactor: Callable[[str], str] | None = None,
+                      formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
+    """``code_matrix.csv`` (and ``.xlsx``): the first half of ``write_exports``, on its own so
+    that a run can write it on one core while the quote list is written on another."""
     from .output import CSV_CHUNK_ROWS
 
-    out = Path(out)
-    xlsx = "xlsx" in formats
     pos = _analysed_rows(units)
     keep = {*ID_COLUMNS, *_themes(units.iloc[pos, [units.columns.get_loc("themes")]], codebook)}
-    written = _write_both(_matrix_slices(units, codebook, concerns, CSV_CHUNK_ROWS),
-                          out / "code_matrix", "matrix", len(pos), redactor, xlsx,
-                          lean=lambda cols: [c for c in cols if c in keep])
+    return _write_both(_matrix_slices(units, codebook, concerns, CSV_CHUNK_ROWS),
+                       Path(out) / "code_matrix", "matrix", len(pos), redactor,
+                       "xlsx" in formats, lean=lambda cols: [c for c in cols if c in keep])
+
+
+def write_quotes(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.DataFrame | None,
+                 out: str | Path, *, redactor: Callable[[str], str] | None = None,
+                 formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
+    """``quotes_by_code.csv`` (and ``.xlsx``): the second half of ``write_exports``."""
+    from .output import CSV_CHUNK_ROWS
+
     quotes = quote_list(units, codebook, concerns)
-    written += _write_both((quotes.iloc[a:a + CSV_CHUNK_ROWS]
-                            for a in range(0, max(len(quotes), 1), CSV_CHUNK_ROWS)),
-                           out / "quotes_by_code", "quotes", len(quotes), redactor, xlsx)
-    return [w for w in written if w.suffix == ".csv"] + [w for w in written if w.suffix == ".xlsx"]
+    return _write_both((quotes.iloc[a:a + CSV_CHUNK_ROWS]
+                        for a in range(0, max(len(quotes), 1), CSV_CHUNK_ROWS)),
+                       Path(out) / "quotes_by_code", "quotes", len(quotes), redactor,
+                       "xlsx" in formats)
 
 
 def _write_both(parts: Iterable[pd.DataFrame], stem: Path, sheet: str, total: int,

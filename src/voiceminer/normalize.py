@@ -32,6 +32,7 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 # because clause boundaries matter to coding.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "，。！？；：（）～＂＇"}
 _FOLD[0x3000] = 0x20
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,9 @@ def clean_text(text: str) -> str:
     """The analysis form of a text: simplified, width-folded, whitespace collapsed."""
     if not text:
         return ""
-    out = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FOLD)
+    out = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _FOLDABLE.search(out):  # most texts have nothing to fold, and translating is slow
+        out = out.translate(_FOLD)
     out = _SPACES.sub(" ", out)
     out = _NEWLINES.sub("\n", out).strip()
     return to_simplified(out)
@@ -111,20 +114,24 @@ def _mark_duplicate_survey_rows(
 ) -> None:
     """A questionnaire row identical to an earlier one (≥ 20 characters of answers) is a re-submission."""
     survey = units["source"].eq("survey").to_numpy()
+    # each column looked up once: ``units[col]`` per row (a new Series, and a copy of
+    # ``units.attrs`` with it) made this loop most of normalising
+    doc_id_col, origin_col = units["doc_id"], units["origin"]
+    province_col, group_col = units["province"], units["group"]
     rows: dict[str, list[int]] = {}
     for i in range(len(units)):
         if survey[i]:
-            rows.setdefault(units["doc_id"].iat[i], []).append(i)
+            rows.setdefault(doc_id_col.iat[i], []).append(i)
     seen: dict[tuple, str] = {}
     for doc_id, idx in rows.items():
         answers = tuple(cleans[i] for i in idx)
         if sum(len(a) for a in answers) < 20:
             continue
-        key = (units["province"].iat[idx[0]], units["group"].iat[idx[0]], answers)
+        key = (province_col.iat[idx[0]], group_col.iat[idx[0]], answers)
         if key in seen:
             for i in idx:
                 if not reasons[i]:
                     reasons[i] = "duplicate"
-                    details[i] = f"{units['origin'].iat[i]}: questionnaire row repeats {seen[key]}"
+                    details[i] = f"{origin_col.iat[i]}: questionnaire row repeats {seen[key]}"
         else:
             seen[key] = doc_id

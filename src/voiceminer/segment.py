@@ -29,6 +29,7 @@ from .schema import analysed_mask, check_units
 _NOT_A_TERM = re.compile(r"^[\s\W_]+$|^\d+(\.\d+)?$", re.UNICODE)
 _DEFAULT_FREQ = 20000
 _MEMO_LIMIT = 50_000  # texts remembered per segmenter; the content-hash cache does the rest
+_CONTENT_MEMO_LIMIT = 500_000  # distinct words remembered as content or not
 BACKENDS = ("auto", "jieba", "rjieba")
 
 
@@ -202,6 +203,7 @@ class Segmenter:
             Path(p) for p in stopword_files]
         self.stopwords = frozenset(w for f in stop_files for w in read_wordlist(f))
         self._cache: dict[str, list[str]] = {}
+        self._content_memo: dict[str, bool] = {}  # word -> is_content(word), for ``content``
 
     @property
     def fingerprint(self) -> str:
@@ -233,8 +235,21 @@ class Segmenter:
         return word not in self.stopwords and not _NOT_A_TERM.match(word)
 
     def content(self, words: Iterable[str]) -> list[str]:
-        """The content tokens among ``words``."""
-        return [w for w in words if self.is_content(w)]
+        """The content tokens among ``words``.
+
+        Whether a word is content is decided once per distinct word and remembered: a corpus
+        repeats a few tens of thousands of words millions of times, and the pattern test cost
+        more than segmenting. A full memo is replaced by a new one rather than emptied, so that
+        memory stays bounded and a thread reading the old one still finds every word it added."""
+        words = list(words)
+        memo = self._content_memo
+        new = set(words).difference(memo)
+        if new:
+            if len(memo) + len(new) > _CONTENT_MEMO_LIMIT:
+                memo = self._content_memo = {}
+                new = set(words)
+            memo.update({w: self.is_content(w) for w in new})
+        return [w for w in words if memo[w]]
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens of ``text`` for counting and clustering."""

@@ -8,7 +8,8 @@ uses a process pool over the cores; the dask engine a Dask distributed cluster. 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,12 +71,11 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     if coder is not None and hasattr(engine, "refork"):
         engine.refork()  # a pool forked from now on inherits the coder just adopted
     results: dict[str, tuple] = {}
-    intern: dict[str, str] = {}
+    intern: dict[str, str] = {}  # one string object per distinct token across the table
     try:
-        for text_batch, words, codes in _resolve(texts, spec, cache, engine):
-            for text, w, code in zip(text_batch, words, codes):
-                toks = [intern.setdefault(t, t) for t in segmenter.content(w)]
-                results[text] = (toks, *code)
+        for text_batch, tokens, codes in _resolve(texts, spec, cache, engine, segmenter.content):
+            for text, toks, code in zip(text_batch, tokens, codes):
+                results[text] = ([intern.setdefault(t, t) for t in toks], *code)
     finally:
         if own:
             engine.close()
@@ -100,14 +100,17 @@ def _column(values: list, n: int) -> np.ndarray:
     return arr
 
 
-def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]:
-    """(texts, words, codes) per batch: from the cache where possible, else from the engine."""
+def _resolve(texts: list[str], spec: WorkSpec, cache, engine,
+             content: Callable[[list[str]], list[str]]) -> Iterator[tuple]:
+    """(texts, content tokens, codes) per batch: from the cache where possible, else from the
+    engine, whose workers pick the content tokens too; ``content`` picks them from cached words
+    for texts the workers never see."""
     tasks, pending = [], []
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
         if cache is None:
-            tasks.append((spec, batch, [None] * len(batch)))
-            pending.append((batch, None, None, None))
+            tasks.append((spec, batch, [None] * len(batch), False))
+            pending.append((batch, None, None, None, None))
             continue
         from ..cache import text_key
 
@@ -116,16 +119,15 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
         codes = cache.get_codes(keys)
         need = [j for j in range(len(batch)) if words[j] is None or codes[j] is None]
         if need:
-            tasks.append((spec, [batch[j] for j in need], [words[j] for j in need]))
-        pending.append((batch, keys, words, codes, need) if need else (batch, keys, words, codes, []))
+            tasks.append((spec, [batch[j] for j in need], [words[j] for j in need], True))
+        pending.append((batch, keys, words, codes, need))
     done = engine.map(code_batch, tasks, size=sum(len(t[1]) for t in tasks))
-    for item in pending:
-        if item[1] is None:  # no cache
-            batch = item[0]
+    for batch, keys, words, codes, need in pending:
+        if keys is None:  # no cache
             res = next(done)
-            yield batch, [r[0] for r in res], [r[1:] for r in res]
+            yield batch, [r[1] for r in res], [r[2:] for r in res]
             continue
-        batch, keys, words, codes, need = item
+        tokens: list[list[str] | None] = [None] * len(batch)
         if need:
             res = next(done)
             new_w, new_c = [], []
@@ -133,22 +135,44 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
                 if r[0] is not None:
                     words[j] = r[0]
                     new_w.append(j)
+                tokens[j] = r[1]
                 if codes[j] is None:
-                    codes[j] = r[1:]
+                    codes[j] = r[2:]
                     new_c.append(j)
             cache.put_words([keys[j] for j in new_w], [words[j] for j in new_w])
             cache.put_codes([keys[j] for j in new_c], [codes[j] for j in new_c])
-        yield batch, words, codes
+        yield batch, [t if t is not None else content(w) for t, w in zip(tokens, words)], codes
 
 
 def read_files_with(engine):
-    """A ``read_corpus`` mapper that reads files through ``engine`` (results in file order)."""
+    """A ``read_corpus`` mapper that reads files through ``engine`` (results in file order).
+
+    The largest files are handed out first, so that no worker is left reading a big
+    questionnaire export alone at the end (sorted by path, it often comes last); each file's
+    records are passed on as soon as every file before it in path order is done.
+    """
     from ..ingest.corpus import read_job
 
     def mapper(jobs: list[tuple]) -> Iterator[list]:
-        return engine.map(read_job, jobs, size=len(jobs) * 10_000 if len(jobs) > 1 else 0)
+        order = sorted(range(len(jobs)), key=lambda i: -_file_size(jobs[i][0]))
+        done = engine.map(read_job, [jobs[i] for i in order],
+                          size=len(jobs) * 10_000 if len(jobs) > 1 else 0)
+        ready: dict[int, list] = {}
+        wanted = 0
+        for i, records in zip(order, done):
+            ready[i] = records
+            while wanted in ready:
+                yield ready.pop(wanted)
+                wanted += 1
 
     return mapper
+
+
+def _file_size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, TypeError, ValueError):
+        return 0
 
 
 __all__ = ["ENGINES", "LocalEngine", "WorkSpec", "make_engine", "read_files_with",

@@ -7,13 +7,12 @@ keeps them (building takes seconds; a batch takes less).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import Codebook
 
-_BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder, prefilter), per process
+_BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder), per process
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class WorkSpec:
 
 def adopt(spec: WorkSpec, segmenter, coder) -> None:
     """Register an already built segmenter/coder (forked workers inherit it for free)."""
-    _BUILT[spec.key] = (segmenter, coder, term_filter(spec.codebook))
+    _BUILT[spec.key] = (segmenter, coder)
 
 
 def built(spec: WorkSpec) -> tuple:
@@ -45,33 +44,32 @@ def built(spec: WorkSpec) -> tuple:
     return _BUILT[spec.key]
 
 
-def term_filter(codebook: Codebook) -> re.Pattern[str] | None:
-    """Any codebook term as a substring. Every match the coder can make is a term occurring in
-    the text, so a text without one codes to nothing and skips the spaCy matchers."""
-    terms = sorted({t for th in codebook.themes for t in th.terms if t}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, terms))) if terms else None
+Coded = tuple[list[str] | None, list[str], list[str], list[str], list[tuple[str, int, int]]]
 
 
-def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None]
-               ) -> list[tuple[list[str] | None, list[str], list[str], list[tuple[str, int, int]]]]:
-    """Per text: (words if newly segmented else None, themes, evidence, spans).
+def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None],
+               keep_words: bool = True) -> list[Coded]:
+    """Per text: (words if newly segmented and ``keep_words`` else None, content tokens, themes,
+    evidence, spans).
 
     ``known`` holds cached words (or None) per text; ``texts`` already coded are not sent here.
+    The content tokens are picked here, on the workers, rather than by the caller; words travel
+    back only when a cache will store them. A text without any codebook term codes to nothing,
+    which the coder finds out as cheaply as a substring search would.
     """
-    seg, coder, prefilter = built(spec)
-    out = []
+    seg, coder = built(spec)
+    out: list[Coded] = []
     try:
         for text, words in zip(texts, known):
             new = None
             if words is None:
-                new = words = seg.words(text)
+                words = seg.words(text)
+                if keep_words:
+                    new = words
             else:
                 seg.remember([text], [words])
-            if not text or (prefilter is not None and not prefilter.search(text)):
-                out.append((new, [], [], []))
-            else:
-                themes, evidence, spans = coder.code(text)
-                out.append((new, themes, evidence, spans))
+            themes, evidence, spans = coder.code(text) if text else ([], [], [])
+            out.append((new, seg.content(words), themes, evidence, spans))
     finally:
         seg.forget()
     return out
@@ -79,7 +77,7 @@ def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None]
 
 def segment_batch(spec: WorkSpec, texts: list[str]) -> list[list[str]]:
     """Words of each text (for coded-but-not-segmented cache states)."""
-    seg, _coder, _ = built(spec)
+    seg, _coder = built(spec)
     try:
         return [seg.words(t) for t in texts]
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -43,6 +44,12 @@ def is_forum_header(headers: list[str]) -> bool:
 
 def field_columns(headers: list[str]) -> dict[str, int]:
     """field -> column index for the fields present in ``headers`` (first match wins)."""
+    return dict(_field_columns(tuple(headers)))
+
+
+@lru_cache(maxsize=256)
+def _field_columns(headers: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """``field_columns``, remembered: every post of a JSON Lines export has the same keys."""
     found: dict[str, int] = {}
     lowered = [h.strip().lower() for h in headers]
     for name, aliases in _FIELDS.items():
@@ -50,7 +57,7 @@ def field_columns(headers: list[str]) -> dict[str, int]:
             if h in aliases and j not in found.values():
                 found[name] = j
                 break
-    return found
+    return tuple(found.items())
 
 
 def read_forum(path: Path, relpath: str, *, sheet: Sheet | None = None) -> list[Record]:

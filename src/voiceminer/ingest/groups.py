@@ -7,6 +7,7 @@ wins and ties go to the group listed first, which puts freight before ride-haili
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Final
 
@@ -33,7 +34,14 @@ def match_group(s: object) -> str | None:
     """The study group ``s`` names, or None when it names none of them."""
     if s is None:
         return None
-    text = str(s).strip().lower().translate(_SIMPLIFY)
+    return _match_group(str(s))
+
+
+@lru_cache(maxsize=8192)
+def _match_group(s: str) -> str | None:
+    """``match_group`` of a string, remembered: a corpus names the same boards, jobs and
+    folders over and over, and each lookup tries every keyword."""
+    text = s.strip().lower().translate(_SIMPLIFY)
     if not text:
         return None
     best: tuple[int, int, str] | None = None  # (-keyword length, group order, group)

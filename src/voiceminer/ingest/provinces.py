@@ -179,7 +179,13 @@ def province_from_ip(s: object) -> str:
     """
     if s is None:
         return UNKNOWN
-    text = str(s).strip()
+    return _province_from_ip(str(s))
+
+
+@lru_cache(maxsize=8192)
+def _province_from_ip(s: str) -> str:
+    """``province_from_ip`` of a string, remembered: forum posts repeat a few dozen IP places."""
+    text = s.strip()
     text = re.sub(r"^(?:ip属地|IP属地|ip|IP)\s*[:：]\s*", "", text)
     inside = _IP_PARENS.findall(text)
     place = inside[-1] if inside else _IPV4_OR_6.sub(" ", text)

@@ -37,8 +37,12 @@ class Record:
 
     def as_row(self, unit_id: str) -> dict[str, str]:
         """The record as a units-table row, columns in ``INGEST_COLUMNS`` order."""
-        row = {"unit_id": unit_id, **{f.name: getattr(self, f.name) for f in fields(self)}}
+        row = {"unit_id": unit_id, **{name: getattr(self, name) for name in _FIELD_NAMES}}
         return {c: row[c] for c in INGEST_COLUMNS}
+
+
+# looked up once: ``dataclasses.fields`` per record was a good part of reading a big corpus
+_FIELD_NAMES: Final = tuple(f.name for f in fields(Record))
 
 
 _SOURCE_BY_EXT: Final = {

@@ -1,16 +1,21 @@
-"""Writing the per-province issue lists on several cores.
+"""Writing a run's files on several cores.
 
-Each province's five files (Markdown, Word with its chart image, the styled workbook, CSV,
-JSON) depend on that province's issue list alone, and writing them is most of a run's time on a
-study of many provinces. So provinces are handed to a small process pool; each file is still
+Each group of output files — the units table, the ledger, the code matrix, the quote list, one
+province's five issue-list files (Markdown, Word with its chart image, the styled workbook, CSV,
+JSON) — depends on the finished analysis alone, and writing them is a large part of a run. So the
+groups are ``FileJob``s handed to a small process pool, largest first; each file is still
 written by exactly one process from the same inputs, so the bytes are those of a serial run.
-On Linux the pool forks: workers inherit the issue lists and tables instead of receiving pickles.
+On Linux the pool forks: workers inherit the tables and issue lists instead of receiving
+pickles, and only the written paths travel back. (A forked worker reading a table touches, and
+so copies, every page of it: ``output.write_run`` hands the big tables of a large run to no
+worker.)
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +24,83 @@ from .model import NATIONAL, IssueList
 if TYPE_CHECKING:
     import pandas as pd
 
-# a pool costs a fork and a few imports per worker (~0.5 s): not worth it for a province or two
+# a pool costs a fork per worker (~0.5 s with a big parent): not worth it for a job or two
 MIN_PARALLEL_JOBS = 4
+# rough seconds per analysed unit and per report, only to hand out the largest jobs first
+_REPORT_FIXED_COST = 1.0
+_REPORT_UNIT_COST = 1e-5
 
-_JOBS: list[tuple] = []  # set before the pool forks; workers read their job by index
+_JOBS: list[FileJob] = []  # set before the pool forks; workers read their job by index
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One group of files: ``fn(*args, **kwargs)`` writes them and returns their paths (or the
+    path of its one file).
+
+    ``cost`` is a rough estimate in seconds; it only decides the order jobs are handed out."""
+
+    fn: Callable[..., Sequence[Path] | Path]
+    args: tuple = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    cost: float = 0.0
+
+    def run(self) -> list[Path]:
+        paths = self.fn(*self.args, **self.kwargs)
+        return [paths] if isinstance(paths, Path) else list(paths)
+
+
+def run_jobs(jobs: Sequence[FileJob], n_jobs: int = 0) -> list[list[Path]]:
+    """Run ``jobs`` and return each one's paths, in job order (not finishing order).
+
+    ``n_jobs``: processes (0: one per core, 1: in this process). Below ``MIN_PARALLEL_JOBS``
+    jobs, or where processes cannot fork, everything runs here.
+    """
+    from ..engine.local import cores
+
+    global _JOBS
+    workers = min(n_jobs if n_jobs > 0 else cores(), len(jobs))
+    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or "fork" not in mp.get_all_start_methods():
+        return [job.run() for job in jobs]
+    import gc
+
+    _JOBS = list(jobs)
+    # objects made so far are left out of the workers' garbage collections, which would
+    # otherwise touch (and so copy) every page of the parent's million-row tables
+    gc.freeze()
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            # largest first, so that no worker is left with a long job at the end
+            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
+            done = dict(zip(order, pool.imap(_run_index, order, chunksize=1)))
+    finally:
+        _JOBS = []
+        gc.unfreeze()
+    return [done[i] for i in range(len(jobs))]
+
+
+def _run_index(i: int) -> list[Path]:
+    return _JOBS[i].run()
+
+
+def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
+                ledger: pd.DataFrame, out: Path, *, formats: Sequence[str],
+                redactor: Callable[[str], str] | None, stem: Callable[[str], str]
+                ) -> list[FileJob]:
+    """One job per province (``provinces/<省>.*``) and the national summary (``全国.*``), with
+    the province's prevalence rows and its capped, redacted ledger for the workbook."""
+    jobs = []
+    for province, issues in issue_lists.items():
+        national = province == NATIONAL
+        folder = out if national else out / "provinces"
+        folder.mkdir(parents=True, exist_ok=True)
+        scoped_prev = (prevalence if national
+                       else prevalence.loc[prevalence["province"] == province])
+        scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
+        jobs.append(FileJob(_write_job, (issues, folder, stem(province), scoped_prev,
+                                         scoped_ledger, tuple(formats), redactor),
+                            cost=_REPORT_FIXED_COST + _REPORT_UNIT_COST * issues.units_analysed))
+    return jobs
 
 
 def write_reports(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
@@ -33,41 +111,9 @@ def write_reports(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame
     (``全国.*``), with the province's prevalence rows and its capped, redacted ledger in the
     workbook. ``n_jobs``: processes (0: one per core, 1: in this process). Paths in the order
     of ``issue_lists``."""
-    from ..engine.local import cores
-
-    global _JOBS
-    jobs = []
-    for province, issues in issue_lists.items():
-        national = province == NATIONAL
-        folder = out if national else out / "provinces"
-        folder.mkdir(parents=True, exist_ok=True)
-        scoped_prev = (prevalence if national
-                       else prevalence.loc[prevalence["province"] == province])
-        scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
-        jobs.append((issues, folder, stem(province), scoped_prev, scoped_ledger, tuple(formats),
-                     redactor))
-    workers = min(n_jobs if n_jobs > 0 else cores(), len(jobs))
-    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or "fork" not in mp.get_all_start_methods():
-        return [p for job in jobs for p in _write_job(*job)]
-    import gc
-
-    _JOBS = jobs
-    # objects made so far are left out of the workers' garbage collections, which would
-    # otherwise touch (and so copy) every page of the parent's million-row tables
-    gc.freeze()
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            # largest reports first so that no worker is left with a long one at the end
-            order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0].units_analysed)
-            done = dict(zip(order, pool.imap(_write_index, order, chunksize=1)))
-    finally:
-        _JOBS = []
-        gc.unfreeze()
-    return [p for i in range(len(jobs)) for p in done[i]]
-
-
-def _write_index(i: int) -> list[Path]:
-    return _write_job(*_JOBS[i])
+    jobs = report_jobs(issue_lists, prevalence, ledger, out, formats=formats, redactor=redactor,
+                       stem=stem)
+    return [p for paths in run_jobs(jobs, n_jobs) for p in paths]
 
 
 def _write_job(issues: IssueList, folder: Path, stem: str, prevalence: pd.DataFrame,

@@ -23,6 +23,7 @@ from typing import IO, Any, Final
 from ._atomic import ZIP_EPOCH
 
 _ESCAPE: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_SPECIAL: Final = re.compile("[&<>\r]")
 # characters left to openpyxl/lxml: XML-illegal ones, C1 controls, surrogates, non-characters
 _UNUSUAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _MAX_CHARS: Final = 32767
@@ -67,7 +68,9 @@ class RowWriter:
                         f'<c r="{letter}{r}"', f'<c r="{letter}{r}" s="{style}"', 1))
             parts.append("</row>")
             self.row += 1
-        data = "".join(parts).encode("ascii")
+        # non-ASCII text becomes character references here, once for the whole batch, as
+        # openpyxl's ASCII serialisation writes it (cell by cell it cost more than the rest)
+        data = "".join(parts).encode("ascii", "xmlcharrefreplace")
         self.file.write(data)
         self.size += len(data)
 
@@ -77,10 +80,11 @@ class RowWriter:
             if not v:
                 return f'<c r="{ref}" t="inlineStr"></c>'
             if len(v) <= _MAX_CHARS and v[0] not in "=#" and not _UNUSUAL.search(v):
-                text = v.translate(_ESCAPE)
-                if not text.isascii():
-                    text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-                space = ' xml:space="preserve"' if v != v.strip() else ""
+                # escaped only when needed: translating every Chinese string through a dict
+                # is slow, and most hold none of & < > \r
+                text = v.translate(_ESCAPE) if _SPECIAL.search(v) else v
+                # leading or trailing whitespace, which is what ``v != v.strip()`` tells
+                space = ' xml:space="preserve"' if v[0].isspace() or v[-1].isspace() else ""
                 return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
         elif v is None:
             return ""
