@@ -202,13 +202,11 @@ def write_quotes(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.Da
                  out: str | Path, *, redactor: Callable[[str], str] | None = None,
                  formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
     """``quotes_by_code.csv`` (and ``.xlsx``): the second half of ``write_exports``."""
-    from .output import CSV_CHUNK_ROWS
+    from .output import row_slices
 
     quotes = quote_list(units, codebook, concerns)
-    return _write_both((quotes.iloc[a:a + CSV_CHUNK_ROWS]
-                        for a in range(0, max(len(quotes), 1), CSV_CHUNK_ROWS)),
-                       Path(out) / "quotes_by_code", "quotes", len(quotes), redactor,
-                       "xlsx" in formats)
+    return _write_both(row_slices(quotes), Path(out) / "quotes_by_code", "quotes", len(quotes),
+                       redactor, "xlsx" in formats)
 
 
 def _write_both(parts: Iterable[pd.DataFrame], stem: Path, sheet: str, total: int,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -127,12 +127,22 @@ def write_table(df: pd.DataFrame, path: Path, *, redact_text: bool = False,
     """
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         csv = CsvSlices(f, redact_text=redact_text, redactor=redactor)
-        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
-            csv.add(df.iloc[start:start + CSV_CHUNK_ROWS])
+        for part in row_slices(df):
+            csv.add(part)
     return path
 
 
 CSV_CHUNK_ROWS = 100_000
+
+
+def row_slices(df: pd.DataFrame, redactor: Callable[[str], str] | None = None
+               ) -> Iterator[pd.DataFrame]:
+    """``df`` in slices of ``CSV_CHUNK_ROWS`` rows (one empty slice for an empty table, so the
+    header is still written), each redacted when a ``redactor`` is given: large tables are
+    written slice by slice and never copied whole."""
+    for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+        part = df.iloc[start:start + CSV_CHUNK_ROWS]
+        yield redact_frame(part, redactor) if redactor is not None else part
 
 
 class ParquetSlices:
@@ -190,9 +200,8 @@ def write_parquet(units: pd.DataFrame, path: Path, *,
     with atomic_path(path) as tmp:
         pq = ParquetSlices(tmp, units)
         try:
-            for start in range(0, max(len(units), 1), CSV_CHUNK_ROWS):
-                part = units.iloc[start:start + CSV_CHUNK_ROWS]
-                pq.add(redact_frame(part, redactor) if redactor is not None else part)
+            for part in row_slices(units, redactor):
+                pq.add(part)
         finally:
             pq.close()
     return path
@@ -206,10 +215,7 @@ def write_units(units: pd.DataFrame, out: Path, *,
             open(csv_tmp, "w", encoding="utf-8-sig", newline="") as f:
         csv, pq = CsvSlices(f), ParquetSlices(pq_tmp, units)
         try:
-            for start in range(0, max(len(units), 1), CSV_CHUNK_ROWS):
-                part = units.iloc[start:start + CSV_CHUNK_ROWS]
-                if redactor is not None:
-                    part = redact_frame(part, redactor)
+            for part in row_slices(units, redactor):
                 csv.add(part, redacted=True)
                 pq.add(part)
         finally:
