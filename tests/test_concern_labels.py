@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from voiceminer.cluster_models import tfidf_matrix
+from voiceminer.latent_space import tfidf_matrix
 from voiceminer.concern_labels import TermPresence, ctfidf_terms, top_term_against_rest
 
 FEES = [["工资", "抽成", "太高"], ["工资", "抽成", "单价", "降"], ["工资", "单价", "低", "抽成"],

@@ -63,26 +63,6 @@ def test_same_inputs_same_concerns():
     pd.testing.assert_frame_equal(a.concerns_, b.concerns_)
 
 
-def test_lsa_of_a_large_theme_is_fitted_on_a_sample(monkeypatch):
-    """Beyond LSA_SAMPLE rows the basis comes from a fixed sample and rows are projected in
-    slices (bounded memory at a million posts); below it, the full fit as before."""
-    import numpy as np
-    from scipy import sparse
-
-    from voiceminer import cluster_models
-
-    X = sparse.random(300, 40, density=0.2, random_state=1, format="csr")
-    full = cluster_models.lsa(X, 8, 0)
-    assert full.dtype == np.float64 and np.allclose(np.linalg.norm(full, axis=1)[
-        np.asarray(X.getnnz(axis=1)) > 0], 1)
-    monkeypatch.setattr(cluster_models, "LSA_SAMPLE", 120)
-    sampled = cluster_models.lsa(X, 8, 0)
-    assert sampled.shape == (300, 8) and sampled.dtype == np.float32
-    assert np.array_equal(sampled, cluster_models.lsa(X, 8, 0))  # same seed, same coordinates
-    live = np.asarray(X.getnnz(axis=1)) > 0
-    assert np.allclose(np.linalg.norm(sampled[live], axis=1), 1, atol=1e-5)
-
-
 def _mixed_study():
     """Three themes, a unit coded into two, and uncoded units, big enough to cluster in each."""
     overtime = [["加班", "加班费", "没给"], ["加班费", "不给", "加班"], ["天天", "加班", "加班费"],

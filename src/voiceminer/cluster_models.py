@@ -31,15 +31,12 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from itertools import chain
+from collections.abc import Sequence
 
 import numpy as np
 
 
 _GREEDY_SWEEPS = 10
-# Themes with more units than this get their LSA basis from a fixed sample of this size
-LSA_SAMPLE = 100_000
 
 
 def _identity(tokens):  # module level, so fitted vectorizers stay deterministic and inspectable
@@ -305,129 +302,3 @@ def dmm_cluster(tokens: Sequence[Sequence[str]], **params) -> np.ndarray:
 def cooccurrence_kmeans(tokens: Sequence[Sequence[str]], **params) -> np.ndarray:
     """Function twin of ``CooccurrenceKMeans``: the cluster of each unit."""
     return CooccurrenceKMeans(**params).fit(tokens).labels_
-
-
-def tfidf_matrix(tokens: Sequence[Sequence[str]], min_df: int = 2) -> tuple[object, list[str]]:
-    """``TfidfVectorizer(analyzer=identity, min_df=min_df, sublinear_tf=True).fit_transform`` of
-    ``tokens`` and the names of its columns, equal to it to the last bit, in a fraction of the time.
-
-    The vectorizer counts with a dictionary lookup per token in Python, which was most of the
-    time a theme's matrix took. Here the tokens get ids in order of first appearance with
-    ``pandas.factorize`` and (unit, id) pairs are counted with ``numpy.unique``; the count
-    matrix is then laid out exactly as ``CountVectorizer`` leaves it — columns in alphabetical
-    order, but each row's entries in order of the terms' first appearance, since it sorts the
-    rows before renaming the columns — because the l2 norm and the SVD's products add a row's
-    entries in stored order. The same ``TfidfTransformer`` then weighs it.
-    ``tests/test_cluster_models.py`` compares both, array by array.
-
-    Raises ``ValueError`` where the vectorizer does: no tokens, or no term in ``min_df`` units.
-    """
-    import pandas as pd
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    n = len(tokens)
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
-    # ids in order of first appearance, as the vectorizer's dictionary gives them
-    codes, uniques = pd.factorize(flat, use_na_sentinel=False)
-    del flat
-    n_ids = len(uniques)
-    if not n_ids:
-        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    # (unit, id) pairs sorted by unit, then by first appearance, and counted; in place, since a
-    # million posts make these arrays a few hundred MB each
-    key = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    key *= n_ids
-    key += codes
-    del codes
-    key.sort()
-    first = np.empty(len(key), dtype=bool)
-    first[:1] = True
-    np.not_equal(key[1:], key[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    counts = np.diff(np.append(starts, len(key)))
-    pairs = key[first]
-    del key, first, starts
-    rows, ids = np.divmod(pairs, n_ids)
-    del pairs
-    kept = np.bincount(ids, minlength=n_ids) >= min_df
-    if not kept.any():
-        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-    first_seen = np.asarray(uniques, dtype=object)[kept].tolist()
-    alphabetical = sorted(range(len(first_seen)), key=first_seen.__getitem__)
-    column = np.full(n_ids, -1, dtype=np.int64)
-    column[np.flatnonzero(kept)[alphabetical]] = np.arange(len(first_seen))
-    keep = kept[ids]
-    index = np.int32 if keep.sum() <= np.iinfo(np.int32).max else np.int64  # as the vectorizer
-    indptr = np.zeros(n + 1, dtype=index)
-    np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
-    X = sparse.csr_matrix((counts[keep].astype(np.float64), column[ids[keep]].astype(index),
-                           indptr), shape=(n, len(first_seen)))
-    weigh = TfidfTransformer(sublinear_tf=True).fit(X)
-    return weigh.transform(X, copy=False), [first_seen[j] for j in alphabetical]
-
-
-def lsa(X, dims: int, random_state: int) -> np.ndarray:
-    """Unit-length LSA coordinates of the rows of ``X``.
-
-    Up to ``LSA_SAMPLE`` rows the SVD is fitted on all of them. Beyond, the basis is fitted on a
-    fixed random sample and every row projected slice by slice into float32: the randomized SVD
-    of a million rows holds several n × dims float64 matrices at once, which is where a
-    million-post run peaked in memory.
-    """
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.preprocessing import normalize
-
-    n = X.shape[0]
-    svd = TruncatedSVD(dims, random_state=random_state)
-    if n <= LSA_SAMPLE:
-        return normalize(svd.fit_transform(X))
-    rows = np.sort(np.random.default_rng(random_state).choice(n, LSA_SAMPLE, replace=False))
-    svd.fit(X[rows])
-    Z = np.empty((n, dims), dtype=np.float32)
-    for a in range(0, n, LSA_SAMPLE):
-        Z[a:a + LSA_SAMPLE] = normalize(svd.transform(X[a:a + LSA_SAMPLE]))
-    return Z
-
-
-def sampled_silhouette(Z: np.ndarray, sample_size: int, random_state: int
-                       ) -> Callable[[np.ndarray], float]:
-    """A scorer ``labels -> silhouette_score(Z, labels, sample_size=sample_size,
-    random_state=random_state)``, equal to it to the last bit, for many labelings of one ``Z``.
-
-    Choosing k scores one partition per candidate k on the same sample of the same rows, and
-    ``silhouette_score`` computed the sample's distances again each time: here they are computed
-    once, by the same call (``pairwise_distances_chunked``) that ``silhouette_samples`` makes,
-    and every partition is scored on them as a precomputed metric, which reduces each row
-    exactly as before (``tests/test_cluster_models.py`` checks the equality bit for bit).
-    """
-    from sklearn.metrics import pairwise_distances_chunked, silhouette_score
-    from sklearn.utils import check_random_state
-
-    rows = check_random_state(random_state).permutation(Z.shape[0])[:sample_size]
-    sample = Z[rows]
-    D = np.vstack(list(pairwise_distances_chunked(sample)))
-
-    def score(labels: np.ndarray) -> float:
-        return float(silhouette_score(D, np.asarray(labels)[rows], metric="precomputed"))
-
-    return score
-
-
-def fold_small(labels: np.ndarray, Z: np.ndarray, people: list[str], min_resp: int) -> np.ndarray:
-    """Move units of clusters with too few respondents to the nearest cluster that has enough."""
-    labels = labels.copy()
-    ids = sorted(set(labels.tolist()))
-    size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
-    big = [c for c in ids if size[c] >= min_resp]
-    if not big:
-        return np.zeros_like(labels)
-    small = [c for c in ids if size[c] < min_resp]
-    if small:
-        centres = np.vstack([Z[labels == c].mean(axis=0) for c in big])
-        for c in small:
-            rows = np.flatnonzero(labels == c)
-            labels[rows] = np.array(big)[np.argmax(Z[rows] @ centres.T, axis=1)]
-    remap = {c: i for i, c in enumerate(sorted(set(labels.tolist())))}
-    return np.array([remap[c] for c in labels])

@@ -24,7 +24,7 @@ is small talk and stays without a concern. The whole catalogue applies to them, 
 that names a known concern (提高配送费, 油价降一降) joins it, whatever theme the catalogue lists it
 under, since the codebook missed it, not the worker; a unit that names none never joins one.
 
-A unit's concerns are listed its main one first (``_main_first``; the benchmark scores exactly the
+A unit's concerns are listed its main one first (``concern_order.main_first``; the benchmark scores exactly the
 first): a concern of a theme raised in the text's opening sentence before one raised only later;
 then the concern people more often raise on its own, since one mostly raised alongside another
 (the route taken, 仲裁 and 投诉; a consequence) is rarely what a unit is about; then the one whose
@@ -37,11 +37,7 @@ the concerns are the same on any machine and with any number of threads.
 
 from __future__ import annotations
 
-import os
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -49,7 +45,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cluster_models import fold_small, lsa, sampled_silhouette, tfidf_matrix
 from .codebook import OTHER_THEME
 from .coding import sentence_bounds
 from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
@@ -61,11 +56,12 @@ from .concern_labels import (
     top_term_against_rest,
     top_terms_single,
 )
+from .concern_order import main_first
+from .concern_threads import CorePool, cores, one_core_each
+from .latent_space import dmm_partition, kmeans_partition, lsa, lsa_dims, tfidf_matrix
 from .schema import analysed_mask, check_units
 from .segment import Segmenter
 
-# Above this many units in a theme, k is chosen and centres are fitted on a sample of this size.
-FIT_SAMPLE = 20_000
 CLUSTERERS = ("kmeans", "dmm", "auto")
 # clusterer="auto" uses the Dirichlet-multinomial mixture for themes whose units have at most this
 # many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
@@ -103,9 +99,9 @@ class ConcernFinder:
         ``False`` clusters every theme from scratch, as before the catalogue.
     catalogue : a ``ConcernCatalogue`` or the path of a concerns TOML file; ``None`` is the
         bundled ``resources/concerns.toml``.
-    n_jobs : threads for independent work — the themes, and the candidate numbers of concerns of
-        one theme; 0 is one per core, 1 none. Each thread keeps BLAS and OpenMP to one core, so
-        the arithmetic and the concerns are the same whatever the number. Above
+    n_jobs : threads for independent work (``concern_threads``) — the themes, and the candidate
+        numbers of concerns of one theme; 0 is one per core, 1 none. Each thread keeps BLAS and
+        OpenMP to one core, so the arithmetic and the concerns are the same whatever the number. Above
         ``PARALLEL_MAX_UNITS`` (unit, theme) pairs one thread is used, to bound memory.
 
     Attributes
@@ -179,7 +175,7 @@ class ConcernFinder:
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
                 })
-        self.assignments_ = self._main_first(assigned, cols, catalogue, known_ids)
+        self.assignments_ = main_first(assigned, cols, catalogue, known_ids)
         self.known_ = known_ids
         self.concerns_ = pd.DataFrame(rows, columns=list(CONCERN_COLUMNS))
         return self
@@ -199,106 +195,40 @@ class ConcernFinder:
                         ) -> list[tuple[list[int], list[str], _Clustered]]:
         """(units, respondents, clusters) of each theme, in the order of ``themes``.
 
-        Themes are independent, so with several threads (``n_jobs``) they are clustered side by
-        side, the largest first. Every thread keeps BLAS and OpenMP to one core: tiny BLAS jobs
-        only spin on a busy box, and k-means sums its chunks in another order on two threads,
-        which would make the concerns depend on the machine. The libraries are loaded before the
-        limit is set, so that it covers them from the first theme on. Each theme's tokens are
-        prepared here, in the calling thread: ``Segmenter`` memos are not safe to share.
+        Themes are independent, so with several threads (``n_jobs``, ``concern_threads``) they
+        are clustered side by side, the largest first. Each theme's tokens are prepared in the
+        calling thread, as its turn comes: ``Segmenter`` memos are not safe to share.
         """
         if not themes:
             return []
         size = sum(len(groups[t]) for t in themes)
-        self._threads = (self.n_jobs or _cores()) if size <= PARALLEL_MAX_UNITS else 1
+        threads = (self.n_jobs or cores()) if size <= PARALLEL_MAX_UNITS else 1
 
         def prepare(theme: str) -> tuple:
             idx = groups[theme]
             other = theme == OTHER_THEME
-            return (idx, [self._theme_tokens(cols, i, theme) for i in idx],
+            return (theme, idx, [self._theme_tokens(cols, i, theme) for i in idx],
                     [cols["respondent_id"][i] for i in idx],
                     catalogue.concerns if other else catalogue.for_theme(theme),
                     [cols["themes"][i] for i in idx])
 
-        def cluster(theme: str, job: tuple) -> tuple[list[int], list[str], _Clustered]:
-            idx, tokens, people, known, coded = job
-            with self._controller.limit(limits=1, user_api="openmp"):  # OpenMP's is per thread
-                return idx, people, self._cluster(tokens, people, other=theme == OTHER_THEME,
-                                                  known=known, theme=theme, coded=coded)
+        def cluster(job: tuple) -> tuple[list[int], list[str], _Clustered]:
+            theme, idx, tokens, people, known, coded = job
+            return idx, people, self._cluster(tokens, people, other=theme == OTHER_THEME,
+                                              known=known, theme=theme, coded=coded)
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
-        with _one_core_each(load=clustering) as self._controller:
-            if self._threads == 1 or len(themes) == 1:  # one theme's tokens at a time
-                return [cluster(t, prepare(t)) for t in themes]
-            from concurrent.futures import ThreadPoolExecutor
+        largest_first = sorted(themes, key=lambda t: -len(groups[t]))
+        with one_core_each(load=clustering) as controller:
+            self._pool = CorePool(threads, controller)
+            done = dict(zip(largest_first,
+                            self._pool.map(cluster, map(prepare, largest_first))))
+        return [done[t] for t in themes]
 
-            with ThreadPoolExecutor(min(self._threads, len(themes)),
-                                    thread_name_prefix="concerns") as pool:
-                # largest first, each submitted as soon as its tokens are ready
-                futures = {t: pool.submit(cluster, t, prepare(t))
-                           for t in sorted(themes, key=lambda t: -len(groups[t]))}
-                return [futures[t].result() for t in themes]
-
-    def _map(self, fn: Callable, items: Iterable) -> Iterator:
-        """``map(fn, items)`` in order: lazily in this thread, or on ``_threads`` threads (each
-        limited to one OpenMP thread, as in ``_cluster_themes``)."""
-        threads = getattr(self, "_threads", 1)
-        items = list(items)
-        if threads == 1 or len(items) < 2:
-            yield from map(fn, items)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        controller = self._controller
-
-        def one(item):
-            with controller.limit(limits=1, user_api="openmp"):
-                return fn(item)
-
-        with ThreadPoolExecutor(min(threads, len(items)), thread_name_prefix="concerns-k") as pool:
-            yield from pool.map(one, items)
-
-    @staticmethod
-    def _main_first(assigned: list[list[str]], cols: dict[str, list], catalogue: ConcernCatalogue,
-                    known_ids: dict[str, list[str]]) -> list[list[str]]:
-        """Each unit's concerns, its main one first (module docstring), by in turn:
-
-        1. raised in the text's opening sentence (a letter's title, the first sentence of an
-           answer) before raised only later: the opening says what a text is about;
-        2. how often the concern is raised on its own: the share of the units carrying it that
-           carry no other concern (Laplace-smoothed, so a concern of three units is not certain).
-           A concern people mostly raise alongside another — the route they took (仲裁, 投诉),
-           a consequence — is rarely what the unit is about when it comes with one;
-        3. the concern's catalogue terms the unit says, then the theme's evidence spans, then
-           the order of the unit's themes (codebook order).
-
-        Concerns are never dropped or merged here; only the order of each unit's list moves."""
-        multi = [i for i, a in enumerate(assigned) if len(a) > 1]
-        if not multi:
-            return assigned
-        carried, alone = Counter(), Counter()
-        for a in assigned:
-            carried.update(a)
-            if len(a) == 1:
-                alone[a[0]] += 1
-        solo = {c: (alone[c] + 1) / (carried[c] + 2) for c in carried}
-        column = {c.id: j for j, c in enumerate(catalogue.concerns)}
-        said = TermMatcher(catalogue.concerns).scores([cols["tokens"][i] for i in multi])
-        for row, i in enumerate(multi):
-            themes = list(cols["themes"][i])
-            spans = cols["spans"][i]
-            evidence = Counter(t for t, _, _ in spans)
-            first_end = sentence_bounds(cols["clean"][i], 0, 0)[1]
-            opening = {t for t, a, _ in spans if a < first_end}
-
-            def key(cid: str, row=row, themes=themes, evidence=evidence, opening=opening
-                    ) -> tuple:
-                theme = cid.rsplit(".", 1)[0]
-                mentions = sum(said[row, column[k]] for k in known_ids.get(cid, ()))
-                return (theme not in opening, -solo[cid], -mentions, -evidence[theme],
-                        themes.index(theme) if theme in themes else len(themes), cid)
-
-            assigned[i] = sorted(assigned[i], key=key)
-        return assigned
+    @property
+    def _threads(self) -> int:
+        """Threads the last ``fit`` clustered with."""
+        return self._pool.threads
 
     def _theme_tokens(self, cols: dict[str, list], i: int, theme: str) -> list[str]:
         """Tokens of the sentences where ``theme`` was found, so that a long answer touching
@@ -354,9 +284,9 @@ class ConcernFinder:
                                                presence=presence))
 
     def _other(self, X, tokens: list[list[str]], people: list[str],
-               presence: TermPresence | None = None) -> _Clustered:
+               presence: TermPresence) -> _Clustered:
         """Uncoded units: only clusters that hang together (``_coherent``) are concerns.
-        ``presence``: the same units' ``TermPresence``, for naming them faster."""
+        ``presence``: the same units' ``TermPresence`` (of ``X``), to name them."""
         labels = np.full(len(tokens), -1)
         live = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
         if len(live) >= 2 * self.min_respondents:
@@ -378,22 +308,19 @@ class ConcernFinder:
         return said
 
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
-                known: tuple[KnownConcern, ...], other: bool = False,
-                said: np.ndarray | None = None, presence: TermPresence | None = None
-                ) -> _Clustered:
+                known: tuple[KnownConcern, ...], *, other: bool, said: np.ndarray,
+                presence: TermPresence) -> _Clustered:
         """Known concerns seeded from the catalogue, new ones from what is far from all of them
         (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
         uncoded units, seeded strictly, and new concerns only where they hang together.
-        ``said``: the units' catalogue term counts (``_said``); computed here when not given.
-        ``presence``: the units' ``TermPresence`` (from ``X``); counted here when not given."""
+        ``said``: the units' catalogue term counts (``_said``); ``presence``: the units'
+        ``TermPresence`` (of ``X``), which also gives the theme's document frequencies for
+        judging new concerns."""
 
         from .concern_seeds import seeded_partition
 
         n, n_terms = X.shape
-        # the theme's document frequencies, for judging new concerns: from ``presence``, or
-        # counted here once (asked per candidate, counting each time was quadratic in practice)
-        theme_df = None if presence is not None else Counter(chain.from_iterable(map(set, tokens)))
-        dims = min(64, n_terms - 1, n - 1)
+        dims = lsa_dims(X)
         if dims < 2 and other:
             return self._other(X, tokens, people, presence)
         if dims < 2:
@@ -404,22 +331,17 @@ class ConcernFinder:
         Z = lsa(X, dims, self.random_state)
 
         def discover(rows: np.ndarray) -> np.ndarray:
-            if other and presence is not None:  # presence.take(rows).matrix is X[rows]
+            if other:  # presence.take(rows).matrix is X[rows]
                 part = presence.take(rows)
                 return self._other(part.matrix, [tokens[j] for j in rows],
                                    [people[j] for j in rows], part).labels
-            if other:
-                return self._other(X[rows], [tokens[j] for j in rows],
-                                   [people[j] for j in rows]).labels
             return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
 
         def coherent(rows: np.ndarray) -> bool:
-            term = top_term_against_rest(tokens, rows, theme_df, self._global_idf, presence)
+            term = top_term_against_rest(tokens, rows, None, self._global_idf, presence)
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
-        if said is None:
-            said = TermMatcher(known).scores(tokens)
         result = seeded_partition(Z, said, known, people,
                                   max_concerns=self.max_concerns,
                                   min_respondents=self.min_respondents,
@@ -440,15 +362,14 @@ class ConcernFinder:
         return _Clustered(labels, terms, result.known)
 
     def _name_single(self, result: _Clustered, tokens: list[list[str]], people: list[str],
-                     known: tuple[KnownConcern, ...], said: np.ndarray | None = None
-                     ) -> _Clustered:
+                     known: tuple[KnownConcern, ...], said: np.ndarray) -> _Clustered:
         """A theme too small or too uniform to cluster is one concern; when most of its units
         name the same known concern, from enough people, it takes that concern's label."""
         from .concern_seeds import seeds_from_scores
 
         if not known or len(set(result.labels.tolist())) != 1 or result.labels[0] < 0:
             return result
-        seed, _ = seeds_from_scores(TermMatcher(known).scores(tokens) if said is None else said)
+        seed, _ = seeds_from_scores(said)
         counts = np.bincount(seed[seed >= 0], minlength=len(known))
         if not counts.any():
             return result
@@ -468,61 +389,13 @@ class ConcernFinder:
         if kind == "auto":
             short = np.median([len(t) for t in tokens]) <= SHORT_UNIT_TOKENS
             kind = "dmm" if short else "kmeans"
+        k_max = min(self.max_concerns, len(tokens) // max(2 * self.min_respondents, 1))
         if kind == "dmm":
-            return self._dmm_partition(X, tokens, people)
-        return self._best_partition(X, people)
-
-    def _dmm_partition(self, X, tokens: list[list[str]], people: list[str]) -> np.ndarray:
-        """A Dirichlet-multinomial mixture with at most max_concerns clusters; clusters with too
-        few respondents are folded into the nearest larger one in LSA space."""
-
-        from .cluster_models import DMMClusterer
-
-        n, n_terms = X.shape
-        dims = min(64, n_terms - 1, n - 1)
-        k_max = min(self.max_concerns, n // max(2 * self.min_respondents, 1))
-        if dims < 2 or k_max < 2:
-            return np.zeros(n, dtype=int)
-        labels = DMMClusterer(k_max, min_df=2, n_iter=30 if n <= 5000 else 15,
-                              random_state=self.random_state).fit(tokens).labels_
-        Z = lsa(X, dims, self.random_state)
-        return fold_small(labels, Z, people, self.min_respondents)
-
-    def _best_partition(self, X, people: list[str]) -> np.ndarray:
-        """LSA + k-means for each k up to ``max_concerns``, small clusters folded; the partition
-        with the best silhouette wins (ties: the smaller k). The candidate k are independent and
-        fitted side by side when there are threads (``_map``), then compared in order of k."""
-        from sklearn.cluster import KMeans
-
-        n, n_terms = X.shape
-        dims = min(64, n_terms - 1, n - 1)
-        if dims < 2:
-            return np.zeros(n, dtype=int)
-        Z = lsa(X, dims, self.random_state)
-        k_max = min(self.max_concerns, n // max(2 * self.min_respondents, 1))
-        # Large themes: choose k and fit the centres on a fixed random sample, then assign every
-        # unit to its nearest centre — one linear pass instead of k_max fits over all units.
-        fit_rows = (np.sort(np.random.default_rng(self.random_state).choice(n, FIT_SAMPLE, False))
-                    if n > FIT_SAMPLE else None)
-        Zfit = Z if fit_rows is None else Z[fit_rows]
-        if k_max < 2:
-            return np.zeros(n, dtype=int)
-        silhouette = sampled_silhouette(Z, min(n, 3000), self.random_state)
-
-        def candidate(k: int) -> tuple[np.ndarray, float] | None:
-            # ConvergenceWarning (duplicate answers: fewer distinct points than k) is silenced
-            # around the whole fit, once: warnings.catch_warnings is not thread-safe
-            km = KMeans(k, n_init=4, random_state=self.random_state).fit(Zfit)
-            labels = fold_small(km.predict(Z), Z, people, self.min_respondents)
-            if len(set(labels.tolist())) < 2:
-                return None
-            return labels, silhouette(labels)
-
-        best, best_score = np.zeros(n, dtype=int), 0.02  # below this, one concern is the honest answer
-        for found in self._map(candidate, range(2, k_max + 1)):
-            if found is not None and found[1] > best_score + 1e-9:
-                best, best_score = found
-        return best
+            return dmm_partition(X, tokens, people, max_k=k_max,
+                                 min_respondents=self.min_respondents,
+                                 random_state=self.random_state)
+        return kmeans_partition(X, people, max_k=k_max, min_respondents=self.min_respondents,
+                                random_state=self.random_state, pool=self._pool)
 
     def _coherent(self, result: _Clustered, tokens: list[list[str]], people: list[str]) -> _Clustered:
         """Keep only uncoded clusters whose top term is shared widely enough to name an issue."""
@@ -541,40 +414,6 @@ class ConcernFinder:
             if share < self.other_coherence or len({people[j] for j in members}) < self.min_respondents:
                 labels[members] = -1
         return _Clustered(labels, result.top_terms)
-
-
-@contextmanager
-def _one_core_each(load: bool) -> Iterator:
-    """BLAS and OpenMP on one core (a ``threadpoolctl.ThreadpoolController`` is yielded, for
-    worker threads to limit their own OpenMP), with k-means' ConvergenceWarning silenced.
-
-    ``load``: import the clustering libraries first, so that the limit covers the OpenMP and
-    SciPy BLAS they load; otherwise the first theme clustered ran on every core while the rest
-    ran on one. The warnings filter is set once here, around all threads:
-    ``warnings.catch_warnings`` is not thread-safe, and one per k-means fit in threads could
-    leave the process's filters changed.
-    """
-    from threadpoolctl import ThreadpoolController
-
-    with warnings.catch_warnings():
-        if load:  # imported for the native libraries they load
-            import sklearn.cluster
-            import sklearn.decomposition
-            import sklearn.metrics  # noqa: F401
-            from sklearn.exceptions import ConvergenceWarning
-
-            # k-means on duplicate answers (fewer distinct points than k)
-            warnings.simplefilter("ignore", ConvergenceWarning)
-        controller = ThreadpoolController()
-        with controller.limit(limits=1):
-            yield controller
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS/Windows
-        return os.cpu_count() or 1
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
