@@ -45,3 +45,27 @@ def test_keyness_finds_what_is_distinctive_of_a_province():
     top = keys.groupby("province")["term"].first().to_dict()
     assert top == {"上海": "小区", "云南": "山路"}
     assert "运费" not in set(keys["term"])  # equally common everywhere: not distinctive
+
+
+def test_unit_term_counts_match_a_binary_count_vectoriser_across_chunks():
+    """The direct count (chunked codes, one bincount) against scikit-learn's binary counts
+    summed per province, with terms repeated inside units and a chunk size that splits them."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from voiceminer.compare import _units_with_term
+
+    rng = random.Random(3)
+    words = ["工资", "抽成", "派单", "超时罚款", "五险一金", "a", "B", "山路", "运费", "小区"]
+    tokens = pd.Series([[rng.choice(words) for _ in range(rng.randint(1, 8))]
+                        for _ in range(500)])
+    keys = np.array([rng.choice(["云南", "上海", "广东"]) for _ in range(500)])
+    values = sorted(set(keys))
+    counts, terms = _units_with_term(tokens, keys, values, chunk=37)
+    vec = CountVectorizer(analyzer=lambda toks: toks, binary=True)
+    X = vec.fit_transform(tokens).toarray()
+    expected = np.vstack([X[keys == v].sum(axis=0) for v in values])
+    assert terms == list(vec.get_feature_names_out())
+    assert (counts == expected).all()

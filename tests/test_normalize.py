@@ -55,3 +55,25 @@ def test_forum_reposts_and_duplicate_survey_rows(units_factory):
     ])
     out = normalize(units)
     assert out["skip_reason"].tolist() == ["", "duplicate", "", "", "duplicate", "duplicate"]
+
+
+def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
+    """The opening-of-the-answer shortcut gives what stripping the whole answer gives."""
+    import random
+    import re
+
+    from voiceminer.normalize import NON_ANSWERS, is_non_answer
+
+    strip = re.compile(r"[\s\W_]+", re.UNICODE)
+
+    def full_rule(clean: str) -> bool:
+        core = strip.sub("", clean).lower()
+        return (not core or core in NON_ANSWERS
+                or (len(set(core)) == 1 and core[0] in "无没略"))
+
+    rng = random.Random(5)
+    pieces = [*NON_ANSWERS, "无", "没", "略", "工资", "N", "o", "。", "！", " ", "…", "_", "\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) * rng.choice([1, 1, 2, 9, 30])
+                       for _ in range(rng.randint(1, 6)))
+        assert is_non_answer(text) == full_rule(text), text

@@ -43,7 +43,9 @@ def prevalence(units: pd.DataFrame, concerns: pd.DataFrame | None = None,
     ``level`` is ``theme`` or ``concern``; province 全国 and group 全部 hold the totals.
     """
     check_units(units, "code")
-    live = units.loc[analysed_mask(units)]
+    wanted = [c for c in ("respondent_id", "province", "group", "themes", "concerns")
+              if c in units.columns]
+    live = units.loc[analysed_mask(units), wanted]  # not the text columns: a copy of each
     base = respondent_base(units)
     frames = []
     themes = live[["respondent_id", "province", "group", "themes"]].explode("themes").dropna(
@@ -103,26 +105,19 @@ def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
     Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008): the prior
     is the term's count in the whole corpus times ``prior_scale``, which keeps rare terms from
     topping the list on a count of two. Counts are units containing the term, not occurrences.
-    Linear in units: one sparse matrix product.
+    Linear in units: one count over (province, term) codes.
     """
     check_units(units, "segment")
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    live = units.loc[analysed_mask(units) & units["tokens"].map(len).gt(0)]
+    live = units.loc[analysed_mask(units) & units["tokens"].map(len).gt(0),
+                     ["province", "tokens"]]
     if live.empty or live["province"].nunique() < 2:
         return pd.DataFrame(columns=list(KEYNESS_COLUMNS))
-    vec = CountVectorizer(analyzer=lambda toks: toks, binary=True)
-    X = vec.fit_transform(live["tokens"])
     keys = live["province"].astype(str).to_numpy()
     values = sorted(set(keys))
-    G = sparse.csr_matrix((np.ones(len(keys)), ([values.index(k) for k in keys], np.arange(len(keys)))),
-                          shape=(len(values), len(keys)))
-    Y = np.asarray((G @ X).todense(), dtype=float)  # values × terms
+    Y, terms = _units_with_term(live["tokens"], keys, values)  # values × terms
     total = Y.sum(axis=0)
     alpha = prior_scale * total
     a0 = alpha.sum()
-    terms = vec.get_feature_names_out()
     rows = []
     for gi, value in enumerate(values):
         yi, yj = Y[gi], total - Y[gi]
@@ -141,3 +136,31 @@ def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
     out = out.sort_values(["province", "z", "term"],
                           ascending=[True, False, True], kind="mergesort")
     return out.groupby("province", sort=True).head(top_n).reset_index(drop=True)
+
+
+
+def _units_with_term(tokens: pd.Series, keys: np.ndarray, values: list[str],
+                     chunk: int = 100_000) -> tuple[np.ndarray, list[str]]:
+    """Units containing each term, per value of ``keys``; terms in sorted order.
+
+    One ``bincount`` over the (value, term) codes of each unit's distinct tokens, which are
+    coded a chunk of units at a time into int32 arrays (a vectoriser's per-token vocabulary
+    pass cost most of the comparison stage, and a million posts' token strings would not fit
+    twice)."""
+    vocab: dict[str, int] = {}
+    group = {v: i for i, v in enumerate(values)}
+    rows, codes = [], []
+    for start in range(0, len(tokens), chunk):
+        distinct = [set(t) for t in tokens.iloc[start:start + chunk]]
+        flat = [t for d in distinct for t in d]
+        local, seen = pd.factorize(np.array(flat, dtype=object))
+        known = np.fromiter((vocab.setdefault(t, len(vocab)) for t in seen), dtype=np.int32,
+                            count=len(seen))
+        codes.append(known[local])
+        rows.append(np.repeat(np.array([group[k] for k in keys[start:start + chunk]],
+                                       dtype=np.int32), [len(d) for d in distinct]))
+    n_terms = len(vocab)
+    cell = np.concatenate(rows).astype(np.int64) * n_terms + np.concatenate(codes)
+    counts = np.bincount(cell, minlength=len(values) * n_terms).reshape(len(values), n_terms)
+    terms = sorted(vocab)
+    return counts[:, [vocab[t] for t in terms]].astype(float), terms

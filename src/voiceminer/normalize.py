@@ -24,8 +24,10 @@ NON_ANSWERS = frozenset(
 )
 _PUNCT_ONLY = re.compile(r"^[\s\W_]*$", re.UNICODE)
 _STRIP_FOR_NON_ANSWER = re.compile(r"[\s\W_]+", re.UNICODE)
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_SPACE_CHARS = " \t\u00a0\u3000"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+_LONGEST_NON_ANSWER = max(map(len, NON_ANSWERS))
 
 # Full-width ASCII letters, digits and a few symbols fold one-to-one to ASCII so that offsets into
 # ``clean`` stay aligned with positions a reader can count; CJK punctuation (，。！？) is kept
@@ -54,8 +56,11 @@ def clean_text(text: str) -> str:
     out = text.replace("\r\n", "\n").replace("\r", "\n")
     if _FOLDABLE.search(out):  # most texts have nothing to fold, and translating is slow
         out = out.translate(_FOLD)
-    out = _SPACES.sub(" ", out)
-    out = _NEWLINES.sub("\n", out).strip()
+    if any(c in out for c in _SPACE_CHARS):  # a search for nothing costs more than these
+        out = _SPACES.sub(" ", out)
+    if "\n" in out:
+        out = _NEWLINES.sub("\n", out)
+    out = out.strip()
     return to_simplified(out)
 
 
@@ -63,6 +68,11 @@ def is_non_answer(clean: str) -> bool:
     """True for answers like 无 / 没有 / 不知道 / 。。。 / "/" that carry no concern."""
     if _PUNCT_ONLY.match(clean):
         return True
+    # the opening of a long answer settles it: more word characters than any listed
+    # non-answer, and not one character repeated, is an answer (without stripping it all)
+    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:2 * _LONGEST_NON_ANSWER + 8])
+    if len(head) > _LONGEST_NON_ANSWER and head.count(head[0]) < len(head):
+        return False
     core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
     return core in NON_ANSWERS or (len(set(core)) == 1 and core[0] in "无没略")
 

@@ -32,7 +32,8 @@ def build_issue_lists(
     quotes_per_concern: int = 3, redact_quotes: bool = True,
 ) -> dict[str, IssueList]:
     """IssueLists keyed by province, national summary last under ``NATIONAL``."""
-    live = units.loc[analysed_mask(units)]
+    # only the columns the lists use: each province's slice would copy every text column
+    live = units.loc[analysed_mask(units), [*_Row._fields, "concerns"]]
     provinces = sorted(set(live["province"].astype(str)))
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
     prev_by_prov = {p: g for p, g in prevalence.groupby("province", sort=False)}
