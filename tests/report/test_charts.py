@@ -42,6 +42,17 @@ def test_theme_chart_is_a_deterministic_png(issues):
     assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == b
 
 
+def test_reused_figure_draws_the_same_png_as_a_fresh_one(issues):
+    """Charts reuse one figure per size; an earlier chart must leave no trace in the next."""
+    charts._FIGURES.clear()
+    fresh = charts.theme_chart_png(issues)  # two themes, on a new figure
+    # same size (two bars) with other labels, shares and title, then another size
+    other = charts.bar_chart_png(["劳动安全", "社会保险"], [0.9, 0.05], title="广东：各主题提及比例")
+    charts.bar_chart_png(["工资收入"], [0.2])
+    assert len(charts._FIGURES) == 2
+    assert charts.theme_chart_png(issues) == fresh != other
+
+
 def test_docx_has_the_chart_and_a_shaded_theme_by_group_table(issues, tmp_path: Path):
     import docx
     from docx.oxml.ns import qn
