@@ -261,7 +261,7 @@ class _XlsxSheet:
         self.limit = total if total <= fit else fit - 1
 
     def add(self, df: pd.DataFrame) -> None:
-        from .report.writers.excel import excel_cell
+        from .report.writers.excel_cells import excel_column
 
         room = max(self.limit - (self.rows - 1), 0)
         if len(df) > room:
@@ -270,24 +270,29 @@ class _XlsxSheet:
         # the issue-list workbooks' cell rule: numbers stay numbers; text loses characters XML
         # cannot hold (a scraped headline may carry a control character), cannot start a formula
         columns = [df[c].tolist() if pd.api.types.is_numeric_dtype(df[c])  # plain Python ints
-                   else [excel_cell(v) for v in df[c].to_numpy(dtype=object)] for c in df.columns]
-        self.out.add(zip(*columns))
+                   else excel_column(df[c].to_numpy(dtype=object)) for c in df.columns]
+        self.out.add_columns(columns, len(df))
         self.rows += len(df)
 
     def save(self, path: Path, csv_name: str) -> Path:
         """Fixed document dates and zip times: the same run gives the same bytes."""
-        from zipfile import ZIP_DEFLATED, ZipFile
+        from io import BytesIO
+        from zipfile import ZIP_STORED, ZipFile
 
         from openpyxl.writer.excel import ExcelWriter
 
         from .report.writers._atomic import atomic_path
-        from .report.writers.xlsx_rows import splice_rows
+        from .report.writers.xlsx_rows import splice_sheets
 
         if self.left_out:
             self.out.add([["…", f"{self.left_out:,} more rows: see {csv_name}"]])
         with atomic_path(path) as tmp:
-            ExcelWriter(self.wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
-            splice_rows(tmp, self.out)
+            # the package (header row only) to memory uncompressed; splice_sheets compresses
+            # every member once, rows included
+            package = BytesIO()
+            ExcelWriter(self.wb, ZipFile(package, "w", ZIP_STORED, allowZip64=True)).save()
+            splice_sheets(tmp, {"xl/worksheets/sheet1.xml": self.out},
+                          package=package.getvalue())
         return path
 
 

@@ -281,7 +281,7 @@ def test_writer_failure_keeps_old_report(issues: IssueList, tmp_path: Path, monk
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(excel, "normalize_zip", boom)
+    monkeypatch.setattr(excel, "splice_sheets", boom)  # the last step of writing
     with pytest.raises(RuntimeError, match="disk full"):
         write_xlsx(issues, target)
     assert target.read_bytes() == before

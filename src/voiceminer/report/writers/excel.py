@@ -8,20 +8,17 @@ injection because it may come straight from a forum post.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ..model import IssueList
 from . import _content as c
-from ._atomic import atomic_path, normalize_zip
-from ._safe import neutralize_cell
+from ._atomic import atomic_path
+from .excel_cells import column_width, display_width, excel_cell, excel_column
+from .xlsx_rows import splice_sheets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,15 +34,12 @@ ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
 
 PERCENT_FORMAT: Final = "0.0%"
-EXCEL_MAX_CHARS: Final = 32767
 # Columns worth wrapping (long free text); everything else is sized to fit on one line.
 WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "skip_detail", "text", "clean"})
 # A float column in a given DataFrame is shown as a percentage if its name says it is a share.
 _SHARE_NAME = re.compile(r"share|ratio|pct|percent|prop|比例|占比|提及率", re.IGNORECASE)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_WIDTH_SAMPLE: Final = 500
-# Table sheets (prevalence, ledger) written through ``xlsx_rows`` after their first row; the
-# bytes are those openpyxl writes (tests switch this off to compare).
+# Table sheets written through ``xlsx_rows`` after their first row; the XML is what openpyxl
+# writes (tests switch this off to compare).
 STREAM_TABLE_ROWS = True
 
 
@@ -57,7 +51,8 @@ def write_xlsx(
     ledger: pd.DataFrame | None = None,
 ) -> Path:
     """Write the workbook atomically; same inputs → same bytes (fixed dates and ZIP times)."""
-    from zipfile import ZIP_DEFLATED, ZipFile
+    from io import BytesIO
+    from zipfile import ZIP_STORED, ZipFile
 
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
@@ -72,37 +67,39 @@ def write_xlsx(
     wb.properties.created = stamp
     wb.properties.modified = stamp
 
-    _write_rows(wb.create_sheet(SHEET_ISSUES), ISSUE_COLUMNS, _issue_rows(issues),
-                percent_columns={"提及比例"})
-    _write_rows(wb.create_sheet(SHEET_QUOTES), QUOTE_COLUMNS, _quote_rows(issues))
-    _write_charts(wb.create_sheet(SHEET_CHARTS), issues)
-    # the big table sheets: openpyxl writes their header and first row, xlsx_rows the rest
+    # every sheet a table: openpyxl writes its header and first row, xlsx_rows the rest
     deferred: dict[str, Any] = {}
+
+    def defer(ws: Worksheet, rest: list[list[Any]]) -> None:
+        if rest:  # openpyxl names sheets by position: sheet1.xml, sheet2.xml …
+            deferred[f"xl/worksheets/sheet{wb.index(ws) + 1}.xml"] = _rest_writer(ws, rest)
+
+    ws = wb.create_sheet(SHEET_ISSUES)
+    defer(ws, _write_rows(ws, ISSUE_COLUMNS, _issue_rows(issues), percent_columns={"提及比例"}))
+    ws = wb.create_sheet(SHEET_QUOTES)
+    defer(ws, _write_rows(ws, QUOTE_COLUMNS, _quote_rows(issues)))
+    ws = wb.create_sheet(SHEET_CHARTS)
+    defer(ws, _write_charts(ws, issues))
     for name, frame in ((SHEET_PREVALENCE, prevalence), (SHEET_LEDGER, ledger)):
         if frame is not None:
             ws = wb.create_sheet(name)
-            rest = _write_frame(ws, frame)
-            if rest:
-                member = f"xl/worksheets/sheet{len(wb.worksheets)}.xml"
-                deferred[member] = _rest_writer(ws, rest)
+            defer(ws, _write_frame(ws, frame))
 
     with atomic_path(path) as tmp:
         # ExcelWriter directly rather than wb.save(): save_workbook() overwrites the modified
-        # date with "now", which would make every run's file different.
-        ExcelWriter(wb, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)).save()
-        if deferred:
-            from .xlsx_rows import splice_sheets
-
-            splice_sheets(tmp, deferred)  # also fixes the ZIP times
-        else:
-            normalize_zip(tmp)
+        # date with "now", which would make every run's file different. It writes to memory,
+        # uncompressed: splice_sheets compresses each member once, with fixed ZIP times.
+        package = BytesIO()
+        ExcelWriter(wb, ZipFile(package, "w", ZIP_STORED, allowZip64=True)).save()
+        splice_sheets(tmp, deferred, package=package.getvalue())
     return path
 
 
 def _rest_writer(ws: Worksheet, rest: list[list[Any]]):
-    """The rows after row 2 of a table sheet, written once openpyxl has written rows 1–2 (whose
-    style ids the later rows share) — the same XML openpyxl writes, without a cell object per
-    value: a 10,000-row ledger sheet took most of a province's workbook time."""
+    """The rows after row 2 of a table sheet (``rest``: its columns), written once openpyxl has
+    written rows 1–2 (whose style ids the later rows share) — the same XML openpyxl writes,
+    without a cell object per value: a 10,000-row ledger sheet took most of a province's
+    workbook time."""
     from openpyxl.utils import get_column_letter
 
     from .xlsx_rows import RowWriter, row_styles
@@ -111,8 +108,8 @@ def _rest_writer(ws: Worksheet, rest: list[list[Any]]):
 
     def make(sheet_xml: bytes):
         rows = RowWriter(ws, n_cols, 3, None, styles=row_styles(sheet_xml))
-        rows.add(rest)
-        return rows, f"A1:{get_column_letter(n_cols)}{len(rest) + 2}"
+        rows.add_columns(rest)
+        return rows, f"A1:{get_column_letter(n_cols)}{len(rest[0]) + 2}"
 
     return make
 
@@ -144,11 +141,12 @@ def _quote_rows(issues: IssueList) -> list[list[Any]]:
     ]
 
 
-def _write_charts(ws: Worksheet, issues: IssueList) -> None:
+def _write_charts(ws: Worksheet, issues: IssueList) -> list[list[Any]]:
     """Theme × group shares as a table, with two native Excel charts drawn from its cells.
 
     Native charts (not pictures) stay editable: a report writer can restyle them, and they
-    redraw when a row is deleted, in Excel and in WPS.
+    redraw when a row is deleted, in Excel and in WPS. Returns the table's deferred rows
+    (``_write_columns``).
     """
     from openpyxl.chart import BarChart, Reference
 
@@ -157,9 +155,9 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> None:
     rows = [[t.label, float(t.share),
              *({g.group: float(g.share) for g in t.groups}.get(name, 0.0) for name in groups)]
             for t in themes]
-    _write_rows(ws, ("主题", "全部", *groups), rows, percent_columns={"全部", *groups})
+    rest = _write_rows(ws, ("主题", "全部", *groups), rows, percent_columns={"全部", *groups})
     if not rows:
-        return
+        return rest
     n = len(rows)
     cats = Reference(ws, min_col=1, min_row=2, max_row=n + 1)
 
@@ -192,6 +190,7 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> None:
         # openpyxl marks axes as deleted by default; recent Excel then draws no axis labels
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+    return rest
 
 
 def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> list[list[Any]]:
@@ -211,44 +210,53 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> list[list[Any]]:
         if _SHARE_NAME.search(name) and pd.api.types.is_float_dtype(df[col].dtype)
         and df[col].dropna().between(0, 1).all()
     }
-    return _write_rows(ws, columns, df.itertuples(index=False, name=None),
-                       percent_columns=percent, defer=STREAM_TABLE_ROWS)
+    # Python scalars (or pandas ones: Timestamp, NA) as iterating gives them, but without
+    # iterating: a nullable column gives 1 where iteration gives np.int64(1), which _cell
+    # turns into 1 all the same
+    values = [df.iloc[:, k].tolist() for k in range(df.shape[1])]
+    return _write_columns(ws, columns, values, percent_columns=percent, n_rows=len(df),
+                          defer=STREAM_TABLE_ROWS)
 
 
-def _write_rows(
+def _write_rows(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                percent_columns: Iterable[str] = ()) -> list[list[Any]]:
+    """``_write_columns`` for a table given as rows (the issue, quote and chart sheets)."""
+    rows = list(rows)
+    columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in header]
+    return _write_columns(ws, header, columns, percent_columns=percent_columns,
+                          n_rows=len(rows), defer=STREAM_TABLE_ROWS)
+
+
+def _write_columns(
     ws: Worksheet,
     header: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Sequence[Any]],
     *,
     percent_columns: Iterable[str] = (),
+    n_rows: int,
     defer: bool = False,
 ) -> list[list[Any]]:
-    """Header (bold, frozen, filterable) then rows; widths from the header and first rows.
+    """Header (bold, frozen, filterable) then ``n_rows`` rows given as ``columns``; widths
+    from the header and first rows. Values are converted a column at a time (``excel_column``).
 
     With ``defer``, rows after the first data row are not added to ``ws`` but returned (as
-    cell values), for ``xlsx_rows`` to write when the workbook is saved.
+    columns of cell values), for ``xlsx_rows`` to write when the workbook is saved.
     """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     header = [str(h) for h in header]
-    ws.append([_cell(h) for h in header])
+    ws.append([excel_cell(h) for h in header])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
-    widths = [_display_width(h) for h in header]
-    n_rows = 0
-    rest: list[list[Any]] = []
-    for row in rows:
-        values = [_cell(v) for v in row]
-        if defer and n_rows >= 1 and header:
-            rest.append(values)
-        else:
-            ws.append(values)
-        n_rows += 1
-        if n_rows <= _WIDTH_SAMPLE:
-            for i, v in enumerate(values):
-                widths[i] = max(widths[i], _display_width(v))
+    cells = [excel_column(col) for col in columns]
+    kept = 1 if defer and header else n_rows
+    for row in zip(*(col[:kept] for col in cells)):
+        ws.append(list(row))
+    rest = [col[1:] for col in cells] if kept < n_rows else []
+    widths = [max(display_width(h), column_width(col)) for h, col in zip(header, cells)]
+    widths += [display_width(h) for h in header[len(widths):]]
 
     percent = {i for i, h in enumerate(header, start=1) if h in set(percent_columns)}
     wrap = {i for i, h in enumerate(header, start=1) if h in WRAP_COLUMNS}
@@ -268,71 +276,3 @@ def _write_rows(
     if header:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n_rows + 1}"
     return rest
-
-
-def _cell(value: Any) -> Any:
-    """A Python/pandas/numpy value as something openpyxl stores faithfully and safely.
-
-    Numbers stay numbers; missing values become empty cells; sequences (e.g. a ``themes``
-    column) are joined with 、; text loses characters XML cannot hold, is cut to Excel's cell
-    limit, and is neutralised so it can never start a formula.
-    """
-    kind = type(value)
-    if kind is str:  # fast path: almost every ledger cell
-        return _text(value)
-    if kind is int:
-        return value
-    import numpy as np
-    import pandas as pd
-
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, Decimal)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            return None
-        if value.tzinfo is not None:
-            value = value.tz_convert("UTC").tz_localize(None)
-        return value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, (dt.date, dt.time)):
-        return value
-    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
-        value = "、".join(str(x) for x in items)
-    elif isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    elif not isinstance(value, str):
-        value = str(value)
-    return _text(value)
-
-
-excel_cell = _cell  # public: the exports module writes its sheets through the same sanitising
-
-
-def _text(value: str) -> str:
-    """Drop characters XML cannot hold, cut to Excel's cell limit, neutralise formulas."""
-    value = _ILLEGAL.sub("", value)
-    if len(value) > EXCEL_MAX_CHARS:
-        value = value[: EXCEL_MAX_CHARS - 2] + "…"  # room for the neutralising apostrophe
-    return neutralize_cell(value)
-
-
-def _display_width(value: Any) -> int:
-    """Approximate column width: CJK characters are about two Latin characters wide."""
-    if value is None:
-        return 0
-    if isinstance(value, float):
-        return 8
-    text = str(value)
-    longest = max((len(line) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in line)
-                   for line in text.splitlines() or [""]), default=0)
-    return longest
