@@ -147,3 +147,38 @@ def test_file_jobs_return_paths_in_job_order(tmp_path, monkeypatch):
         [tmp_path / "0.txt", tmp_path / "1.txt"]]
     assert (tmp_path / "3.txt").read_text(encoding="utf-8") == "3.txt" * 4
     assert parallel.run_jobs(jobs, n_jobs=1) == forked
+
+
+def test_report_jobs_carry_redacted_ledger_sheets(units, tmp_path):
+    """Each issue list's workbook sheet is cut and redacted before the jobs run (once, in the
+    process that forks), and is that of ``workbook_ledger`` on the province's rows."""
+    from voiceminer.report import parallel
+    from voiceminer.schema import ledger
+
+    from .report.conftest import make_issues
+
+    rows = ledger(units)
+    lists = {p: make_issues() for p in ("云南", "上海", "全国")}
+    red = Redactor.for_units(units)
+    jobs = parallel.report_jobs(lists, pd.DataFrame({"province": []}), rows, tmp_path,
+                                formats=("md", "xlsx"), redactor=red, stem=str)
+    for (province, _), job in zip(lists.items(), jobs):
+        scoped = rows if province == "全国" else rows.loc[rows["province"] == province]
+        sheet = job.args[4]
+        pd.testing.assert_frame_equal(sheet, output.workbook_ledger(
+            scoped, redactor=Redactor.for_units(units)))
+        assert not sheet.astype(str).apply(lambda c: c.str.contains("王建国")).any().any()
+    no_xlsx = parallel.report_jobs(lists, pd.DataFrame({"province": []}), rows, tmp_path,
+                                   formats=("md",), redactor=red, stem=str)
+    assert [job.args[4] for job in no_xlsx] == [None] * 3
+
+
+def test_formula_starts_are_found_exactly(tmp_path):
+    """Strings starting like a formula are neutralised; a NUL followed by ``=`` inside a string
+    is no start of one, and cells that are not strings are left alone."""
+    df = pd.DataFrame({"a": ["ok", "x\0=1", None], "b": ["fine", "-3 元", 2.5],
+                       "c": [["=x", "y"], [], ["z"]]})
+    text = output.write_table(df, tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1:] == ["ok,fine,'=x;y", "x\0=1,'-3 元,", ",2.5,z"]
+    assert not output._formula_start(["a", "b\0=c", None, 1.0])
+    assert output._formula_start(["a", None, "\tb"]) and not output._formula_start([])

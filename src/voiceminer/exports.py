@@ -214,7 +214,7 @@ def _write_both(parts: Iterable[pd.DataFrame], stem: Path, sheet: str, total: in
                 lean: Callable[[list], list] | None = None) -> list[Path]:
     """``stem.csv`` (and ``stem.xlsx``) from the slices ``parts``, each redacted once."""
     from .output import CsvSlices
-    from .privacy import redact_frame
+    from .privacy_frames import redact_frame
     from .report.writers._atomic import atomic_path
 
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")

@@ -31,6 +31,8 @@ from .report.writers._atomic import atomic_path
 from .report.writers._safe import FORMULA_PREFIXES
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# a formula start right after a NUL: in strings joined by NUL, one starting a string
+_AFTER_NUL = re.compile("\0(?:" + "|".join(map(re.escape, FORMULA_PREFIXES)) + ")")
 
 
 def safe_filename(name: str) -> str:
@@ -64,17 +66,29 @@ def _flat(df: pd.DataFrame, *, redact_text: bool, neutralize: bool,
             continue
         values = series.to_numpy(dtype=object)
         changed = False
-        if any(isinstance(v, (list, tuple)) for v in values):
+        if any(issubclass(kind, (list, tuple)) for kind in set(map(type, values))):
             values, changed = [_joined(v) if isinstance(v, (list, tuple)) else v
                                for v in values], True
         if redact_text and col in ("text", "clean"):
             values, changed = [redact(v) if isinstance(v, str) else v for v in values], True
-        if neutralize and any(isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-                              for v in values):
+        if neutralize and _formula_start(values):
             values, changed = [neutralize_cell(v) for v in values], True
         cols[col] = (pd.Series(_object_array(values), index=df.index, dtype=object)
                      if changed else series)
     return pd.DataFrame(cols, index=df.index, columns=df.columns, copy=False)
+
+
+def _formula_start(values: Sequence[object]) -> bool:
+    """True when a string in ``values`` starts like a formula (``FORMULA_PREFIXES``).
+
+    Almost none does, which the strings joined by NUL tell for the whole column at once: a
+    prefix right after a NUL starts a string, or, rarely, follows a NUL inside one (then each
+    string is checked)."""
+    strings = (values if set(map(type, values)) <= {str}
+               else [v for v in values if isinstance(v, str)])
+    if _AFTER_NUL.search("\0" + "\0".join(strings)) is None:
+        return False
+    return any(v.startswith(FORMULA_PREFIXES) for v in strings)
 
 
 def _object_array(values: list):
@@ -319,7 +333,9 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
     ledger = analysis.ledger
     prevalence = redact_frame(analysis.prevalence, red) if red is not None else analysis.prevalence
     from .exports import write_code_matrix, write_quotes
-    from .report.html import write_html_report  # index.html + provinces/<省>.html, offline
+    from .report.html import (
+        write_html_report,  # index.html + provinces/<省>.html, offline
+    )
     from .report.parallel import FileJob, report_jobs, run_jobs
 
     exports = (analysis.codebook, analysis.concerns, out)

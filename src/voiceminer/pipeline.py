@@ -116,6 +116,9 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
         units, note = screen_units(units, coder, random_state=settings.random_state)
         notes = (note,)
     step("concerns")
+    from . import warmup
+
+    warmup.wait()
     catalogue = ConcernCatalogue.load(settings.concern_catalogue)
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,

@@ -11,12 +11,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress, filterfalse, islice
 from typing import TYPE_CHECKING, Final, TypeVar
 
+from .privacy_frames import redact_frame  # re-exported: the table form of Redactor
 from .privacy_patterns import (  # collect_*, luhn_ok and MASKS are re-exported
-    _BANK, _EMAIL, _FOLD, _ID_CARD, _LANDLINE, _MOBILE, _NAME_LABEL, _PLATE, _QQ, _TRIGGER,
-    _WECHAT, MASKS, RAW_TRIGGERS, _is_bank_card, _name_at, _plain_name, collect_ids,
-    collect_names, is_valid_id_card, luhn_ok, mask_name, texts_matching, unfolded,
+    _BANK,
+    _EMAIL,
+    _FOLD,
+    _ID_CARD,
+    _LANDLINE,
+    _MOBILE,
+    _NAME_LABEL,
+    _PLATE,
+    _QQ,
+    _TRIGGER,
+    _WECHAT,
+    MASKS,
+    RAW_TRIGGERS,
+    _is_bank_card,
+    _name_at,
+    _plain_name,
+    collect_ids,
+    collect_names,
+    is_valid_id_card,
+    luhn_ok,
+    mask_name,
+    texts_matching,
+    unfolded,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +52,11 @@ T = TypeVar("T")
 # The Redactor's memo keeps strings up to this long, at most this many.
 _MEMO_MAX_CHARS: Final = 24
 _MEMO_MAX: Final = 1_000_000
+# ``Redactor.loud`` remembers at most this many strings it found quiet (a set of 64 MB at most,
+# the strings being mostly the tables' own): a run's tables repeat the same unit ids, answers
+# and tokens (units.csv, the ledger, the code matrix, the quote list), and looking one up costs
+# a fraction of looking into it again.
+_QUIET_MAX: Final = 2_000_000
 
 
 class Redactor:
@@ -45,6 +72,7 @@ class Redactor:
         self._names_re = (re.compile("|".join(map(re.escape, self.names)))
                           if self.names else None)
         self._memo: dict[str, str] = {}
+        self._quiet: set[str] = set()
         # WeChat/QQ ids seen after a label somewhere: masked wherever they recur (as a token too)
         self.ids = dict(sorted((ids or {}).items()))
         self._ids_re = (re.compile(r"(?<![-_A-Za-z0-9])(?:" + "|".join(
@@ -56,6 +84,8 @@ class Redactor:
         self._known_unfolded = (re.compile("|".join(unfolded(k) for k in known))
                                 if known else None)
         self._nul_known = any("\0" in k for k in known)
+        self._triggers = (*RAW_TRIGGERS, *(() if self._known_unfolded is None
+                                           else (self._known_unfolded,)))
 
     @classmethod
     def for_units(cls, units: pd.DataFrame) -> Redactor:
@@ -91,14 +121,27 @@ class Redactor:
         return self._known_unfolded is None or self._known_unfolded.search(text) is None
 
     def quiet_many(self, texts: Sequence[str]) -> list[bool]:
-        """``[self.quiet(t) for t in texts]``, found for all texts at once
-        (``privacy_patterns.texts_matching``)."""
-        if not texts:
-            return []
+        """``[self.quiet(t) for t in texts]``, found for all texts at once (``loud``)."""
+        loud = self.loud(texts)
+        return [t not in loud for t in texts]
+
+    def loud(self, texts: Iterable[str]) -> set[str]:
+        """The strings of ``texts`` that are not ``quiet``, found for all at once
+        (``privacy_patterns.texts_matching``). Strings found quiet are remembered (up to
+        ``_QUIET_MAX``), since a run's tables hold the same ones again."""
+        texts = texts if isinstance(texts, (set, frozenset)) else set(texts)
         if self._nul_known:  # a name or id holding NUL could match across two texts
-            return [self.quiet(t) for t in texts]
-        known = () if self._known_unfolded is None else (self._known_unfolded,)
-        return [not flag for flag in texts_matching(texts, (*RAW_TRIGGERS, *known))]
+            return {t for t in texts if not self.quiet(t)}
+        seen = self._quiet
+        fresh = list(texts - seen)
+        loud = set(compress(fresh, texts_matching(fresh, self._triggers)))
+        room = _QUIET_MAX - len(seen)
+        if len(fresh) - len(loud) <= room:
+            seen.update(fresh)
+            seen.difference_update(loud)  # none of them was in ``seen`` before
+        elif room > 0:
+            seen.update(islice(filterfalse(loud.__contains__, fresh), room))
+        return loud
 
     def redact_list(self, values: list) -> list:
         """``[self(v) for v in values]`` for the strings in a list cell (tokens, evidence);
@@ -180,65 +223,6 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     '受访者：王某，电话[电话]'
     """
     return (Redactor(names) if names else _DEFAULT).redact(text)
-
-
-def redact_frame(df: pd.DataFrame, redactor: Callable[[str], str]) -> pd.DataFrame:
-    """A copy of ``df`` with every string cell (and strings inside list cells) redacted.
-
-    Columns are rebuilt with list comprehensions over the values rather than ``Series.map``:
-    the redactor's memo answers most cells, so the per-cell overhead of ``map`` was most of the
-    cost. Cells nothing was masked in keep their very objects, so the copy costs pointers only.
-    """
-    import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
-
-    redact_list = getattr(redactor, "redact_list", None) or (
-        lambda v: [redactor(t) if type(t) is str else _redact_value(t, redactor) for t in v])
-    quiet_many = getattr(redactor, "quiet_many", None)
-    cols: dict[object, object] = {}
-    for i, col in enumerate(df.columns):
-        series = df.iloc[:, i]
-        dtype = series.dtype
-        if is_numeric_dtype(dtype) or is_bool_dtype(dtype) or is_datetime64_any_dtype(dtype):
-            cols[col] = series  # numbers stay numbers
-            continue
-        cells = series.to_numpy(dtype=object)
-        if quiet_many is None:
-            quiet = [False] * len(cells)
-        else:  # strings with nothing to mask, found for the whole column at once
-            quiet = quiet_many([v if type(v) is str else "" for v in cells])
-            if all(quiet) and all(type(v) is str for v in cells):
-                cols[col] = series  # nothing to mask in the whole column
-                continue
-        values = [v if q and type(v) is str
-                  else redactor(v) if type(v) is str
-                  else redact_list(v) if type(v) is list else _redact_value(v, redactor)
-                  for v, q in zip(cells, quiet)]
-        redacted = pd.Series(_objects(values), index=df.index, dtype=object, name=col)
-        cols[col] = redacted.astype(dtype) if str(dtype) in ("str", "string") else redacted
-    out = pd.DataFrame(cols, index=df.index, columns=df.columns, copy=False)
-    out.attrs = dict(df.attrs)
-    if "tokens" in out.columns and "clean" in out.columns:
-        # a token cut from a masked datum ("12345" of a plate) must not survive on its own
-        out["tokens"] = _objects([
-            _tokens_in(toks, str(clean)) if isinstance(toks, (list, tuple)) else toks
-            for toks, clean in zip(out["tokens"].to_numpy(dtype=object),
-                                   out["clean"].to_numpy(dtype=object))])
-    return out
-
-
-def _tokens_in(tokens: list | tuple, clean: str) -> list:
-    """The tokens still found in the redacted ``clean`` (strings; anything else is kept)."""
-    return [t for t in tokens if not isinstance(t, str) or t in clean]
-
-
-def _objects(values: list) -> object:
-    """An object array holding ``values`` as they are (pandas would unpack a list of lists)."""
-    import numpy as np
-
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    return arr
 
 
 def _redact_value(value: object, redactor: Callable[[str], str]) -> object:

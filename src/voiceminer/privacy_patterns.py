@@ -11,9 +11,7 @@ carry over and full-width numbers cannot slip through.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
 from typing import Final
 
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -109,14 +107,19 @@ def texts_matching(texts: Sequence[str], expressions: Iterable[re.Pattern[str]])
     One pass of each expression over the texts joined by NUL, rather than one call per text
     and expression; valid for expressions that cannot match NUL (none of the above can), so
     that no match spans two texts and every text with a match holds the start of one."""
+    import numpy as np
+
     flags = bytearray(len(texts))
     if not texts:
         return flags
     joined = "\0".join(texts)
-    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    # where each text starts in ``joined``: its length and a NUL after each text before it
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
     for expression in expressions:
-        for m in expression.finditer(joined):
-            flags[bisect_right(starts, m.start()) - 1] = 1
+        hits = [m.start() for m in expression.finditer(joined)]
+        if hits:
+            for i in np.searchsorted(ends, hits, side="right").tolist():
+                flags[i] = 1
     return flags
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import warmup
 from ..schema import analysed_mask, check_units
 from .kernel import WorkSpec, adopt, code_batch
 from .local import LocalEngine
@@ -74,6 +75,7 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     intern: dict[str, str] = {}  # one string object per distinct token across the table
     try:
         for text_batch, tokens, codes in _resolve(texts, spec, cache, engine, segmenter.content):
+            warmup.start()  # the workers are running by now: this process mostly waits
             for text, toks, code in zip(text_batch, tokens, codes):
                 results[text] = ([intern.setdefault(t, t) for t in toks], *code)
     finally:

@@ -44,6 +44,9 @@ class LocalEngine:
 
     def _pool_for(self):
         if self._pool is None:
+            from .. import warmup
+
+            warmup.wait()  # never fork while a thread is importing (see warmup)
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
             self._pool = mp.get_context(method).Pool(self.n_jobs)
         return self._pool

@@ -64,6 +64,9 @@ def run_jobs(jobs: Sequence[FileJob], n_jobs: int = 0) -> list[list[Path]]:
         return [job.run() for job in jobs]
     import gc
 
+    from .. import warmup
+
+    warmup.wait()  # never fork while a thread is importing (see warmup)
     _JOBS = list(jobs)
     # objects made so far are left out of the workers' garbage collections, which would
     # otherwise touch (and so copy) every page of the parent's million-row tables
@@ -88,7 +91,15 @@ def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
                 redactor: Callable[[str], str] | None, stem: Callable[[str], str]
                 ) -> list[FileJob]:
     """One job per province (``provinces/<省>.*``) and the national summary (``全国.*``), with
-    the province's prevalence rows and its capped, redacted ledger for the workbook."""
+    the province's prevalence rows and its capped, redacted ledger for the workbook.
+
+    The ledger sheets are cut and redacted here, before any worker forks: a job then holds its
+    sheet (at most ``output.WORKBOOK_LEDGER_ROWS`` rows) rather than all its province's ledger,
+    and every worker inherits what the redactor remembers of those rows (``Redactor.loud``)
+    for ledger.csv and the units table, which hold the same ids again."""
+    from ..output import workbook_ledger
+
+    xlsx = "xlsx" in {str(f).lower().lstrip(".") for f in formats}
     jobs = []
     for province, issues in issue_lists.items():
         national = province == NATIONAL
@@ -96,9 +107,12 @@ def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
         folder.mkdir(parents=True, exist_ok=True)
         scoped_prev = (prevalence if national
                        else prevalence.loc[prevalence["province"] == province])
-        scoped_ledger = ledger if national else ledger.loc[ledger["province"] == province]
-        jobs.append(FileJob(_write_job, (issues, folder, stem(province), scoped_prev,
-                                         scoped_ledger, tuple(formats), redactor),
+        sheet = None
+        if xlsx:
+            scoped = ledger if national else ledger.loc[ledger["province"] == province]
+            sheet = workbook_ledger(scoped, redactor=redactor)
+        jobs.append(FileJob(_write_job, (issues, folder, stem(province), scoped_prev, sheet,
+                                         tuple(formats)),
                             cost=_REPORT_FIXED_COST + _REPORT_UNIT_COST * issues.units_analysed))
     return jobs
 
@@ -117,11 +131,7 @@ def write_reports(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame
 
 
 def _write_job(issues: IssueList, folder: Path, stem: str, prevalence: pd.DataFrame,
-               ledger: pd.DataFrame, formats: tuple[str, ...],
-               redactor: Callable[[str], str] | None) -> list[Any]:
-    from ..output import workbook_ledger
+               sheet: pd.DataFrame | None, formats: tuple[str, ...]) -> list[Any]:
     from .writers import write_all
 
-    wanted = {str(f).lower().lstrip(".") for f in formats}
-    sheet = workbook_ledger(ledger, redactor=redactor) if "xlsx" in wanted else None
     return write_all(issues, folder, stem, prevalence=prevalence, ledger=sheet, formats=formats)
