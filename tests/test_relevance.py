@@ -148,6 +148,25 @@ def test_screen_learns_from_seeds_and_beats_the_rules():
     assert np.array_equal(again, screen.fit_predict(cleans, coder))
 
 
+def test_screen_above_the_fit_sample_scores_every_text_from_a_sample(monkeypatch):
+    """Above ``FIT_SAMPLE`` texts the vocabulary and each model come from a sample and texts are
+    scored chunk by chunk (bounded memory at a million posts): every text still gets a score,
+    the same on a re-run, and the decisions stay those of the whole-corpus fit."""
+    from voiceminer import relevance
+
+    cleans, gold = _board()
+    coder = make_coder()
+    whole = RelevanceScreen(min_seed_hits=2).fit_predict(cleans, coder)
+    monkeypatch.setattr(relevance, "FIT_SAMPLE", len(cleans) // 2)
+    monkeypatch.setattr(relevance, "_CHUNK", 7)
+    sampled = RelevanceScreen(min_seed_hits=2).fit_predict(cleans, coder)
+    assert sampled.shape == whole.shape and not np.isnan(sampled).any()
+    assert not np.array_equal(sampled, whole)  # really fitted on a sample
+    assert np.array_equal(sampled, RelevanceScreen(min_seed_hits=2).fit_predict(cleans, coder))
+    assert _f1(gold, sampled >= 0.5) >= 0.9
+    assert ((sampled >= 0.5) == (whole >= 0.5)).mean() >= 0.9
+
+
 def test_screen_falls_back_to_the_rules_and_says_why():
     coder = make_coder()
     cleans = [clean_text(t) for t in ["公司拖欠工资三个月", "小区物业不作为", "今天下雨了"]]
@@ -227,3 +246,11 @@ def test_analyze_screen_sets_aside_off_topic_posts(tmp_path):
     assert coded1[~is_labour].sum() < coded0[~is_labour].sum() / 2
     assert coded1[is_labour].sum() >= 0.95 * coded0[is_labour].sum()
     assert screened.summary()["notes"][0].startswith("relevance screen:")
+    # the screen replaces columns of a shallow copy: the table it was given is left as it was
+    from voiceminer.relevance import screen_units
+
+    coded = plain.units
+    before = coded["themes"].map(list).tolist()
+    out, _note = screen_units(coded, make_coder())
+    assert coded["themes"].map(list).tolist() == before and "relevance" not in coded.columns
+    assert out["themes"].map(bool).sum() < coded["themes"].map(bool).sum()

@@ -69,14 +69,15 @@ class RelevanceScreen:
                               f"{self.seeds_['not_relevant']} not; {self.min_seeds} of each needed)"
                               "; the codebook's rules decide")
             return ruled.astype(float)
-        X = _features(cleans)
-        proba = _fit(X, pos, neg, self.random_state)
+        rng = np.random.default_rng(self.random_state)
+        features = _Features(cleans, rng)
+        proba = _fit(features, pos, neg, rng, self.random_state)
         # One round of self-training: confident predictions (that the rules also support) become
         # the seeds, which corrects seeds that only looked relevant by their words.
         pos2 = (proba >= self.confident) & (study >= 1)
         neg2 = proba <= 1 - self.confident
         if pos2.sum() >= self.min_seeds and neg2.sum() >= self.min_seeds:
-            proba = _fit(X, pos2, neg2, self.random_state)
+            proba = _fit(features, pos2, neg2, rng, self.random_state)
         return proba
 
     def predict(self, cleans: Sequence[str], coder: ThemeCoder,
@@ -84,22 +85,60 @@ class RelevanceScreen:
         return self.fit_predict(cleans, coder, themes) >= self.threshold
 
 
-def _features(cleans: Sequence[str]):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+# Texts the n-gram vocabulary and idf, and each model, are fitted on at most. A million posts'
+# character n-grams, counted whole, took 5 GiB; above this size the features of a sample are
+# learnt and every text is scored a chunk at a time. Up to it, nothing changes.
+FIT_SAMPLE = 100_000
+_CHUNK = 50_000
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
-                          max_features=200_000, dtype=np.float32)
-    return vec.fit_transform(cleans)
+
+def _sample(n: int, rng: np.random.Generator, size: int = FIT_SAMPLE) -> np.ndarray:
+    """Positions of at most ``size`` of ``n`` items, in order (all of them when ``n <= size``)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size=size, replace=False))
 
 
-def _fit(X, pos: np.ndarray, neg: np.ndarray, random_state: int) -> np.ndarray:
+class _Features:
+    """Character 1–3-gram tf-idf rows of the texts: one matrix for a corpus up to
+    ``FIT_SAMPLE`` texts; above it a vectoriser fitted on a sample that builds rows on demand."""
+
+    def __init__(self, cleans: Sequence[str], rng: np.random.Generator) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.cleans = cleans
+        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2,
+                                   sublinear_tf=True, max_features=200_000, dtype=np.float32)
+        if len(cleans) <= FIT_SAMPLE:
+            self.matrix = self.vec.fit_transform(cleans)
+        else:
+            self.matrix = None
+            self.vec.fit([cleans[i] for i in _sample(len(cleans), rng)])
+
+    def rows(self, idx: np.ndarray):
+        if self.matrix is not None:
+            return self.matrix[idx]
+        return self.vec.transform([self.cleans[i] for i in idx])
+
+    def chunks(self):
+        if self.matrix is not None:
+            yield self.matrix
+            return
+        for a in range(0, len(self.cleans), _CHUNK):
+            yield self.vec.transform(self.cleans[a:a + _CHUNK])
+
+
+def _fit(features: _Features, pos: np.ndarray, neg: np.ndarray, rng: np.random.Generator,
+         random_state: int) -> np.ndarray:
+    """Fit on (at most ``FIT_SAMPLE`` of) the seeds and score every text."""
     from sklearn.linear_model import LogisticRegression
 
-    seed = pos | neg
+    seeds = np.flatnonzero(pos | neg)
+    seeds = seeds[_sample(len(seeds), rng)]
     model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced",
                                random_state=random_state)
-    model.fit(X[seed], pos[seed])
-    return model.predict_proba(X)[:, 1]
+    model.fit(features.rows(seeds), pos[seeds])
+    return np.concatenate([model.predict_proba(X)[:, 1] for X in features.chunks()])
 
 
 def screen_units(units, coder: ThemeCoder, *, random_state: int = 0):
@@ -112,7 +151,7 @@ def screen_units(units, coder: ThemeCoder, *, random_state: int = 0):
     from .schema import analysed_mask, check_units
 
     check_units(units, "code")
-    out = units.copy()
+    out = units.copy(deep=False)  # columns are replaced, not changed in place: no deep copy
     ok = analysed_mask(out).to_numpy()
     idx = np.flatnonzero(ok)
     scores = np.full(len(out), np.nan)
