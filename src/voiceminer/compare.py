@@ -86,18 +86,6 @@ def _labels(rows: pd.DataFrame, concerns: pd.DataFrame | None, codebook: Codeboo
             for level, key in zip(rows["level"], rows["key"])]
 
 
-def _label(row: pd.Series, concerns: pd.DataFrame | None, codebook: Codebook | None) -> str:
-    if row["level"] == "theme":
-        if codebook is None:
-            return row["key"]
-        return codebook.label(row["key"]) if row["key"] in (*codebook.ids, OTHER_THEME) else row["key"]
-    if concerns is not None and len(concerns):
-        hit = concerns.loc[concerns["concern_id"] == row["key"], "label"]
-        if len(hit):
-            return str(hit.iat[0])
-    return row["key"]
-
-
 def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
             top_n: int = 30, min_count: int = 3, min_z: float = 1.96) -> pd.DataFrame:
     """Terms distinctive of each province against all the other provinces together.

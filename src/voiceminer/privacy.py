@@ -10,7 +10,7 @@ Personal names are masked ``张某`` style; a name found once (in an interview h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, filterfalse, islice
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -120,11 +120,6 @@ class Redactor:
                 return False
         return self._known_unfolded is None or self._known_unfolded.search(text) is None
 
-    def quiet_many(self, texts: Sequence[str]) -> list[bool]:
-        """``[self.quiet(t) for t in texts]``, found for all texts at once (``loud``)."""
-        loud = self.loud(texts)
-        return [t not in loud for t in texts]
-
     def loud(self, texts: Iterable[str]) -> set[str]:
         """The strings of ``texts`` that are not ``quiet``, found for all at once
         (``privacy_patterns.texts_matching``). Strings found quiet are remembered (up to
@@ -142,14 +137,6 @@ class Redactor:
         elif room > 0:
             seen.update(islice(filterfalse(loud.__contains__, fresh), room))
         return loud
-
-    def redact_list(self, values: list) -> list:
-        """``[self(v) for v in values]`` for the strings in a list cell (tokens, evidence);
-        anything else in it is redacted as ``redact_frame`` would. Answers from the memo
-        without a call per item, since nearly every item is a token seen before."""
-        memo = self._memo
-        return [(memo.get(v) or self(v)) if type(v) is str else _redact_value(v, self)
-                for v in values]
 
     def redact(self, text: str) -> str:
         """``text`` with every personal datum replaced by its mask; other characters unchanged."""
@@ -223,14 +210,6 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     '受访者：王某，电话[电话]'
     """
     return (Redactor(names) if names else _DEFAULT).redact(text)
-
-
-def _redact_value(value: object, redactor: Callable[[str], str]) -> object:
-    if isinstance(value, str):
-        return redactor(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_redact_value(v, redactor) for v in value)
-    return value
 
 
 class NameList(list):

@@ -112,7 +112,8 @@ def _changes(strings: set[str], redactor: Callable[[str], str]) -> dict[str, str
 def _swapped_cells(cells: Sequence[object], strings: set[str], changed: Mapping[str, str],
                    flat: str) -> list:
     """``cells`` (holding ``strings``) with every string in ``changed`` swapped for its
-    redaction, as ``_redact_value`` would give them; cells holding none keep their objects."""
+    redaction, as redacting every string in them would give them; cells holding none keep
+    their objects."""
     if changed.keys().isdisjoint(strings):
         return list(cells)
     if flat == "nested":

@@ -41,7 +41,7 @@ def _spliced_bytes(rows, path):
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    from voiceminer.report.writers.xlsx_rows import RowWriter, splice_rows
+    from voiceminer.report.writers.xlsx_rows import RowWriter, splice_sheets
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")
@@ -51,7 +51,7 @@ def _spliced_bytes(rows, path):
     out.add(rows[:1])
     out.add(rows[1:])
     ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
-    splice_rows(path, out)
+    splice_sheets(path, {"xl/worksheets/sheet1.xml": out})
     return path.read_bytes()
 
 
@@ -121,7 +121,7 @@ def test_columns_equal_openpyxl_write_only(tmp_path):
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    from voiceminer.report.writers.xlsx_rows import RowWriter, splice_rows
+    from voiceminer.report.writers.xlsx_rows import RowWriter, splice_sheets
 
     rows = [list(r) for r in zip(*AWKWARD_COLUMNS)]
     wb = Workbook(write_only=True)
@@ -133,7 +133,7 @@ def test_columns_equal_openpyxl_write_only(tmp_path):
     out.add([["…", "a note row, shorter than the others"]])
     path = tmp_path / "a.xlsx"
     ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
-    splice_rows(path, out)
+    splice_sheets(path, {"xl/worksheets/sheet1.xml": out})
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")

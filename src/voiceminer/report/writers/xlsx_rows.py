@@ -224,16 +224,10 @@ class _Tails:
 ZIP_LEVEL: Final = 1
 
 
-def splice_rows(path: Path, rows: RowWriter, sheet_member: str = "xl/worksheets/sheet1.xml"
-                ) -> None:
-    """Rewrite the workbook at ``path`` with ``rows`` added at the end of the sheet's data and
-    every member stamped 1980-01-01 (as ``normalize_zip``); the rows are streamed, not read
-    into memory."""
-    splice_sheets(path, {sheet_member: rows})
-
-
 def splice_sheets(path: Path, sheets: dict[str, Any], package: bytes | None = None) -> None:
-    """``splice_rows`` for several sheets: ``sheets`` maps a member name to a ``RowWriter``, or
+    """Rewrite the workbook at ``path`` with rows added at the end of sheets' data and every
+    member stamped 1980-01-01 (as ``normalize_zip``); the rows are streamed, not read into
+    memory. ``sheets`` maps a member name to a ``RowWriter``, or
     to a function that gets the member's XML (as openpyxl wrote it) and returns the
     ``RowWriter`` and the corrected ``<dimension ref>`` (normal-mode sheets record one).
 
