@@ -13,7 +13,7 @@ import voiceminer as vm
 from voiceminer.codebook import OTHER_THEME
 from voiceminer.coding import ThemeCoder, code_themes
 from voiceminer.coding import sentence_bounds as coding_sentence_bounds
-from voiceminer.concern_tokens import ThemeTokens, sentence_bounds, sentence_marks
+from voiceminer.concern_tokens import ThemeTokens, sentence_bounds, sentence_cuts, sentence_marks
 from voiceminer.concerns import find_concerns
 from voiceminer.pipeline import make_segmenter
 from voiceminer.segment import segment
@@ -110,3 +110,49 @@ def test_demo_concerns_are_the_same_on_one_thread_and_two(seg, demo_units):
     pd.testing.assert_frame_equal(one, two)
     assert one_units["concerns"].tolist() == two_units["concerns"].tolist()
     assert len(one) >= 10
+
+
+def _definition(clean: str, tokens: list[str], spans: list, theme: str, seg) -> list[str]:
+    """What a unit's theme tokens are by definition: its theme's sentences, joined by 。, cut
+    again (every token when that is the whole text or leaves nothing)."""
+    bounds = sorted({coding_sentence_bounds(clean, a, b) for t, a, b in spans if t == theme})
+    if bounds == [(0, len(clean))]:
+        return tokens
+    return seg.tokens("。".join(clean[a:b] for a, b in bounds)) or tokens
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "from-cache"])
+def test_sentence_cuts_left_by_coding_give_the_sentences_segmented_again(cached, tmp_path):
+    """``segment_and_code`` leaves each coded text's sentence cuts with the segmenter (from the
+    workers, or from cached words on a re-run); slicing by them equals cutting again."""
+    from voiceminer.engine import segment_and_code
+
+    cb = vm.Codebook.default()
+    settings = vm.Settings(cache_dir=tmp_path if cached else None)
+    units = vm.normalize(vm.read_corpus(DEMO))
+    if cached:  # fill the cache, then code again from it with a new segmenter
+        segment_and_code(units, cb, settings, make_segmenter(cb, settings))
+    seg = make_segmenter(cb, settings)
+    coded = segment_and_code(units, cb, settings, seg)
+    cols = {c: coded[c].tolist() for c in ("tokens", "clean", "spans", "themes")}
+    theme_tokens = ThemeTokens(cols, seg)
+    sliced = 0
+    for i, themes in enumerate(cols["themes"]):
+        clean = cols["clean"][i]
+        for theme in themes:
+            expected = _definition(clean, cols["tokens"][i], cols["spans"][i], theme, seg)
+            assert theme_tokens(i, theme) == expected, (i, theme)
+            sliced += expected is not cols["tokens"][i] and seg.cuts_of(clean) is not None
+    assert sliced >= 50
+    seg.forget_cuts()
+    assert seg.cuts_of(cols["clean"][0]) is None
+
+
+def test_sentence_cuts_count_content_tokens_before_each_mark(seg):
+    text = "工资一直拖欠。社保也没交！\n平台抽成太高"
+    words = seg.words(text)
+    cuts = sentence_cuts(sentence_marks(text), seg.content_starts(words))
+    content = seg.content(words)
+    assert content[:cuts[0]] == seg.tokens("工资一直拖欠。")
+    assert content[cuts[0]:cuts[1]] == seg.tokens("社保也没交！")
+    assert cuts[1] == cuts[2] and content[cuts[2]:] == seg.tokens("平台抽成太高")

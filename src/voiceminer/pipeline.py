@@ -124,6 +124,7 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
                                     min_respondents=settings.min_respondents,
                                     random_state=settings.random_state, segmenter=segmenter,
                                     catalogue=catalogue)
+    segmenter.forget_cuts()  # coding left them for the concern stage only
     step("compare")
     prev = prevalence(units, concerns, codebook)
     keys = keyness(units)

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,7 @@ _NOT_A_TERM = re.compile(r"^[\s\W_]+$|^\d+(\.\d+)?$", re.UNICODE)
 _DEFAULT_FREQ = 20000
 _MEMO_LIMIT = 50_000  # texts remembered per segmenter; the content-hash cache does the rest
 _CONTENT_MEMO_LIMIT = 500_000  # distinct words remembered as content or not
+_CUTS_LIMIT = 500_000  # texts whose sentence cuts are remembered for the concern stage
 BACKENDS = ("auto", "jieba", "rjieba")
 
 
@@ -204,6 +206,7 @@ class Segmenter:
         self.stopwords = frozenset(w for f in stop_files for w in read_wordlist(f))
         self._cache: dict[str, list[str]] = {}
         self._content_memo: dict[str, bool] = {}  # word -> is_content(word), for ``content``
+        self._cuts: dict[str, tuple[int, ...]] = {}  # text -> sentence cuts, for the concern stage
 
     @property
     def fingerprint(self) -> str:
@@ -239,17 +242,45 @@ class Segmenter:
 
         Whether a word is content is decided once per distinct word and remembered: a corpus
         repeats a few tens of thousands of words millions of times, and the pattern test cost
-        more than segmenting. A full memo is replaced by a new one rather than emptied, so that
-        memory stays bounded and a thread reading the old one still finds every word it added."""
-        words = list(words)
+        more than segmenting. Most texts hold only words already decided, so they are read in one
+        pass; the distinct new words are worked out only when that pass meets one. A full memo is
+        replaced by a new one rather than emptied, so that memory stays bounded and a thread
+        reading the old one still finds every word it added."""
+        words = words if isinstance(words, list) else list(words)
         memo = self._content_memo
+        try:
+            return [w for w in words if memo[w]]
+        except KeyError:
+            pass
         new = set(words).difference(memo)
-        if new:
-            if len(memo) + len(new) > _CONTENT_MEMO_LIMIT:
-                memo = self._content_memo = {}
-                new = set(words)
-            memo.update({w: self.is_content(w) for w in new})
+        if len(memo) + len(new) > _CONTENT_MEMO_LIMIT:
+            memo = self._content_memo = {}
+            new = set(words)
+        memo.update({w: self.is_content(w) for w in new})
         return [w for w in words if memo[w]]
+
+    def content_starts(self, words: list[str]) -> list[int]:
+        """The character offset of each content token of ``words`` (``content(words)``'s order)."""
+        self.content(words)  # every word decided
+        memo = self._content_memo
+        return [s for w, s in zip(words, accumulate(map(len, words), initial=0)) if memo[w]]
+
+    def remember_cuts(self, texts: Iterable[str], cuts: Iterable[tuple[int, ...] | None]) -> None:
+        """Keep, per text, how many of its content tokens start before each sentence mark (see
+        ``concern_tokens.sentence_cuts``): the concern stage then slices a unit's tokens by
+        sentence instead of cutting its sentences again. Kept apart from the words memo, which
+        ``forget`` empties between batches; bounded, and what does not fit is cut again."""
+        memo = self._cuts
+        for text, cut in zip(texts, cuts):
+            if cut is not None and len(memo) < _CUTS_LIMIT:
+                memo[text] = cut
+
+    def cuts_of(self, text: str) -> tuple[int, ...] | None:
+        """What ``remember_cuts`` kept for ``text``, or None."""
+        return self._cuts.get(text)
+
+    def forget_cuts(self) -> None:
+        self._cuts = {}
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens of ``text`` for counting and clustering."""

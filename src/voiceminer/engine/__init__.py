@@ -9,14 +9,14 @@ uses a process pool over the cores; the dask engine a Dask distributed cluster. 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import warmup
 from ..schema import analysed_mask, check_units
-from .kernel import WorkSpec, adopt, code_batch
+from .kernel import WorkSpec, adopt, code_batch, text_cuts
 from .local import LocalEngine
 
 if TYPE_CHECKING:
@@ -74,10 +74,11 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     results: dict[str, tuple] = {}
     intern: dict[str, str] = {}  # one string object per distinct token across the table
     try:
-        for text_batch, tokens, codes in _resolve(texts, spec, cache, engine, segmenter.content):
+        for text_batch, tokens, codes, cuts in _resolve(texts, spec, cache, engine, segmenter):
             warmup.start()  # the workers are running by now: this process mostly waits
             for text, toks, code in zip(text_batch, tokens, codes):
                 results[text] = ([intern.setdefault(t, t) for t in toks], *code)
+            segmenter.remember_cuts(text_batch, cuts)
     finally:
         if own:
             engine.close()
@@ -102,11 +103,11 @@ def _column(values: list, n: int) -> np.ndarray:
     return arr
 
 
-def _resolve(texts: list[str], spec: WorkSpec, cache, engine,
-             content: Callable[[list[str]], list[str]]) -> Iterator[tuple]:
-    """(texts, content tokens, codes) per batch: from the cache where possible, else from the
-    engine, whose workers pick the content tokens too; ``content`` picks them from cached words
-    for texts the workers never see."""
+def _resolve(texts: list[str], spec: WorkSpec, cache, engine, segmenter: Segmenter
+             ) -> Iterator[tuple]:
+    """(texts, content tokens, codes, sentence cuts) per batch: from the cache where possible,
+    else from the engine, whose workers pick the content tokens and cuts too; ``segmenter``
+    picks them from cached words for texts the workers never see."""
     tasks, pending = [], []
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
@@ -127,9 +128,10 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine,
     for batch, keys, words, codes, need in pending:
         if keys is None:  # no cache
             res = next(done)
-            yield batch, [r[1] for r in res], [r[2:] for r in res]
+            yield batch, [r[1] for r in res], [r[2:5] for r in res], [r[5] for r in res]
             continue
         tokens: list[list[str] | None] = [None] * len(batch)
+        cuts: list[tuple[int, ...] | None] = [None] * len(batch)
         if need:
             res = next(done)
             new_w, new_c = [], []
@@ -137,13 +139,17 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine,
                 if r[0] is not None:
                     words[j] = r[0]
                     new_w.append(j)
-                tokens[j] = r[1]
+                tokens[j], cuts[j] = r[1], r[5]
                 if codes[j] is None:
-                    codes[j] = r[2:]
+                    codes[j] = r[2:5]
                     new_c.append(j)
             cache.put_words([keys[j] for j in new_w], [words[j] for j in new_w])
             cache.put_codes([keys[j] for j in new_c], [codes[j] for j in new_c])
-        yield batch, [t if t is not None else content(w) for t, w in zip(tokens, words)], codes
+        for j, (text, w) in enumerate(zip(batch, words)):
+            if tokens[j] is None:  # words and codes both cached
+                tokens[j] = segmenter.content(w)
+                cuts[j] = text_cuts(segmenter, text, w, codes[j][2])
+        yield batch, tokens, codes, cuts
 
 
 def read_files_with(engine):

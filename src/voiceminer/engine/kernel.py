@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import Codebook
+from ..concern_tokens import sentence_cuts, sentence_marks
 
 _BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder), per process
 
@@ -44,13 +45,28 @@ def built(spec: WorkSpec) -> tuple:
     return _BUILT[spec.key]
 
 
-Coded = tuple[list[str] | None, list[str], list[str], list[str], list[tuple[str, int, int]]]
+Coded = tuple[list[str] | None, list[str], list[str], list[str], list[tuple[str, int, int]],
+              tuple[int, ...] | None]
+
+
+def text_cuts(seg, text: str, words: list[str], spans: list) -> tuple[int, ...] | None:
+    """``concern_tokens.sentence_cuts`` of a text, worked out only for a coded text with a
+    sentence mark: the concern stage slices only those by sentence."""
+    marks = sentence_marks(text) if spans else ()
+    return sentence_cuts(marks, seg.content_starts(words)) if marks else None
+
+
+def coded_text(seg, coder, text: str, words: list[str]) -> tuple:
+    """(content tokens, themes, evidence, spans, sentence cuts or None) of one segmented text."""
+    themes, evidence, spans = coder.code(text) if text else ([], [], [])
+    cuts = text_cuts(seg, text, words, spans)
+    return seg.content(words), themes, evidence, spans, cuts
 
 
 def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None],
                keep_words: bool = True) -> list[Coded]:
     """Per text: (words if newly segmented and ``keep_words`` else None, content tokens, themes,
-    evidence, spans).
+    evidence, spans, sentence cuts or None).
 
     ``known`` holds cached words (or None) per text; ``texts`` already coded are not sent here.
     The content tokens are picked here, on the workers, rather than by the caller; words travel
@@ -68,8 +84,7 @@ def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None],
                     new = words
             else:
                 seg.remember([text], [words])
-            themes, evidence, spans = coder.code(text) if text else ([], [], [])
-            out.append((new, seg.content(words), themes, evidence, spans))
+            out.append((new, *coded_text(seg, coder, text, words)))
     finally:
         seg.forget()
     return out
