@@ -66,18 +66,7 @@ def test_editing_the_codebook_does_not_segment_again(units, tmp_path, monkeypatc
     edited = Codebook.load(edited_path)
     assert edited.sha256 != cb.sha256 and edited.all_terms() == cb.all_terms()
 
-    import sys
-
-    module = sys.modules["voiceminer.segment"]
-    cut_texts: set[str] = set()
-    for backend in (module._JiebaBackend, module._RJiebaBackend):
-        original = backend.cut
-
-        def counting(self, text, hmm, original=original):
-            cut_texts.add(text)
-            return original(self, text, hmm)
-
-        monkeypatch.setattr(backend, "cut", counting)
+    cut_texts = _counting_cuts(monkeypatch)
     coded, _seg = _run(units, edited, settings)
     analysed = set(units.loc[vm.schema.analysed_mask(units), "clean"])
     assert analysed and not cut_texts & analysed  # only codebook terms were cut (matcher set-up)
@@ -99,12 +88,65 @@ def test_added_term_resegments_only_texts_holding_it(tmp_path):
     assert got[1] is None  # holds the new term: segment it again
 
 
-def test_spans_round_trip(tmp_path):
-    cache = AnalysisCache(tmp_path, "b", [], "f", "c")
-    key = [text_key("社保没交")]
-    cache.put_codes(key, [(["social_insurance"], ["social_insurance:社保"],
-                           [("social_insurance", 0, 2)])])
+def test_codes_round_trip(tmp_path):
+    """Spans, content tokens and sentence cuts come back as they went in (no cuts: None)."""
+    cache = AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="s")
+    keys = [text_key("社保没交。工资低"), text_key("还行")]
+    rows = [(["social_insurance"], ["social_insurance:社保"], [("social_insurance", 0, 2)],
+             ["社保", "没交", "工资", "低"], (2,)),
+            ([], [], [], ["还行"], None)]
+    cache.put_codes(keys, rows)
     cache.save()
-    again = AnalysisCache(tmp_path, "b", [], "f", "c")
-    assert again.get_codes(key) == [(["social_insurance"], ["social_insurance:社保"],
-                                     [("social_insurance", 0, 2)])]
+    assert AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="s").get_codes(keys) == rows
+    assert AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="t").get_codes(keys) == \
+        [None, None]  # other stopwords, other content tokens
+
+
+def _counting_cuts(monkeypatch) -> set[str]:
+    import sys
+
+    module = sys.modules["voiceminer.segment"]
+    cut_texts: set[str] = set()
+    for backend in (module._JiebaBackend, module._RJiebaBackend):
+        original = backend.cut
+
+        def counting(self, text, hmm, original=original):
+            cut_texts.add(text)
+            return original(self, text, hmm)
+
+        monkeypatch.setattr(backend, "cut", counting)
+    return cut_texts
+
+
+def test_a_warm_run_reads_no_words(units, tmp_path, monkeypatch):
+    """Same settings again: tokens, codes and cuts all come from the codes table."""
+    cb = Codebook.default()
+    settings = Settings(cache_dir=tmp_path)
+    cold, _ = _run(units, cb, settings)
+    read = []
+    original = AnalysisCache.get_words
+    monkeypatch.setattr(AnalysisCache, "get_words",
+                        lambda self, keys, texts: read.extend(keys) or original(self, keys, texts))
+    warm, seg = _run(units, cb, settings)
+    assert read == []
+    for col in COLUMNS:
+        assert warm[col].tolist() == cold[col].tolist(), col
+    coded = [c for c, s in zip(warm["clean"], warm["spans"]) if s and "。" in c]
+    assert coded and all(seg.cuts_of(c) is not None for c in coded)
+
+
+def test_editing_the_stopwords_codes_again_without_segmenting(units, tmp_path, monkeypatch):
+    cb = Codebook.default()
+    _run(units, cb, Settings(cache_dir=tmp_path))
+    extra = tmp_path / "stop.txt"
+    extra.write_text("工资\n", encoding="utf-8")
+    settings = Settings(cache_dir=tmp_path, stopwords=(extra,))
+    cut_texts = _counting_cuts(monkeypatch)
+    coded, _ = _run(units, cb, settings)
+    analysed = set(units.loc[vm.schema.analysed_mask(units), "clean"])
+    assert not cut_texts & analysed
+    monkeypatch.undo()
+    ref = _reference(units, cb, settings)
+    assert not any("工资" in toks for toks in coded["tokens"])
+    for col in COLUMNS:
+        assert coded[col].tolist() == ref[col].tolist(), col

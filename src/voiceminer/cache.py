@@ -8,10 +8,12 @@ code):
   codebook terms it was made with (``.terms.json``). When the codebook's terms change, only the
   texts containing an added or removed term are segmented again: elsewhere the word graph is the
   same. Editing labels, cues, exclusions or salience re-segments nothing.
-* ``code-<segmenter>-<codebook>.parquet`` — text hash → themes, evidence, spans, keyed by the full
-  segmenter fingerprint and the codebook's SHA-256, since any codebook edit may change the coding.
-
-Stopwords are applied after the cache (words → tokens), so editing them invalidates nothing.
+* ``code-<segmenter>-<codebook>-<stopwords>.parquet`` — text hash → themes, evidence, spans,
+  content tokens and sentence cuts (what the concern stage slices tokens by), keyed by the full
+  segmenter fingerprint, the codebook's SHA-256 (any codebook edit may change the coding) and the
+  stopword list (it decides the content tokens). A re-run with the same settings reads
+  everything from here and never loads the words; after an edit of the codebook or the
+  stopwords, coding runs again from the cached words and nothing is segmented again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 _KEY_BYTES = 16
 
@@ -40,25 +43,43 @@ def default_cache_dir() -> Path:
 
 
 class _Table:
-    """One Parquet file of ``key`` plus list-of-string columns, loaded once, appended in memory
-    and written back atomically."""
+    """One Parquet file of ``key`` plus list columns (of strings, or of the value type
+    ``types`` names), loaded once, appended in memory and written back atomically."""
 
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+    def __init__(self, path: Path, columns: Sequence[str],
+                 types: dict[str, str] | None = None) -> None:
         self.path = path
         self.columns = tuple(columns)
-        self._index: dict[bytes, int] = {}
-        self._table = None  # pyarrow.Table of what was on disk
+        self.types = types or {}
         self._new: dict[bytes, tuple] = {}
-        if path.is_file():
-            import pyarrow.parquet as pq
+        self._disk: tuple[Any, dict[bytes, int]] | None = None  # (table, key -> row), once read
 
-            try:
-                table = pq.read_table(path)
-            except Exception:  # a torn or foreign file is a miss, not an error
-                table = None
-            if table is not None and set(("key", *self.columns)) <= set(table.column_names):
-                self._table = table
-                self._index = {k: i for i, k in enumerate(table.column("key").to_pylist())}
+    def _read(self) -> tuple[Any, dict[bytes, int]]:
+        """The pyarrow table on disk and its row per key, read on first use: a warm run that
+        finds every text coded never reads the words."""
+        if self._disk is None:
+            table = None
+            if self.path.is_file():
+                import pyarrow.parquet as pq
+
+                try:
+                    table = pq.read_table(self.path)
+                except Exception:  # a torn or foreign file is a miss, not an error
+                    table = None
+            if table is None or not set(("key", *self.columns)) <= set(table.column_names):
+                self._disk = (None, {})
+            else:
+                self._disk = (table, {k: i for i, k in
+                                      enumerate(table.column("key").to_pylist())})
+        return self._disk
+
+    @property
+    def _table(self):
+        return self._read()[0]
+
+    @property
+    def _index(self) -> dict[bytes, int]:
+        return self._read()[1]
 
     def __len__(self) -> int:
         return len(self._index) + len(self._new)
@@ -66,9 +87,10 @@ class _Table:
     def get_many(self, keys: Sequence[bytes]) -> list[tuple | None]:
         """The cached row (a tuple of column values) for each key, ``None`` where missing."""
         out: list[tuple | None] = [self._new.get(k) for k in keys]
-        old = [(j, self._index[k]) for j, k in enumerate(keys) if out[j] is None and k in self._index]
-        if old and self._table is not None:
-            taken = self._table.take([i for _, i in old])
+        table, index = self._read()
+        old = [(j, index[k]) for j, k in enumerate(keys) if out[j] is None and k in index]
+        if old and table is not None:
+            taken = table.take([i for _, i in old])
             cols = [taken.column(c).to_pylist() for c in self.columns]
             for n, (j, _) in enumerate(old):
                 out[j] = tuple(col[n] for col in cols)
@@ -84,7 +106,8 @@ class _Table:
             self._new[k] = row
 
     def save(self) -> None:
-        if not self._new and (self._table is None or len(self._index) == self._table.num_rows):
+        if not self._new and (self._disk is None or self._table is None
+                              or len(self._index) == self._table.num_rows):
             return
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -97,7 +120,8 @@ class _Table:
             keys = list(self._new)
             data = {"key": pa.array(keys, pa.binary(_KEY_BYTES))}
             for n, c in enumerate(self.columns):
-                data[c] = pa.array([self._new[k][n] for k in keys], pa.list_(pa.string()))
+                kind = getattr(pa, self.types.get(c, "string"))()
+                data[c] = pa.array([self._new[k][n] for k in keys], pa.list_(kind))
             parts.append(pa.table(data))
         table = pa.concat_tables(
             [p.cast(parts[-1].schema) for p in parts]) if parts else None
@@ -119,16 +143,18 @@ class AnalysisCache:
     terms : the codebook terms added to the segmenter's dictionary.
     fingerprint : the segmenter's full fingerprint (base + terms).
     codebook_sha : the codebook file's SHA-256.
+    stopwords : a fingerprint of the segmenter's stopwords (``Segmenter.stopwords_fingerprint``).
     """
 
     def __init__(self, folder: str | Path, base_fingerprint: str, terms: Sequence[str],
-                 fingerprint: str, codebook_sha: str) -> None:
+                 fingerprint: str, codebook_sha: str, stopwords: str = "") -> None:
         self.folder = Path(folder)
         stem = f"seg-{base_fingerprint[:20]}"
         self._terms_path = self.folder / f"{stem}.terms.json"
         self.words = _Table(self.folder / f"{stem}.parquet", ("words",))
-        self.codes = _Table(self.folder / f"code-{fingerprint[:16]}-{codebook_sha[:16]}.parquet",
-                            ("themes", "evidence", "spans"))
+        self.codes = _Table(
+            self.folder / f"code-{fingerprint[:16]}-{codebook_sha[:16]}-{stopwords[:12]}.parquet",
+            ("themes", "evidence", "spans", "tokens", "cuts"), {"cuts": "int32"})
         self.terms = list(dict.fromkeys(terms))
         old_terms: list[str] = []
         if self._terms_path.is_file():
@@ -159,18 +185,22 @@ class AnalysisCache:
         self.words.put_many(keys, [(w,) for w in words])
 
     def get_codes(self, keys: Sequence[bytes]) -> list[tuple | None]:
-        """Cached (themes, evidence, spans) per text; spans come back as ``(theme, start, end)``."""
+        """Cached (themes, evidence, spans, content tokens, sentence cuts or None) per text;
+        spans come back as ``(theme, start, end)``, cuts as a tuple."""
         out = []
         for row in self.codes.get_many(keys):
             if row is None:
                 out.append(None)
             else:
-                themes, evidence, spans = row
-                out.append((themes, evidence, [_span(s) for s in spans]))
+                themes, evidence, spans, tokens, cuts = row
+                out.append((themes, evidence, [_span(s) for s in spans], tokens,
+                            tuple(cuts) if cuts else None))  # a text with cuts has a mark
         return out
 
     def put_codes(self, keys: Sequence[bytes], codes: Sequence[tuple]) -> None:
-        self.codes.put_many(keys, [(t, e, [f"{a}:{b}:{c}" for a, b, c in s]) for t, e, s in codes])
+        """``codes``: what ``get_codes`` gives back, per text."""
+        self.codes.put_many(keys, [(t, e, [f"{a}:{b}:{c}" for a, b, c in s], tokens, cuts or [])
+                                   for t, e, s, tokens, cuts in codes])
 
     def save(self) -> None:
         """Write both tables and the term list the words were made with. After a change of terms
@@ -180,7 +210,7 @@ class AnalysisCache:
             self.words.drop([k for k in list(self.words._index) if k not in self._checked])
         self.words.save()
         self.codes.save()
-        if len(self.words):
+        if (self.words._new or self._stale is not None) and len(self.words):
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self._terms_path.with_name(f".{self._terms_path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")

@@ -216,6 +216,11 @@ class Segmenter:
             h.update(f"\0{term}".encode())
         return h.hexdigest()
 
+    @property
+    def stopwords_fingerprint(self) -> str:
+        """What decides ``content`` besides the words: the stopword list."""
+        return hashlib.sha256("\n".join(sorted(self.stopwords)).encode()).hexdigest()
+
     def words(self, text: str) -> list[str]:
         """All tokens, whitespace included: ``"".join(words(t)) == t``."""
         cached = self._cache.get(text)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import warmup
 from ..schema import analysed_mask, check_units
-from .kernel import WorkSpec, adopt, code_batch, text_cuts
+from .kernel import WorkSpec, adopt, code_batch
 from .local import LocalEngine
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ def make_engine(settings: Settings):
 
 def work_spec(codebook: Codebook, settings: Settings, segmenter: Segmenter) -> WorkSpec:
     return WorkSpec(codebook, tuple(settings.userdicts), tuple(settings.stopwords), settings.hmm,
-                    segmenter.backend, key=f"{segmenter.fingerprint}:{codebook.sha256}")
+                    segmenter.backend, key=f"{segmenter.fingerprint}:"
+                    f"{segmenter.stopwords_fingerprint[:16]}:{codebook.sha256}")
 
 
 def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings,
@@ -66,7 +67,8 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
         from ..cache import AnalysisCache
 
         cache = AnalysisCache(settings.cache_dir, segmenter.base_fingerprint, segmenter.terms,
-                              segmenter.fingerprint, codebook.sha256)
+                              segmenter.fingerprint, codebook.sha256,
+                              stopwords=segmenter.stopwords_fingerprint)
     own = engine is None
     engine = engine or make_engine(settings)
     if coder is not None and hasattr(engine, "refork"):
@@ -74,7 +76,7 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     results: dict[str, tuple] = {}
     intern: dict[str, str] = {}  # one string object per distinct token across the table
     try:
-        for text_batch, tokens, codes, cuts in _resolve(texts, spec, cache, engine, segmenter):
+        for text_batch, tokens, codes, cuts in _resolve(texts, spec, cache, engine):
             warmup.start()  # the workers are running by now: this process mostly waits
             for text, toks, code in zip(text_batch, tokens, codes):
                 results[text] = ([intern.setdefault(t, t) for t in toks], *code)
@@ -103,53 +105,40 @@ def _column(values: list, n: int) -> np.ndarray:
     return arr
 
 
-def _resolve(texts: list[str], spec: WorkSpec, cache, engine, segmenter: Segmenter
-             ) -> Iterator[tuple]:
-    """(texts, content tokens, codes, sentence cuts) per batch: from the cache where possible,
-    else from the engine, whose workers pick the content tokens and cuts too; ``segmenter``
-    picks them from cached words for texts the workers never see."""
+def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]:
+    """(texts, content tokens, codes, sentence cuts) per batch: from the cache where a text was
+    coded with the same settings, else from the engine, whose workers pick the content tokens and
+    cuts too (from cached words where there are any)."""
     tasks, pending = [], []
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
         if cache is None:
             tasks.append((spec, batch, [None] * len(batch), False))
-            pending.append((batch, None, None, None, None))
+            pending.append((batch, None, None, None))
             continue
         from ..cache import text_key
 
         keys = [text_key(t) for t in batch]
-        words = cache.get_words(keys, batch)
-        codes = cache.get_codes(keys)
-        need = [j for j in range(len(batch)) if words[j] is None or codes[j] is None]
+        rows = cache.get_codes(keys)  # (themes, evidence, spans, tokens, cuts) or None
+        need = [j for j, row in enumerate(rows) if row is None]
         if need:
-            tasks.append((spec, [batch[j] for j in need], [words[j] for j in need], True))
-        pending.append((batch, keys, words, codes, need))
+            words = cache.get_words([keys[j] for j in need], [batch[j] for j in need])
+            tasks.append((spec, [batch[j] for j in need], words, True))
+        pending.append((batch, keys, rows, need))
     done = engine.map(code_batch, tasks, size=sum(len(t[1]) for t in tasks))
-    for batch, keys, words, codes, need in pending:
+    for batch, keys, rows, need in pending:
         if keys is None:  # no cache
             res = next(done)
             yield batch, [r[1] for r in res], [r[2:5] for r in res], [r[5] for r in res]
             continue
-        tokens: list[list[str] | None] = [None] * len(batch)
-        cuts: list[tuple[int, ...] | None] = [None] * len(batch)
         if need:
             res = next(done)
-            new_w, new_c = [], []
+            made = [(keys[j], r[0]) for j, r in zip(need, res) if r[0] is not None]
+            cache.put_words([k for k, _ in made], [w for _, w in made])
             for j, r in zip(need, res):
-                if r[0] is not None:
-                    words[j] = r[0]
-                    new_w.append(j)
-                tokens[j], cuts[j] = r[1], r[5]
-                if codes[j] is None:
-                    codes[j] = r[2:5]
-                    new_c.append(j)
-            cache.put_words([keys[j] for j in new_w], [words[j] for j in new_w])
-            cache.put_codes([keys[j] for j in new_c], [codes[j] for j in new_c])
-        for j, (text, w) in enumerate(zip(batch, words)):
-            if tokens[j] is None:  # words and codes both cached
-                tokens[j] = segmenter.content(w)
-                cuts[j] = text_cuts(segmenter, text, w, codes[j][2])
-        yield batch, tokens, codes, cuts
+                rows[j] = (*r[2:5], r[1], r[5])
+            cache.put_codes([keys[j] for j in need], [rows[j] for j in need])
+        yield batch, [r[3] for r in rows], [r[:3] for r in rows], [r[4] for r in rows]
 
 
 def read_files_with(engine):

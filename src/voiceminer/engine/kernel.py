@@ -25,7 +25,7 @@ class WorkSpec:
     stopwords: tuple[Path, ...] = ()
     hmm: bool = True
     backend: str = "auto"
-    key: str = field(default="", compare=False)  # fingerprint + codebook hash: the memo key
+    key: str = field(default="", compare=False)  # segmenter, stopwords, codebook: the memo key
 
 
 def adopt(spec: WorkSpec, segmenter, coder) -> None:
@@ -49,17 +49,14 @@ Coded = tuple[list[str] | None, list[str], list[str], list[str], list[tuple[str,
               tuple[int, ...] | None]
 
 
-def text_cuts(seg, text: str, words: list[str], spans: list) -> tuple[int, ...] | None:
-    """``concern_tokens.sentence_cuts`` of a text, worked out only for a coded text with a
-    sentence mark: the concern stage slices only those by sentence."""
-    marks = sentence_marks(text) if spans else ()
-    return sentence_cuts(marks, seg.content_starts(words)) if marks else None
-
-
 def coded_text(seg, coder, text: str, words: list[str]) -> tuple:
-    """(content tokens, themes, evidence, spans, sentence cuts or None) of one segmented text."""
+    """(content tokens, themes, evidence, spans, sentence cuts or None) of one segmented text.
+
+    The cuts (``concern_tokens.sentence_cuts``) are worked out only for a coded text with a
+    sentence mark: the concern stage slices only those by sentence."""
     themes, evidence, spans = coder.code(text) if text else ([], [], [])
-    cuts = text_cuts(seg, text, words, spans)
+    marks = sentence_marks(text) if spans else ()
+    cuts = sentence_cuts(marks, seg.content_starts(words)) if marks else None
     return seg.content(words), themes, evidence, spans, cuts
 
 
