@@ -74,12 +74,11 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     if coder is not None and hasattr(engine, "refork"):
         engine.refork()  # a pool forked from now on inherits the coder just adopted
     results: dict[str, tuple] = {}
-    intern: dict[str, str] = {}  # one string object per distinct token across the table
     try:
         for text_batch, tokens, codes, cuts in _resolve(texts, spec, cache, engine):
             warmup.start()  # the workers are running by now: this process mostly waits
             for text, toks, code in zip(text_batch, tokens, codes):
-                results[text] = ([intern.setdefault(t, t) for t in toks], *code)
+                results[text] = (toks, *code)
             segmenter.remember_cuts(text_batch, cuts)
     finally:
         if own:
@@ -108,7 +107,15 @@ def _column(values: list, n: int) -> np.ndarray:
 def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]:
     """(texts, content tokens, codes, sentence cuts) per batch: from the cache where a text was
     coded with the same settings, else from the engine, whose workers pick the content tokens and
-    cuts too (from cached words where there are any)."""
+    cuts too (from cached words where there are any).
+
+    The tokens come back with one string object per distinct token across the table (as they
+    arrive, every occurrence is a string of its own), and the cache keeps those same lists."""
+    intern: dict[str, str] = {}
+
+    def shared(tokens: list[list[str]]) -> list[list[str]]:
+        return [[intern.setdefault(t, t) for t in toks] for toks in tokens]
+
     tasks, pending = [], []
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
@@ -129,7 +136,7 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
     for batch, keys, rows, need in pending:
         if keys is None:  # no cache
             res = next(done)
-            yield batch, [r[1] for r in res], [r[2:5] for r in res], [r[5] for r in res]
+            yield batch, shared([r[1] for r in res]), [r[2:5] for r in res], [r[5] for r in res]
             continue
         if need:
             res = next(done)
@@ -137,8 +144,11 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
             cache.put_words([k for k, _ in made], [w for _, w in made])
             for j, r in zip(need, res):
                 rows[j] = (*r[2:5], r[1], r[5])
+        tokens = shared([r[3] for r in rows])
+        rows = [(*r[:3], toks, r[4]) for r, toks in zip(rows, tokens)]
+        if need:
             cache.put_codes([keys[j] for j in need], [rows[j] for j in need])
-        yield batch, [r[3] for r in rows], [r[:3] for r in rows], [r[4] for r in rows]
+        yield batch, tokens, [r[:3] for r in rows], [r[4] for r in rows]
 
 
 def read_files_with(engine):
