@@ -82,6 +82,15 @@ def demo_units(seg):
     return code_themes(segment(units, seg), coder=ThemeCoder(vm.Codebook.default(), seg))
 
 
+def _definition(clean: str, tokens: list[str], spans: list, theme: str, seg) -> list[str]:
+    """What a unit's theme tokens are by definition: its theme's sentences, joined by 。, cut
+    again (every token when that is the whole text or leaves nothing)."""
+    bounds = sorted({coding_sentence_bounds(clean, a, b) for t, a, b in spans if t == theme})
+    if bounds == [(0, len(clean))]:
+        return tokens
+    return seg.tokens("。".join(clean[a:b] for a, b in bounds)) or tokens
+
+
 def test_demo_theme_tokens_equal_the_sentences_segmented_again(seg, demo_units):
     """On every coded demo unit and theme: what segmenting the theme's sentences, joined by 。,
     gives (the definition), with the sentences found as ``coding.sentence_bounds`` finds them."""
@@ -89,16 +98,10 @@ def test_demo_theme_tokens_equal_the_sentences_segmented_again(seg, demo_units):
     theme_tokens = ThemeTokens(cols, seg)
     partial = 0
     for i, themes in enumerate(cols["themes"]):
-        clean = cols["clean"][i]
         for theme in themes:
-            bounds = sorted({coding_sentence_bounds(clean, a, b)
-                             for t, a, b in cols["spans"][i] if t == theme})
-            if bounds == [(0, len(clean))]:
-                expected = cols["tokens"][i]
-            else:
-                partial += 1
-                expected = seg.tokens("。".join(clean[a:b] for a, b in bounds)) or \
-                    cols["tokens"][i]
+            expected = _definition(cols["clean"][i], cols["tokens"][i], cols["spans"][i], theme,
+                                   seg)
+            partial += expected is not cols["tokens"][i]
             assert theme_tokens(i, theme) == expected, (i, theme)
     assert partial >= 50  # the demo has many answers touching several themes
 
@@ -112,19 +115,10 @@ def test_demo_concerns_are_the_same_on_one_thread_and_two(seg, demo_units):
     assert len(one) >= 10
 
 
-def _definition(clean: str, tokens: list[str], spans: list, theme: str, seg) -> list[str]:
-    """What a unit's theme tokens are by definition: its theme's sentences, joined by 。, cut
-    again (every token when that is the whole text or leaves nothing)."""
-    bounds = sorted({coding_sentence_bounds(clean, a, b) for t, a, b in spans if t == theme})
-    if bounds == [(0, len(clean))]:
-        return tokens
-    return seg.tokens("。".join(clean[a:b] for a, b in bounds)) or tokens
-
-
 @pytest.mark.parametrize("cached", [False, True], ids=["fresh", "from-cache"])
 def test_sentence_cuts_left_by_coding_give_the_sentences_segmented_again(cached, tmp_path):
     """``segment_and_code`` leaves each coded text's sentence cuts with the segmenter (from the
-    workers, or from cached words on a re-run); slicing by them equals cutting again."""
+    workers, or from the cache on a re-run); slicing by them equals cutting again."""
     from voiceminer.engine import segment_and_code
 
     cb = vm.Codebook.default()
