@@ -150,3 +150,73 @@ def test_editing_the_stopwords_codes_again_without_segmenting(units, tmp_path, m
     assert not any("工资" in toks for toks in coded["tokens"])
     for col in COLUMNS:
         assert coded[col].tolist() == ref[col].tolist(), col
+
+
+def test_rows_put_in_parts_are_saved_once_and_replace_their_old_rows(tmp_path):
+    from voiceminer.cache import _Table
+
+    table = _Table(tmp_path / "t.parquet", ("words",))
+    keys = [text_key(t) for t in ("一", "二", "三")]
+    table.put_many(keys[:2], [(["一"],), (["二"],)])
+    table.save()
+    again = _Table(tmp_path / "t.parquet", ("words",))
+    assert again.get_many(keys) == [(["一"],), (["二"],), None]
+    again.put_many(keys[1:2], [(["二", "改"],)])  # put again: replaces the old row
+    again.put_many(keys[2:], [(["三"],)])  # a second row group
+    assert again.get_many(keys[2:]) == [None]  # found only once saved
+    again.save()
+    third = _Table(tmp_path / "t.parquet", ("words",))
+    assert third.get_many(keys) == [(["一"],), (["二", "改"],), (["三"],)]
+    assert len(third) == 3 and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_discarded_run_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    from voiceminer.cache import _Table
+
+    table = _Table(tmp_path / "t.parquet", ("words",))
+    key = [text_key("一")]
+    table.put_many(key, [(["一"],)])
+    table.save()
+    failed = _Table(tmp_path / "t.parquet", ("words",))
+    failed.put_many([text_key("二")], [(["二"],)])
+    assert list(tmp_path.glob(".*.tmp"))
+    failed.discard()
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert _Table(tmp_path / "t.parquet", ("words",)).get_many(key) == [(["一"],)]
+
+
+def test_dropped_rows_are_left_out_and_a_table_dropped_whole_is_removed(tmp_path):
+    from voiceminer.cache import _Table
+
+    path = tmp_path / "t.parquet"
+    table = _Table(path, ("words",))
+    keys = [text_key("一"), text_key("二")]
+    table.put_many(keys, [(["一"],), (["二"],)])
+    table.save()
+    some = _Table(path, ("words",))
+    some.drop(keys[:1])
+    some.save()
+    assert _Table(path, ("words",)).get_many(keys) == [None, (["二"],)]
+    every = _Table(path, ("words",))
+    every.drop(keys)
+    every.save()
+    assert not path.exists()
+
+
+def test_a_failed_analysis_leaves_no_temporary_files(units, tmp_path, monkeypatch):
+    import voiceminer.engine as engine
+
+    calls = []
+    real = engine.code_batch
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("a worker died")
+        return real(*args)
+
+    monkeypatch.setattr(engine, "BATCH", 50)
+    monkeypatch.setattr(engine, "code_batch", failing)
+    with pytest.raises(RuntimeError, match="a worker died"):
+        _run(units, Codebook.default(), Settings(cache_dir=tmp_path))
+    assert len(calls) == 2 and not list(tmp_path.glob(".*"))

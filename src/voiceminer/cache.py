@@ -43,16 +43,26 @@ def default_cache_dir() -> Path:
 
 
 class _Table:
-    """One Parquet file of ``key`` plus list columns (of strings, or of the value type
-    ``types`` names), loaded once, appended in memory and written back atomically."""
+    """One Parquet file of ``key`` plus list columns (of strings, or of the value type ``types``
+    names), read on first use.
+
+    Rows put during a run go straight to a temporary file beside it, a row group per call, and
+    ``save`` adds the old rows still wanted and puts the result in the file's place. So the words
+    of a million texts never wait in memory as Python lists until the end: holding them made
+    ``analyze`` on 1,000,000 posts peak at 6.7 GiB with the cache on, against 3.7 GiB with it
+    off. Rows put are found by ``get_many`` only after ``save`` (an analysis looks every text up
+    before it puts any)."""
 
     def __init__(self, path: Path, columns: Sequence[str],
                  types: dict[str, str] | None = None) -> None:
         self.path = path
         self.columns = tuple(columns)
         self.types = types or {}
-        self._new: dict[bytes, tuple] = {}
+        self.put_rows = 0
         self._disk: tuple[Any, dict[bytes, int]] | None = None  # (table, key -> row), once read
+        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self._writer = None  # pyarrow.parquet.ParquetWriter of the rows put, once there are any
+        self._put_keys: list = []  # pyarrow arrays of the keys put: their old rows are left out
 
     def _read(self) -> tuple[Any, dict[bytes, int]]:
         """The pyarrow table on disk and its row per key, read on first use: a warm run that
@@ -74,21 +84,18 @@ class _Table:
         return self._disk
 
     @property
-    def _table(self):
-        return self._read()[0]
-
-    @property
     def _index(self) -> dict[bytes, int]:
         return self._read()[1]
 
     def __len__(self) -> int:
-        return len(self._index) + len(self._new)
+        """Rows on disk (less those dropped) plus rows put; a key put again counts twice."""
+        return len(self._index) + self.put_rows
 
     def get_many(self, keys: Sequence[bytes]) -> list[tuple | None]:
         """The cached row (a tuple of column values) for each key, ``None`` where missing."""
-        out: list[tuple | None] = [self._new.get(k) for k in keys]
+        out: list[tuple | None] = [None] * len(keys)
         table, index = self._read()
-        old = [(j, index[k]) for j, k in enumerate(keys) if out[j] is None and k in index]
+        old = [(j, index[k]) for j, k in enumerate(keys) if k in index]
         if old and table is not None:
             taken = table.take([i for _, i in old])
             cols = [taken.column(c).to_pylist() for c in self.columns]
@@ -97,40 +104,70 @@ class _Table:
         return out
 
     def drop(self, keys: Iterable[bytes]) -> None:
+        """Leave these keys' rows on disk out of the saved file."""
         for k in keys:
             self._index.pop(k, None)
-            self._new.pop(k, None)
 
     def put_many(self, keys: Sequence[bytes], rows: Sequence[tuple]) -> None:
-        for k, row in zip(keys, rows):
-            self._new[k] = row
-
-    def save(self) -> None:
-        if not self._new and (self._disk is None or self._table is None
-                              or len(self._index) == self._table.num_rows):
+        if not len(keys):
             return
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        parts = []
-        if self._table is not None and self._index:
-            keep = sorted(i for k, i in self._index.items() if k not in self._new)
-            parts.append(self._table.take(keep).select(["key", *self.columns]))
-        if self._new:
-            keys = list(self._new)
-            data = {"key": pa.array(keys, pa.binary(_KEY_BYTES))}
-            for n, c in enumerate(self.columns):
-                kind = getattr(pa, self.types.get(c, "string"))()
-                data[c] = pa.array([self._new[k][n] for k in keys], pa.list_(kind))
-            parts.append(pa.table(data))
-        table = pa.concat_tables(
-            [p.cast(parts[-1].schema) for p in parts]) if parts else None
-        if table is None:
+        data = {"key": pa.array(list(keys), pa.binary(_KEY_BYTES))}
+        for n, c in enumerate(self.columns):
+            kind = getattr(pa, self.types.get(c, "string"))()
+            data[c] = pa.array([row[n] for row in rows], pa.list_(kind))
+        part = pa.table(data)
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self._tmp, part.schema)
+        self._writer.write_table(part)
+        self._put_keys.append(data["key"])
+        self.put_rows += len(keys)
+
+    def save(self) -> None:
+        """Write the rows put and the old rows neither dropped nor put again; the old file is
+        replaced only by a complete new one."""
+        dropped = self._disk is not None and self._disk[0] is not None and \
+            len(self._disk[1]) < self._disk[0].num_rows
+        if self._writer is None and not dropped:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.path)
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        table, index = self._read()
+        old = None
+        if table is not None and index:
+            old = table.take(np.sort(np.fromiter(index.values(), dtype=np.int64, count=len(index))))
+            old = old.select(["key", *self.columns])
+            if self._put_keys:
+                again = pc.is_in(old.column("key"), value_set=pa.concat_arrays(self._put_keys))
+                old = old.filter(pc.invert(again))
+        if self._writer is None:  # rows were only dropped
+            if old is None or not old.num_rows:
+                self.path.unlink(missing_ok=True)
+                self._disk = None
+                return
+            self._writer = pq.ParquetWriter(self._tmp, old.schema)
+        try:
+            if old is not None and old.num_rows:
+                self._writer.write_table(old.cast(self._writer.schema))
+        finally:
+            self._writer.close()
+            self._writer = None
+        os.replace(self._tmp, self.path)
+        self._disk, self._put_keys, self.put_rows = None, [], 0
+
+    def discard(self) -> None:
+        """Forget the rows put (an analysis that failed saves nothing)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._tmp.unlink(missing_ok=True)
+        self._put_keys, self.put_rows = [], 0
 
 
 class AnalysisCache:
@@ -184,6 +221,11 @@ class AnalysisCache:
     def put_words(self, keys: Sequence[bytes], words: Sequence[list[str]]) -> None:
         self.words.put_many(keys, [(w,) for w in words])
 
+    def has_codes(self, keys: Sequence[bytes]) -> list[bool]:
+        """Whether each text's codes are cached, without reading them."""
+        index = self.codes._index
+        return [k in index for k in keys]
+
     def get_codes(self, keys: Sequence[bytes]) -> list[tuple | None]:
         """Cached (themes, evidence, spans, content tokens, sentence cuts or None) per text;
         spans come back as ``(theme, start, end)``, cuts as a tuple."""
@@ -208,13 +250,20 @@ class AnalysisCache:
         against the changed terms."""
         if self._stale is not None:
             self.words.drop([k for k in list(self.words._index) if k not in self._checked])
+        write_terms = bool(self.words.put_rows or self._stale is not None) and len(self.words) > 0
         self.words.save()
         self.codes.save()
-        if (self.words._new or self._stale is not None) and len(self.words):
+        if write_terms:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self._terms_path.with_name(f".{self._terms_path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self._terms_path)
+
+
+    def discard(self) -> None:
+        """Forget what this run put (an analysis that failed saves nothing)."""
+        self.words.discard()
+        self.codes.discard()
 
 
 def _span(s: str) -> tuple[str, int, int]:

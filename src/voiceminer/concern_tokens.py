@@ -10,8 +10,8 @@ Segmenting again is not needed when the coding step left the text's ``sentence_c
 segmenter: how many content tokens start before each mark. No token holds a sentence mark, and
 jieba and jieba-rs cut the runs of Chinese, letters and digits between such characters each on
 its own, so a sentence's tokens are the same cut alone or inside its text; slicing the unit's
-tokens at the cuts gives what segmenting again gives (tested on the demo), without the 3–6 s that
-jieba calls took on a 45,000-unit study while the clustering threads held the interpreter lock.
+tokens at the cuts gives what segmenting again gives (tested on the demo). On a 45,000-unit
+study preparing the themes' tokens took 4.5 s under cProfile, and 0.5 s this way.
 """
 
 from __future__ import annotations

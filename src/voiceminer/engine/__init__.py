@@ -80,6 +80,10 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
             for text, toks, code in zip(text_batch, tokens, codes):
                 results[text] = (toks, *code)
             segmenter.remember_cuts(text_batch, cuts)
+    except BaseException:
+        if cache is not None:
+            cache.discard()
+        raise
     finally:
         if own:
             engine.close()
@@ -121,23 +125,25 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
         batch = texts[start:start + BATCH]
         if cache is None:
             tasks.append((spec, batch, [None] * len(batch), False))
-            pending.append((batch, None, None, None))
+            pending.append((batch, None, None))
             continue
         from ..cache import text_key
 
         keys = [text_key(t) for t in batch]
-        rows = cache.get_codes(keys)  # (themes, evidence, spans, tokens, cuts) or None
-        need = [j for j, row in enumerate(rows) if row is None]
+        need = [j for j, hit in enumerate(cache.has_codes(keys)) if not hit]
         if need:
             words = cache.get_words([keys[j] for j in need], [batch[j] for j in need])
             tasks.append((spec, [batch[j] for j in need], words, True))
-        pending.append((batch, keys, rows, need))
+        pending.append((batch, keys, need))
     done = engine.map(code_batch, tasks, size=sum(len(t[1]) for t in tasks))
-    for batch, keys, rows, need in pending:
+    for batch, keys, need in pending:
         if keys is None:  # no cache
             res = next(done)
             yield batch, shared([r[1] for r in res]), [r[2:5] for r in res], [r[5] for r in res]
             continue
+        # (themes, evidence, spans, tokens, cuts) or None; read a batch at a time, so that a
+        # million cached texts are not all Python objects at once
+        rows = cache.get_codes(keys)
         if need:
             res = next(done)
             made = [(keys[j], r[0]) for j, r in zip(need, res) if r[0] is not None]
