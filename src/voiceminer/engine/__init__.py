@@ -120,22 +120,29 @@ def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]
     def shared(tokens: list[list[str]]) -> list[list[str]]:
         return [[intern.setdefault(t, t) for t in toks] for toks in tokens]
 
-    tasks, pending = [], []
+    pending = []
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
         if cache is None:
-            tasks.append((spec, batch, [None] * len(batch), False))
             pending.append((batch, None, None))
             continue
         from ..cache import text_key
 
         keys = [text_key(t) for t in batch]
-        need = [j for j, hit in enumerate(cache.has_codes(keys)) if not hit]
-        if need:
-            words = cache.get_words([keys[j] for j in need], [batch[j] for j in need])
-            tasks.append((spec, [batch[j] for j in need], words, True))
-        pending.append((batch, keys, need))
-    done = engine.map(code_batch, tasks, size=sum(len(t[1]) for t in tasks))
+        pending.append((batch, keys, [j for j, hit in enumerate(cache.has_codes(keys)) if not hit]))
+
+    def tasks() -> Iterator[tuple]:
+        """Cached words are read as each task is handed out (a pool's feeder takes one or two
+        ahead), not for every text at once."""
+        for batch, keys, need in pending:
+            if keys is None:
+                yield spec, batch, [None] * len(batch), False
+            elif need:
+                yield (spec, [batch[j] for j in need],
+                       cache.get_words([keys[j] for j in need], [batch[j] for j in need]), True)
+
+    size = sum(len(batch) if keys is None else len(need) for batch, keys, need in pending)
+    done = engine.map(code_batch, tasks(), size=size)
     for batch, keys, need in pending:
         if keys is None:  # no cache
             res = next(done)
