@@ -1,10 +1,12 @@
 """Scaling of ``voiceminer analyze``: 10k → 100k → 1M short forum posts, time and peak RSS.
 
-    nice -n 10 python benchmarks/bench_scale.py [--sizes 10000 100000 1000000]
+    nice -n 10 python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--cache]
 
 Posts are pairs of real headlines from ../shared/data (distinct, so none is dropped as a
-duplicate), written as JSON Lines in 8 files. Each size runs once, with the cache off. Results go
-to benchmarks/results/scale.json; the figures are quoted in benchmarks/README.md.
+duplicate), written as JSON Lines in 8 files. Each size runs once, with the cache off. With
+``--cache`` each size then runs twice more with a fresh cache folder, as ``analyze`` does by
+default: once filling it, once reading it. Results go to benchmarks/results/scale.json
+(scale_cache.json with ``--cache``); the figures are quoted in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -22,14 +24,22 @@ from corpora import forum_posts  # noqa: E402
 from measure import run_analyze  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
+RESULTS_CACHE = RESULTS.with_name("scale_cache.json")
 
 
-def scale(sizes: list[int], workdir: Path) -> list[dict]:
+def scale(sizes: list[int], workdir: Path, cache: bool = False) -> list[dict]:
     rows = []
     for n in sizes:
         corpus = forum_posts(n, workdir / f"posts_{n}")
         m = run_analyze([corpus], workdir / f"out_{n}", "--no-cache")
         rows.append({"units": n, **m, "us_per_unit": round(m["seconds"] / n * 1e6, 1)})
+        if cache:
+            folder = workdir / f"cache_{n}"
+            rows[-1]["cache_filled"] = run_analyze([corpus], workdir / f"out_{n}",
+                                                   "--cache-dir", str(folder))
+            rows[-1]["cache_read"] = run_analyze([corpus], workdir / f"out_{n}",
+                                                 "--cache-dir", str(folder))
+            shutil.rmtree(folder)
         print(json.dumps(rows[-1]), flush=True)
         shutil.rmtree(corpus)
         shutil.rmtree(workdir / f"out_{n}")
@@ -45,11 +55,14 @@ def scale(sizes: list[int], workdir: Path) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--cache", action="store_true",
+                    help="also run each size with a cache folder, filling it and reading it")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="vm-scale-") as tmp:
-        rows = scale(args.sizes, Path(tmp))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        rows = scale(args.sizes, Path(tmp), cache=args.cache)
+    out = RESULTS_CACHE if args.cache else RESULTS
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
