@@ -265,6 +265,15 @@ class AnalysisCache:
         self.words.discard()
         self.codes.discard()
 
+    def close(self) -> None:
+        """Let go of the tables read, and hand the memory Arrow kept for reuse back to the
+        system: the analysis goes on for minutes after the cache is done with, and its peak
+        comes later (clustering, writing)."""
+        self.words._disk = self.codes._disk = None
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+
 
 def _span(s: str) -> tuple[str, int, int]:
     theme, a, b = s.rsplit(":", 2)

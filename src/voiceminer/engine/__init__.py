@@ -93,6 +93,7 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
             engine.refork()
     if cache is not None:
         cache.save()
+        cache.close()
     empty: tuple = ([], [], [], [])
     rows = [results[c] if keep else empty for c, keep in zip(clean, ok)]
     out = units.copy()
