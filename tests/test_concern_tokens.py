@@ -145,8 +145,9 @@ def test_sentence_cuts_left_by_coding_give_the_sentences_segmented_again(cached,
 def test_sentence_cuts_count_content_tokens_before_each_mark(seg):
     text = "工资一直拖欠。社保也没交！\n平台抽成太高"
     words = seg.words(text)
-    cuts = sentence_cuts(sentence_marks(text), seg.content_starts(words))
-    content = seg.content(words)
+    content, starts = seg.content_with_starts(words)
+    assert content == seg.content(words)
+    cuts = sentence_cuts(sentence_marks(text), starts)
     assert content[:cuts[0]] == seg.tokens("工资一直拖欠。")
     assert content[cuts[0]:cuts[1]] == seg.tokens("社保也没交！")
     assert cuts[1] == cuts[2] and content[cuts[2]:] == seg.tokens("平台抽成太高")

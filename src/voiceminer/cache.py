@@ -161,6 +161,10 @@ class _Table:
         os.replace(self._tmp, self.path)
         self._disk, self._put_keys, self.put_rows = None, [], 0
 
+    def unload(self) -> None:
+        """Let go of the table read from disk (read again if asked for)."""
+        self._disk = None
+
     def discard(self) -> None:
         """Forget the rows put (an analysis that failed saves nothing)."""
         if self._writer is not None:
@@ -269,7 +273,8 @@ class AnalysisCache:
         """Let go of the tables read, and hand the memory Arrow kept for reuse back to the
         system: the analysis goes on for minutes after the cache is done with, and its peak
         comes later (clustering, writing)."""
-        self.words._disk = self.codes._disk = None
+        self.words.unload()
+        self.codes.unload()
         import pyarrow as pa
 
         pa.default_memory_pool().release_unused()

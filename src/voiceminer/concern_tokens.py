@@ -42,7 +42,7 @@ def sentence_bounds(text: str, marks: Sequence[int], start: int, end: int) -> tu
 
 def sentence_cuts(marks: Sequence[int], content_starts: Sequence[int]) -> tuple[int, ...]:
     """For each sentence mark (``sentence_marks``), how many content tokens start before it,
-    given the content tokens' character offsets (``Segmenter.content_starts``)."""
+    given the content tokens' character offsets (``Segmenter.content_with_starts``)."""
     return tuple(bisect_left(content_starts, m) for m in marks)
 
 

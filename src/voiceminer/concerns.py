@@ -199,10 +199,10 @@ class ConcernFinder:
         Themes are independent, so with several threads (``n_jobs``, ``concern_threads``) they
         are clustered side by side, the largest first. Each theme's tokens
         (``concern_tokens.ThemeTokens``) are prepared in the calling thread, as its turn comes:
-        ``Segmenter`` memos are not safe to share. There every jieba call waits for the
-        interpreter lock (on a 45,000-unit study 0.8 s of work takes 3–6 s), but the threads
-        keep working meanwhile: preparing every theme before they start was not faster on two
-        cores, and held every theme's tokens at once.
+        mostly slices of the units' tokens at the sentence cuts coding left, but where those are
+        missing the sentences are segmented again, and ``Segmenter`` memos are not safe to
+        share. Preparing every theme before the threads start would hold every theme's tokens
+        at once.
         """
         if not themes:
             return []

@@ -264,11 +264,12 @@ class Segmenter:
         memo.update({w: self.is_content(w) for w in new})
         return [w for w in words if memo[w]]
 
-    def content_starts(self, words: list[str]) -> list[int]:
-        """The character offset of each content token of ``words`` (``content(words)``'s order)."""
-        self.content(words)  # every word decided
-        memo = self._content_memo
-        return [s for w, s in zip(words, accumulate(map(len, words), initial=0)) if memo[w]]
+    def content_with_starts(self, words: list[str]) -> tuple[list[str], list[int]]:
+        """``content(words)`` and the character offset of each of those tokens."""
+        content = self.content(words)
+        memo = self._content_memo  # content() left every one of words decided in it
+        return content, [s for w, s in zip(words, accumulate(map(len, words), initial=0))
+                         if memo[w]]
 
     def remember_cuts(self, texts: Iterable[str], cuts: Iterable[tuple[int, ...] | None]) -> None:
         """Keep, per text, how many of its content tokens start before each sentence mark (see

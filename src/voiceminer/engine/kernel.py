@@ -56,8 +56,10 @@ def coded_text(seg, coder, text: str, words: list[str]) -> tuple:
     sentence mark: the concern stage slices only those by sentence."""
     themes, evidence, spans = coder.code(text) if text else ([], [], [])
     marks = sentence_marks(text) if spans else ()
-    cuts = sentence_cuts(marks, seg.content_starts(words)) if marks else None
-    return seg.content(words), themes, evidence, spans, cuts
+    if not marks:
+        return seg.content(words), themes, evidence, spans, None
+    content, starts = seg.content_with_starts(words)
+    return content, themes, evidence, spans, sentence_cuts(marks, starts)
 
 
 def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None],
