@@ -116,7 +116,7 @@ def test_matcher_counts_like_the_plain_alternation_on_the_bundled_catalogue():
             for j, c in enumerate(concerns):
                 expected[i, j] += term in c.terms
     scores = TermMatcher(concerns).scores(units)
-    assert scores.dtype == np.float64 and np.array_equal(scores, expected)
+    assert scores.dtype == np.float32 and np.array_equal(scores, expected)
     assert TermMatcher(concerns).scores([]).shape == (0, len(concerns))
     assert TermMatcher([]).scores([["加班"]]).shape == (1, 0)
 

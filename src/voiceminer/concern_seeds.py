@@ -95,7 +95,8 @@ def give_way(scores: np.ndarray, concerns: Sequence[KnownConcern], theme: str,
     return out
 
 
-def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[KnownConcern],
+def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
+                     concerns: Sequence[KnownConcern],
                      people: Sequence[str], *, max_concerns: int, min_respondents: int,
                      discover: Callable[[np.ndarray], np.ndarray],
                      coherent: Callable[[np.ndarray], bool], strict: bool = False) -> Seeded:
@@ -103,7 +104,8 @@ def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[Known
 
     Parameters
     ----------
-    scores : (units × concerns) term counts from ``TermMatcher.scores``.
+    seeds : ``seeds_from_scores`` of the units' ``TermMatcher.scores``: the caller takes them
+        and lets the dense score matrix go before the LSA it computes ``Z`` with.
     discover : clusters a subset of rows (given their indices) into new concerns; returns a label
         per row (-1 for none), as ``ConcernFinder`` does without a catalogue.
     coherent : whether a set of rows (indices) hangs together enough to be a new concern.
@@ -111,7 +113,7 @@ def seeded_partition(Z: np.ndarray, scores: np.ndarray, concerns: Sequence[Known
         (module docstring).
     """
     n = len(Z)
-    seed, cand = seeds_from_scores(scores)
+    seed, cand = seeds
     groups = _known_clusters(seed, concerns, people, max_concerns, min_respondents)
     if not groups:
         return Seeded(np.full(n, -1), [])

@@ -309,7 +309,7 @@ class ConcernFinder:
         ``TermPresence`` (of ``X``), which also gives the theme's document frequencies for
         judging new concerns."""
 
-        from .concern_seeds import seeded_partition
+        from .concern_seeds import seeded_partition, seeds_from_scores
 
         n, n_terms = X.shape
         dims = lsa_dims(X)
@@ -320,6 +320,10 @@ class ConcernFinder:
             result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                      presence=presence))
             return self._name_single(result, tokens, people, known, said)
+        # the seeds are all that is needed of the dense (units × concerns) counts: let them go
+        # before the LSA, which is where a million posts' concern stage peaks in memory
+        seeding = seeds_from_scores(said)
+        del said
         Z = lsa(X, dims, self.random_state)
 
         def discover(rows: np.ndarray) -> np.ndarray:
@@ -334,7 +338,7 @@ class ConcernFinder:
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
 
-        result = seeded_partition(Z, said, known, people,
+        result = seeded_partition(Z, seeding, known, people,
                                   max_concerns=self.max_concerns,
                                   min_respondents=self.min_respondents,
                                   discover=discover, coherent=coherent, strict=other)
