@@ -220,3 +220,24 @@ def test_a_failed_analysis_leaves_no_temporary_files(units, tmp_path, monkeypatc
     with pytest.raises(RuntimeError, match="a worker died"):
         _run(units, Codebook.default(), Settings(cache_dir=tmp_path))
     assert len(calls) == 2 and not list(tmp_path.glob(".*"))
+
+
+def test_temporary_files_of_runs_killed_outright_are_swept(tmp_path):
+    import os
+
+    from voiceminer.cache import STALE_TMP_SECONDS, sweep_stale_tmp
+
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    old = tmp_path / f".seg-x.parquet.{dead}.tmp"
+    fresh = tmp_path / f".code-y.parquet.{dead}.tmp"
+    mine = tmp_path / f".code-z.parquet.{os.getpid()}.tmp"
+    other = tmp_path / "seg-x.parquet"
+    for path in (old, fresh, mine, other):
+        path.write_bytes(b"PAR1")
+    long_ago = old.stat().st_mtime - STALE_TMP_SECONDS - 60
+    for path in (old, mine, other):
+        os.utime(path, (long_ago, long_ago))
+    AnalysisCache(tmp_path, "base", [], "full", "sha")
+    assert not old.exists()  # old, and its process is gone
+    assert fresh.exists() and mine.exists() and other.exists()
+    assert sweep_stale_tmp(tmp_path / "absent") == []

@@ -34,6 +34,53 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=_KEY_BYTES).digest()
 
 
+# A run's temporary file (``_Table._tmp``) gains a row group every few seconds while it codes and
+# is renamed when coding ends, so one untouched for this long, of a process not running here,
+# was left by a run killed outright.
+STALE_TMP_SECONDS = 3600
+_TMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def sweep_stale_tmp(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove temporary files that runs killed outright (not failed: those discard theirs) left
+    in the cache folder; a million posts leave one of several hundred MB. A file is removed when
+    it has not changed for ``STALE_TMP_SECONDS`` and its process is not running on this machine
+    (a folder shared with other machines keeps the files of their runs, which stay fresh).
+    Returns what was removed."""
+    import time
+
+    if not folder.is_dir():
+        return []
+    now = time.time() if now is None else now
+    removed = []
+    for path in folder.iterdir():
+        found = _TMP_NAME.match(path.name)
+        if not found:
+            continue
+        try:
+            if now - path.stat().st_mtime < STALE_TMP_SECONDS or _running(int(found.group(1))):
+                continue
+            path.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: leave it
+            continue
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no cheap check elsewhere: keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def default_cache_dir() -> Path:
     """``$VOICEMINER_CACHE``, else ``$XDG_CACHE_HOME/voiceminer``, else ``~/.cache/voiceminer``."""
     if os.environ.get("VOICEMINER_CACHE"):
@@ -190,6 +237,7 @@ class AnalysisCache:
     def __init__(self, folder: str | Path, base_fingerprint: str, terms: Sequence[str],
                  fingerprint: str, codebook_sha: str, stopwords: str = "") -> None:
         self.folder = Path(folder)
+        sweep_stale_tmp(self.folder)
         stem = f"seg-{base_fingerprint[:20]}"
         self._terms_path = self.folder / f"{stem}.terms.json"
         self.words = _Table(self.folder / f"{stem}.parquet", ("words",))
