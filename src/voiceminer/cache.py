@@ -43,7 +43,7 @@ _TMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 def sweep_stale_tmp(folder: Path, now: float | None = None) -> list[Path]:
     """Remove temporary files that runs killed outright (not failed: those discard theirs) left
-    in the cache folder; a million posts leave one of several hundred MB. A file is removed when
+    in the cache folder; a million posts' cache files are about 100 MB each. A file is removed when
     it has not changed for ``STALE_TMP_SECONDS`` and its process is not running on this machine
     (a folder shared with other machines keeps the files of their runs, which stay fresh).
     Returns what was removed."""
