@@ -38,7 +38,13 @@ def text_key(text: str) -> bytes:
 # is renamed when coding ends, so one untouched for this long, of a process not running here,
 # was left by a run killed outright.
 STALE_TMP_SECONDS = 3600
-_TMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")
+_TMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")  # what ``_tmp_path`` names
+
+
+def _tmp_path(path: Path) -> Path:
+    """Where this process writes ``path`` before putting it in place (``sweep_stale_tmp`` reads
+    the process id back from the name)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def sweep_stale_tmp(folder: Path, now: float | None = None) -> list[Path]:
@@ -68,8 +74,6 @@ def sweep_stale_tmp(folder: Path, now: float | None = None) -> list[Path]:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
     if os.name != "posix":  # no cheap check elsewhere: keep the file
         return True
     try:
@@ -107,7 +111,7 @@ class _Table:
         self.types = types or {}
         self.put_rows = 0
         self._disk: tuple[Any, dict[bytes, int]] | None = None  # (table, key -> row), once read
-        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self._tmp = _tmp_path(path)
         self._writer = None  # pyarrow.parquet.ParquetWriter of the rows put, once there are any
         self._put_keys: list = []  # pyarrow arrays of the keys put: their old rows are left out
 
@@ -307,10 +311,9 @@ class AnalysisCache:
         self.codes.save()
         if write_terms:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self._terms_path.with_name(f".{self._terms_path.name}.{os.getpid()}.tmp")
+            tmp = _tmp_path(self._terms_path)
             tmp.write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self._terms_path)
-
 
     def discard(self) -> None:
         """Forget what this run put (an analysis that failed saves nothing)."""
