@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from voiceminer.latent_space import tfidf_matrix
-from voiceminer.concern_labels import TermPresence, ctfidf_terms, top_term_against_rest
+from voiceminer.concern_labels import (
+    TermPresence,
+    coherent_labels,
+    ctfidf_terms,
+    top_term_against_rest,
+)
 
 FEES = [["工资", "抽成", "太高"], ["工资", "抽成", "单价", "降"], ["工资", "单价", "低", "抽成"],
         ["收入", "抽成", "单价"], ["抽成", "单价", "工资", "越来越"], ["单价", "抽成", "收入", "少"]]
@@ -65,3 +70,18 @@ def test_presence_of_a_subset_keeps_the_theme_terms():
     assert part.distinct.tolist() == [len(set(t)) for t in ARREARS]
     labels = np.zeros(6, dtype=int)
     assert ctfidf_terms(ARREARS, labels, presence=part) == ctfidf_terms(ARREARS, labels)
+
+
+def test_only_clusters_that_hang_together_keep_their_units():
+    tokens = [["抽成", "高"], ["抽成", "单价"], ["抽成", "太高"], ["天气", "热"],  # 0: one stray
+              ["吃饭", "了"], ["下雨", "了"], ["睡觉", "了"], ["休息", "了"],  # 1: top term rare
+              ["封号", "申诉"], ["封号", "没用"], ["封号", "了"]]  # 2: one person only
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2])
+    top = [["抽成", "单价", "高"], ["吃饭", "下雨", "睡觉"], ["封号"]]
+    people = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "i", "i"]
+    kept = coherent_labels(labels, top, tokens, people, coherence=0.4, min_respondents=3)
+    # a unit without any of its cluster's first three terms leaves it (天气, 休息); 吃饭 is said
+    # by 1 of the 3 left in its cluster (33 % < 40 %);
+    # 封号 is one person's
+    assert kept.tolist() == [0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1]
+    assert labels.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]  # the input is left as it was

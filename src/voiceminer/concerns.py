@@ -49,6 +49,7 @@ from .codebook import OTHER_THEME
 from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
 from .concern_labels import (
     TermPresence,
+    coherent_labels,
     ctfidf_terms,
     known_label,
     said_terms,
@@ -70,7 +71,7 @@ SHORT_UNIT_TOKENS = 12
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
 # Above this many (unit, theme) pairs to cluster, themes and candidate k are worked on one at a
 # time whatever ``n_jobs`` says: side by side they hold two themes' matrices at once, and a
-# million-post run already peaks near its 4 GiB budget in this stage (benchmarks/README.md).
+# million-post run peaks in this stage (3.2-3.5 GiB of its 4 GiB budget; benchmarks/README.md).
 PARALLEL_MAX_UNITS = 200_000
 
 @dataclass
@@ -400,21 +401,9 @@ class ConcernFinder:
 
     def _coherent(self, result: _Clustered, tokens: list[list[str]], people: list[str]) -> _Clustered:
         """Keep only uncoded clusters whose top term is shared widely enough to name an issue."""
-        labels = result.labels.copy()
-        for c, terms in enumerate(result.top_terms):
-            members = np.flatnonzero(labels == c)
-            if not terms or not len(members):
-                labels[members] = -1
-                continue
-            strays = [j for j in members if not set(terms[:3]) & set(tokens[j])]
-            labels[strays] = -1
-            members = np.flatnonzero(labels == c)
-            if not len(members):
-                continue
-            share = np.mean([terms[0] in tokens[j] for j in members])
-            if share < self.other_coherence or len({people[j] for j in members}) < self.min_respondents:
-                labels[members] = -1
-        return _Clustered(labels, result.top_terms)
+        return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
+                                          self.other_coherence, self.min_respondents),
+                          result.top_terms)
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
