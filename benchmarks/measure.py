@@ -69,7 +69,7 @@ def stage_seconds(paths: list[Path], out: Path) -> dict[str, float]:
 
 def _stages(paths: list[Path], out: Path) -> dict[str, float]:
     """The body of ``run.run_analysis`` (no progress bars), timed."""
-    from voiceminer import exports, output
+    from voiceminer import exports, output, warmup
     from voiceminer.codebook import Codebook
     from voiceminer.engine import make_engine, read_files_with
     from voiceminer.ingest import read_corpus
@@ -100,6 +100,7 @@ def _stages(paths: list[Path], out: Path) -> dict[str, float]:
     timed(html, "write_html_report", "write: html")
     settings = Settings()
     start = time.perf_counter()
+    warmup.also(warmup.WRITER_MODULES)
     output.prepare_out_dir(out, force=True)
     codebook = Codebook.load(settings.codebook)
     with make_engine(settings) as engine:

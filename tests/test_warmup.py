@@ -27,6 +27,19 @@ def test_start_then_wait_leaves_the_clustering_stack_imported():
     assert out == "False True False"
 
 
+def test_modules_asked_for_with_also_are_imported_by_the_same_thread():
+    out = _fresh("""
+        import sys
+        from voiceminer import warmup
+        warmup.also(("json.tool", "no_such_module_here", "email.mime.text"))
+        warmup.start(("sklearn.utils",))
+        warmup.wait()
+        print(all(m in sys.modules for m in ("sklearn.utils", "json.tool", "email.mime.text")),
+              "voiceminer-warmup" == warmup._thread.name)
+    """)
+    assert out == "True True"
+
+
 def test_a_local_pool_is_forked_only_after_the_warmup_thread_is_done():
     out = _fresh("""
         import multiprocessing as mp

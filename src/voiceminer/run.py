@@ -41,6 +41,9 @@ def run_analysis(paths: Sequence[Path], out: Path, settings: Settings, *, force:
         console.print("[bold yellow]warning:[/] --no-redact: names, phone, ID-card, bank-card and "
                       "plate numbers stay readable in every report — keep them inside the team")
     codebook = Codebook.load(settings.codebook)
+    from . import warmup
+
+    warmup.also(warmup.WRITER_MODULES)  # imported while the coding pool works (see warmup)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     from .engine import make_engine, read_files_with

@@ -7,6 +7,10 @@ workers, so the imports are started on a thread there and finished before the co
 A process must not fork while another of its threads is importing: the child would inherit
 module locks held by a thread it does not have. So whoever forks calls ``wait`` first, and the
 thread is only started once the coding pool is running.
+
+``voiceminer analyze`` also writes its files, on forked workers that would each import the
+writers' libraries (matplotlib alone takes about half a second): it asks for them with ``also``
+so that they are imported once, on the same thread, and the workers inherit them.
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ MODULES = (
     "sklearn.preprocessing", "sklearn.utils",
 )
 
+# what the report writers import lazily (charts, word, excel, exports, output)
+WRITER_MODULES = (
+    "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.font_manager", "docx",
+    "openpyxl", "pyarrow.parquet",
+)
+
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
+_extra: list[str] = []
 
 
 def _import_all(modules: tuple[str, ...]) -> None:
@@ -30,15 +41,23 @@ def _import_all(modules: tuple[str, ...]) -> None:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the stage that needs it will raise it properly
-            return
+            continue
+
+
+def also(modules: tuple[str, ...]) -> None:
+    """Have ``start`` import ``modules`` too, after its own (no effect once it has begun)."""
+    with _lock:
+        _extra.extend(m for m in modules if m not in _extra)
 
 
 def start(modules: tuple[str, ...] = MODULES) -> None:
-    """Begin importing ``modules`` on a background thread (once per process)."""
+    """Begin importing ``modules``, then those asked for with ``also``, on a background thread
+    (once per process)."""
     global _thread
     with _lock:
         if _thread is None:
-            _thread = threading.Thread(target=_import_all, args=(modules,), daemon=True,
+            wanted = (*modules, *(m for m in _extra if m not in modules))
+            _thread = threading.Thread(target=_import_all, args=(wanted,), daemon=True,
                                        name="voiceminer-warmup")
             _thread.start()
 
