@@ -15,6 +15,7 @@ from voiceminer.ingest.encoding import read_text
 from voiceminer.normalize import clean_text
 from voiceminer.output import write_run
 from voiceminer.pipeline import make_segmenter
+from voiceminer.prompting import question_themes
 from voiceminer.report.model import NATIONAL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +77,23 @@ def test_every_number_traces_to_units(demo_run):
                 assert people == concern.respondents, (province, concern.concern_id)
                 assert concern.share == pytest.approx(concern.respondents / issues.respondents_total,
                                                       abs=1e-6)
+
+
+def test_the_union_question_shows_as_prompted_and_posts_never_are(demo_run):
+    """The demo questionnaire asks everyone "您对工会组织有什么意见和建议？": most of those who
+    speak of the union do so there, which the national heading says; a post is never prompted."""
+    _, result, out = demo_run
+    themes = {t.theme_id: t for t in result.issue_lists[NATIONAL].themes}
+    union = themes["organization"]
+    assert union.unprompted < union.respondents / 2
+    assert "未经提问主动提及" in (out / f"{NATIONAL}.md").read_text(encoding="utf-8")
+    for t in themes.values():
+        assert t.unprompted <= t.respondents
+    coder = ThemeCoder(result.codebook, make_segmenter(result.codebook, result.settings))
+    asked = question_themes(result.units, coder)
+    source = result.units["source"].astype(str).to_numpy()
+    assert not any(asked[source == "forum"])  # a post's title is its author's own words
+    assert any(asked[source == "survey"]) and any(asked[source == "interview"])
 
 
 def test_quote_origins_resolve_to_the_real_line(demo_run):

@@ -28,6 +28,7 @@ _EXPORTS = {
     "ConcernFinder": "concerns", "find_concerns": "concerns",
     "read_corpus": "ingest",
     "normalize": "normalize",
+    "question_themes": "prompting",
     "check_units": "schema", "ledger": "schema",
     "Segmenter": "segment", "segment": "segment",
     "Settings": "settings",

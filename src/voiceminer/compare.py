@@ -3,6 +3,11 @@
 Prevalence counts people, not sentences: a courier who complains about fines in five answers is
 one voice. The base of every share is the number of respondents with at least one analysed unit
 in that province × group, so a share reads "x % of the people we heard from raised this".
+
+Beside each count stands how many of those people raised it unprompted: in at least one unit
+whose question did not ask about that theme (``prompting``). A theme the questionnaire asks
+everyone about is raised by many; the unprompted count says how many brought it up of their own
+accord.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from .schema import analysed_mask, check_units
 
 ALL_GROUPS = "全部"
 PREVALENCE_COLUMNS = ("province", "group", "level", "theme", "key", "label",
-                      "respondents", "base", "share")
+                      "respondents", "base", "share", "unprompted", "unprompted_share")
 KEYNESS_COLUMNS = ("province", "term", "z", "count", "count_rest", "share", "share_rest")
 
 
@@ -36,35 +41,57 @@ def respondent_base(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def prevalence(units: pd.DataFrame, concerns: pd.DataFrame | None = None,
-               codebook: Codebook | None = None) -> pd.DataFrame:
+               codebook: Codebook | None = None, *, asked: np.ndarray | None = None
+               ) -> pd.DataFrame:
     """Respondents raising each theme and concern, per province × group, with shares.
 
     Returns one row per (province, group, level, key) where at least one respondent raised it;
     ``level`` is ``theme`` or ``concern``; province 全国 and group 全部 hold the totals.
+    ``asked``: per unit, the themes its question asked about (``prompting.question_themes``);
+    without it the ``unprompted`` columns are empty (not known).
     """
     check_units(units, "code")
     wanted = [c for c in ("respondent_id", "province", "group", "themes", "concerns")
               if c in units.columns]
-    live = units.loc[analysed_mask(units), wanted]  # not the text columns: a copy of each
+    mask = analysed_mask(units)
+    live = units.loc[mask, wanted]  # not the text columns: a copy of each
+    if asked is not None:
+        live = live.assign(asked=np.asarray(asked, dtype=object)[np.asarray(mask)])
     base = respondent_base(units)
     frames = []
-    themes = live[["respondent_id", "province", "group", "themes"]].explode("themes").dropna(
-        subset=["themes"]).rename(columns={"themes": "key"})
+    extra = ["asked"] if asked is not None else []
+    themes = live[["respondent_id", "province", "group", "themes", *extra]].explode(
+        "themes").dropna(subset=["themes"]).rename(columns={"themes": "key"})
     themes = themes.assign(level="theme", theme=themes["key"])
     frames.append(themes)
     if "concerns" in live.columns:
-        cons = live[["respondent_id", "province", "group", "concerns"]].explode("concerns").dropna(
-            subset=["concerns"]).rename(columns={"concerns": "key"})
+        cons = live[["respondent_id", "province", "group", "concerns", *extra]].explode(
+            "concerns").dropna(subset=["concerns"]).rename(columns={"concerns": "key"})
         cons = cons.assign(level="concern", theme=cons["key"].str.split(".").str[0])
         frames.append(cons)
-    mentions = pd.concat(frames, ignore_index=True).astype(str)
+    mentions = pd.concat(frames, ignore_index=True)
     if mentions.empty:
         return pd.DataFrame(columns=list(PREVALENCE_COLUMNS))
-    counted = (_with_totals(mentions).drop_duplicates()
-               .groupby(["province", "group", "level", "theme", "key"], sort=True).size()
+    by = ["province", "group", "level", "theme", "key"]
+    prompted = None
+    if asked is not None:
+        prompted = np.fromiter((t in a for t, a in zip(mentions["theme"], mentions["asked"])),
+                               dtype=bool, count=len(mentions))
+    mentions = mentions[["respondent_id", *by]].astype(str)
+    counted = (_with_totals(mentions).drop_duplicates().groupby(by, sort=True).size()
                .rename("respondents").reset_index())
+    if prompted is not None and not prompted.any():  # forum posts only, say: all unprompted
+        counted["unprompted"] = counted["respondents"]
+    elif prompted is not None:
+        own = (_with_totals(mentions.loc[~prompted]).drop_duplicates().groupby(by, sort=True)
+               .size().rename("unprompted").reset_index())
+        counted = counted.merge(own, on=by, how="left")
+        counted["unprompted"] = counted["unprompted"].fillna(0).astype("int64")
+    else:
+        counted["unprompted"] = pd.array([pd.NA] * len(counted), dtype="Int64")
     out = counted.merge(base, on=["province", "group"], how="left")
     out["share"] = (out["respondents"] / out["base"]).round(6)
+    out["unprompted_share"] = (out["unprompted"] / out["base"]).round(6)
     out["label"] = _labels(out, concerns, codebook)
     out = out.sort_values(["province", "group", "level", "respondents", "key"],
                           ascending=[True, True, False, False, True], kind="mergesort")

@@ -15,6 +15,7 @@ from .compare import keyness, prevalence
 from .concern_catalogue import ConcernCatalogue
 from .concerns import find_concerns
 from .normalize import normalize
+from .prompting import question_themes
 from .report.build import build_issue_lists
 from .report.model import IssueList
 from .schema import analysed_mask, check_units, ledger
@@ -126,7 +127,7 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
                                     catalogue=catalogue)
     segmenter.forget_cuts()  # coding left them for the concern stage only
     step("compare")
-    prev = prevalence(units, concerns, codebook)
+    prev = prevalence(units, concerns, codebook, asked=question_themes(units, coder))
     keys = keyness(units)
     step("issues")
     meta = {"version": __version__,

@@ -54,6 +54,8 @@ def make_issues() -> IssueList:
             _q("c#1", "单价降了\n又降", "云南/网帖/p.txt:1", "网约车司机", "forum"),
         ),
         unit_ids=("a#12", "b#3", "c#1"),
+        unprompted=40,
+        unprompted_share=40 / 300,
     )
     pay02 = ConcernItem(
         concern_id="pay.02",
@@ -76,6 +78,7 @@ def make_issues() -> IssueList:
     pay = ThemeSection(
         theme_id="pay", label="工资收入", respondents=135, share=0.45,
         groups=(GroupShare("外卖骑手", 60, 0.5),), concerns=(pay01, pay02),
+        unprompted=60, unprompted_share=0.2,  # 75 of the 135 only when asked about pay
     )
     other = ThemeSection(
         theme_id="other", label="其他反复出现的问题", respondents=1, share=1 / 300,

@@ -31,9 +31,9 @@ def test_markdown_content(issues: IssueList, tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[0] == "# 云南新就业形态劳动者反映问题清单"
     assert "依据 300 名受访者的 500 条有效表述（访谈 100 条、问卷 300 条、网帖 100 条）。" in lines
-    assert "## 一、工资收入（提及 45%，共 135 人）" in lines
+    assert "## 一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）" in lines
     assert "## 二、其他反复出现的问题（提及 <1%，共 1 人）" in lines
-    assert lines.index("## 一、工资收入（提及 45%，共 135 人）") < lines.index(
+    assert lines.index("## 一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）") < lines.index(
         "## 二、其他反复出现的问题（提及 <1%，共 1 人）")
     assert "1. 平台抽成高、单价下降（提及 23%，外卖骑手为主）" in lines
     assert "2. 工资拖欠（提及 10%，货车司机、快递员为主）" in lines
@@ -83,7 +83,7 @@ def test_docx_structure(issues: IssueList, tmp_path: Path) -> None:
     assert ("Heading 1", "云南新就业形态劳动者反映问题清单") in paras
     headings2 = [t for s, t in paras if s == "Heading 2"]
     assert headings2 == [
-        "一、工资收入（提及 45%，共 135 人）",
+        "一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）",
         "二、其他反复出现的问题（提及 <1%，共 1 人）",
         "附：本省区别于其他地区的高频词",
     ]
@@ -131,16 +131,18 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
     assert wb.sheetnames == ["问题清单", "代表性引语", "图表", "提及率", "台账"]
 
     ws = wb["问题清单"]
-    assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主要群体",
-                                        "关键词", "concern_id"]
+    assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
+                                        "主动提及比例", "主要群体", "关键词", "concern_id"]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert [r[7] for r in rows] == ["pay.01", "pay.02", "other.01"]
-    assert rows[0] == (1, "工资收入", "平台抽成高、单价下降", 69, 0.23, "外卖骑手", "抽成、单价、配送费", "pay.01")
-    assert rows[1][5] == "货车司机、快递员"
+    assert [r[9] for r in rows] == ["pay.01", "pay.02", "other.01"]
+    assert rows[0][:6] + rows[0][7:] == (1, "工资收入", "平台抽成高、单价下降", 69, 0.23, 40, "外卖骑手",
+                                         "抽成、单价、配送费", "pay.01")
+    assert rows[0][6] == pytest.approx(40 / 300)
+    assert rows[1][5:8] == (None, None, "货车司机、快递员")  # not known: empty, not 0
     assert isinstance(rows[0][3], int) and isinstance(rows[0][4], float)
-    assert ws["E2"].number_format == "0.0%"
+    assert ws["E2"].number_format == "0.0%" and ws["G2"].number_format == "0.0%"
     assert ws.column_dimensions["C"].width > 8
 
     quotes = wb["代表性引语"]
@@ -197,14 +199,15 @@ def test_csv_one_row_per_concern(issues: IssueList, tmp_path: Path) -> None:
     df = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
     assert list(df.columns) == [
         "province", "theme_id", "theme", "rank", "concern_id", "concern", "respondents", "share",
-        "top_groups", "top_terms", "quote_1", "origin_1", "quote_2", "origin_2", "quote_3",
-        "origin_3",
+        "unprompted", "unprompted_share", "top_groups", "top_terms", "quote_1", "origin_1",
+        "quote_2", "origin_2", "quote_3", "origin_3",
     ]
     assert len(df) == 3
     assert df["concern_id"].tolist() == ["pay.01", "pay.02", "other.01"]
     assert df["rank"].tolist() == [1, 2, 1]
     assert df["respondents"].tolist() == [69, 30, 1]
     assert df["share"].tolist() == [0.23, 0.1, 1 / 300]
+    assert df["unprompted"].tolist() == ["40", "", ""]  # not known for the other two: empty
     assert df.loc[0, "quote_2"] == "'" + INJECTION
     assert df.loc[0, "origin_1"] == "云南/访谈/x.txt:12"
     assert df.loc[0, "quote_3"] == "单价降了\n又降"

@@ -101,6 +101,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
+                **_unprompted(crow),
             ))
         if trow["key"] == OTHER_THEME and not items:
             continue
@@ -109,7 +110,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
                 *codebook.ids, OTHER_THEME) else trow["key"],
             respondents=int(trow["respondents"]), share=float(trow["share"]),
             groups=tuple(by_group.get(("theme", trow["key"]), ())),
-            concerns=tuple(items)))
+            concerns=tuple(items), **_unprompted(trow)))
     keyterms = () if key is None else tuple(
         KeyTerm(str(r["term"]), float(r["z"]), int(r["count"])) for r in key.to_dict("records"))
     return IssueList(
@@ -117,6 +118,14 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
         units_analysed=len(scope),
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
         themes=tuple(sections), keyness=keyterms, meta=meta)
+
+
+def _unprompted(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A prevalence row's unprompted count and share, None where not known."""
+    n = row.get("unprompted")
+    if n is None or pd.isna(n):
+        return {"unprompted": None, "unprompted_share": None}
+    return {"unprompted": int(n), "unprompted_share": float(row["unprompted_share"])}
 
 
 def _theme_rank(codebook: Codebook, theme_id: str) -> int:

@@ -45,6 +45,10 @@ class ConcernItem:
     groups: tuple[GroupShare, ...]  # sorted by respondents, descending
     quotes: tuple[Quote, ...]  # up to 3, from different respondents
     unit_ids: tuple[str, ...] = ()  # every unit behind the number, for tracing
+    # of ``respondents``, those who raised it in answer to a question not about its theme
+    # (``prompting``); None when not known
+    unprompted: int | None = None
+    unprompted_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class ThemeSection:
     share: float
     groups: tuple[GroupShare, ...]
     concerns: tuple[ConcernItem, ...]
+    unprompted: int | None = None  # as in ConcernItem
+    unprompted_share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,14 @@ KEYNESS_HEADING_NATIONAL: Final = "附：全国汇总中的高频特征词"
 
 METHOD_NOTE: Final = (
     "说明：提及比例按受访者计算（同一人多次提到同一问题只计一次），不是按句子或条数计算；"
+    "“未经提问主动提及”只计在并非询问该主题的问题下（或网帖中）提到它的受访者；"
+    "问卷或访谈专门问到的主题，总提及比例会因提问而偏高；"
     "引语由程序自动挑选，已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
 )
+
+# A theme heading gives its unprompted share too when at least this share of the people who raised
+# it did so only where a question asked about it: below, the two figures tell the same story.
+PROMPTED_NOTE_SHARE: Final = 0.1
 
 # meta keys shown in the provenance line, in this order, with their Chinese names.
 META_LABELS: Final = (
@@ -160,8 +166,14 @@ def numbered_themes(issues: IssueList) -> list[tuple[str, ThemeSection]]:
 
 
 def theme_heading(numeral: str, theme: ThemeSection) -> str:
-    """``一、工资收入（提及 45%，共 120 人）``."""
-    return f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，共 {theme.respondents} 人）"
+    """``一、工资收入（提及 45%，共 120 人）``, and ``；未经提问主动提及 3%`` when at least
+    ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it."""
+    prompted = (theme.unprompted is not None and theme.unprompted_share is not None
+                and theme.respondents - theme.unprompted >= PROMPTED_NOTE_SHARE * theme.respondents
+                and theme.unprompted < theme.respondents)
+    own = f"；未经提问主动提及 {format_pct(theme.unprompted_share)}" if prompted else ""
+    return (f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，"
+            f"共 {theme.respondents} 人{own}）")
 
 
 def concern_text(concern: ConcernItem) -> str:

@@ -30,7 +30,8 @@ SHEET_PREVALENCE: Final = "提及率"
 SHEET_LEDGER: Final = "台账"
 SHEET_CHARTS: Final = "图表"
 
-ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主要群体", "关键词", "concern_id")
+ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数", "主动提及比例",
+                        "主要群体", "关键词", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
 
 PERCENT_FORMAT: Final = "0.0%"
@@ -75,7 +76,8 @@ def write_xlsx(
             deferred[f"xl/worksheets/sheet{wb.index(ws) + 1}.xml"] = _rest_writer(ws, rest)
 
     ws = wb.create_sheet(SHEET_ISSUES)
-    defer(ws, _write_rows(ws, ISSUE_COLUMNS, _issue_rows(issues), percent_columns={"提及比例"}))
+    defer(ws, _write_rows(ws, ISSUE_COLUMNS, _issue_rows(issues),
+                          percent_columns={"提及比例", "主动提及比例"}))
     ws = wb.create_sheet(SHEET_QUOTES)
     defer(ws, _write_rows(ws, QUOTE_COLUMNS, _quote_rows(issues)))
     ws = wb.create_sheet(SHEET_CHARTS)
@@ -124,6 +126,8 @@ def _issue_rows(issues: IssueList) -> list[list[Any]]:
                 concern.label,
                 int(concern.respondents),
                 float(concern.share),
+                concern.unprompted,
+                concern.unprompted_share,
                 "、".join(c.lead_groups(concern.groups)),
                 "、".join(concern.top_terms),
                 concern.concern_id,

@@ -1,0 +1,53 @@
+"""Which themes each unit was asked about: the themes of the question it answers.
+
+A questionnaire that asks everyone "您对工会组织有什么意见和建议？" makes the union the most
+mentioned theme of the study, and an interviewer who asks about safety hears about safety. Those
+mentions are real, but they were prompted: ranked beside what people raised of their own accord
+they mislead whoever writes the report. So the question a unit answers (a questionnaire column
+header, the interviewer's preceding turn) is coded with the same rules as the answers, and a
+theme counts as prompted for a unit when its question names it.
+
+A term the codebook's context rules would drop in an answer ("工资还行吗？": a satisfied cue)
+still names the theme in a question, so dropped themes count too. Forum posts have no question:
+their ``question`` column holds the post's title, written by the same person, so nothing in a
+post is prompted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .coding import ThemeCoder
+from .normalize import clean_text
+
+# sources whose ``question`` was asked by the research team
+ASKED_SOURCES = ("survey", "interview")
+
+
+def question_themes(units: pd.DataFrame, coder: ThemeCoder) -> np.ndarray:
+    """Per unit, the codebook themes its question asks about, as a tuple (empty for forum posts
+    and units without a question). Each distinct question is coded once."""
+    asked = np.empty(len(units), dtype=object)
+    asked[:] = [()] * len(units)
+    if "question" not in units.columns or not len(units):
+        return asked
+    questions = units["question"].fillna("").astype(str).to_numpy(dtype=object)
+    sources = units["source"].astype(str).to_numpy(dtype=object)
+    memo: dict[str, tuple[str, ...]] = {}
+    for i, (question, source) in enumerate(zip(questions, sources)):
+        if not question or source not in ASKED_SOURCES:
+            continue
+        themes = memo.get(question)
+        if themes is None:
+            themes = memo[question] = _themes_named(coder, clean_text(question))
+        asked[i] = themes
+    return asked
+
+
+def _themes_named(coder: ThemeCoder, clean: str) -> tuple[str, ...]:
+    if not clean:
+        return ()
+    found, _evidence, _spans = coder.code(clean)
+    named = set(found) | coder.suppressed(clean)
+    return tuple(t for t in coder.codebook.ids if t in named)

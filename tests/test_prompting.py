@@ -1,0 +1,51 @@
+"""Prompted mentions: the themes a unit's question asked about, and the unprompted counts."""
+
+import numpy as np
+
+from voiceminer.coding import ThemeCoder
+from voiceminer.compare import prevalence
+from voiceminer.prompting import question_themes
+from voiceminer.report.model import NATIONAL
+
+
+def test_a_question_prompts_the_themes_it_names(mini_codebook, mini_segmenter, units_factory):
+    coder = ThemeCoder(mini_codebook, mini_segmenter)
+    units = units_factory([
+        {"question": "9、您对平台派单和社保有什么意见？", "text": "派单不公平"},
+        {"question": "9、您对平台派单和社保有什么意见？", "text": "没有社保"},  # coded once
+        {"question": "先聊聊您的基本情况吧", "source": "interview", "text": "跑了三年"},
+        {"question": "您觉得现在的工资还行吗？", "source": "interview", "text": "少发了"},
+        {"question": "罚款太狠了", "source": "forum", "text": "又被罚款"},  # a post's own title
+        {"question": "", "text": "限行"},
+        {"question": "您對進小區有什麼看法？", "text": "进不去"},  # traditional script
+    ])
+    asked = question_themes(units, coder)
+    assert asked.tolist() == [
+        ("social_insurance", "platform_rules"), ("social_insurance", "platform_rules"), (),
+        ("pay",),  # the satisfied cue drops it from an answer, not from a question
+        (), (), ("enforcement",),
+    ]
+
+
+def test_unprompted_counts_people_who_raised_a_theme_where_no_question_named_it(units_factory):
+    units = units_factory([
+        # r1 speaks of pay only under the pay question; r2 under it and elsewhere; r3 elsewhere
+        {"respondent_id": "r1", "question": "Q-pay"}, {"respondent_id": "r2", "question": "Q-pay"},
+        {"respondent_id": "r2", "question": "Q-open"}, {"respondent_id": "r3", "group": "快递员"},
+    ]).assign(themes=[["pay"], ["pay"], ["pay", "hours"], ["hours"]],
+              concerns=[["pay.01"], ["pay.01"], ["pay.01"], []],
+              clean=["a", "b", "c", "d"], tokens=[["a"], ["b"], ["c"], ["d"]],
+              evidence=[[]] * 4, spans=[[]] * 4)
+    asked = np.empty(4, dtype=object)
+    asked[:] = [("pay",), ("pay",), (), ()]
+    prev = prevalence(units, asked=asked)
+    rows = prev.set_index(["province", "group", "level", "key"])
+    pay = rows.loc[(NATIONAL, "全部", "theme", "pay")]
+    assert (pay["respondents"], pay["unprompted"], pay["base"]) == (2, 1, 3)
+    assert pay["unprompted_share"] == round(1 / 3, 6)
+    assert rows.loc[(NATIONAL, "全部", "concern", "pay.01"), "unprompted"] == 1
+    assert rows.loc[(NATIONAL, "全部", "theme", "hours"), "unprompted"] == 2
+    # without the questions' themes the count is not known, not zero
+    unknown = prevalence(units)
+    assert unknown["unprompted"].isna().all() and unknown["unprompted_share"].isna().all()
+    assert unknown["respondents"].tolist() == prev["respondents"].tolist()
