@@ -57,6 +57,30 @@ def test_forum_reposts_and_duplicate_survey_rows(units_factory):
     assert out["skip_reason"].tolist() == ["", "duplicate", "", "", "duplicate", "duplicate"]
 
 
+def test_a_copied_interview_file_counts_once(units_factory):
+    said = ["平台抽成太高了，一单只剩三块钱", "社保没交，出了事只能自己扛"]
+
+    def interview(doc, answers):
+        rows = []
+        for a in answers:
+            rows += [{"doc_id": doc, "source": "interview", "speaker": "interviewer",
+                      "text": "收入怎么样？", "skip_reason": "interviewer"},
+                     {"doc_id": doc, "source": "interview", "text": a}]
+        return rows
+
+    units = units_factory([*interview("a.txt", said), *interview("a - 副本.txt", said),
+                           *interview("b.txt", said[:1]),  # one answer in common: another person
+                           *interview("c.txt", ["好"]), *interview("d.txt", ["好"])])
+    out = normalize(units)
+    answers = out.loc[out["speaker"].eq("respondent")]
+    reasons = answers["skip_reason"].tolist()
+    assert reasons[:5] == ["", "", "duplicate", "duplicate", ""]
+    assert "duplicate" not in reasons[5:]  # too short to tell a copy from two people saying 好
+    copy = answers.loc[answers["doc_id"].eq("a - 副本.txt"), "skip_detail"]
+    assert copy.str.contains("repeat a.txt word for word").all()
+    assert (out.loc[out["speaker"].eq("interviewer"), "skip_reason"] == "interviewer").all()
+
+
 def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
     """The opening-of-the-answer shortcut gives what stripping the whole answer gives."""
     import random

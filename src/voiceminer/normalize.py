@@ -81,8 +81,9 @@ def normalize(units: pd.DataFrame) -> pd.DataFrame:
     """Add ``clean`` and mark empty, non-answer and duplicate records in ``skip_reason``.
 
     Duplicates are records whose clean text repeats one already seen from the same respondent, a
-    forum post re-posted word for word, or a whole questionnaire row that repeats an earlier row
-    (same answers, same province and group): the usual traces of double submission and scraping.
+    forum post re-posted word for word, a whole questionnaire row that repeats an earlier row
+    (same answers, same province and group), or an interview whose answers repeat an earlier
+    file's word for word: the usual traces of double submission, scraping and copied files.
     Different respondents who happen to write the same short answer are separate voices and are
     kept. Rows are visited in the table's order, so the first occurrence is the one analysed.
     """
@@ -113,10 +114,37 @@ def normalize(units: pd.DataFrame) -> pd.DataFrame:
             if source == "forum":
                 seen_posts[clean] = origin
     _mark_duplicate_survey_rows(out, cleans, reasons, details)
+    _mark_duplicate_interviews(out, cleans, reasons, details)
     out["clean"] = ["" if r in ("empty", "non_answer") else c for c, r in zip(cleans, reasons)]
     out["skip_reason"] = reasons
     out["skip_detail"] = details
     return out
+
+
+def _mark_duplicate_interviews(
+    units: pd.DataFrame, cleans: list[str], reasons: list[str], details: list[str]
+) -> None:
+    """An interview file whose answers are those of an earlier file, in the same order (≥ 20
+    characters), is a copy (访谈_王师傅.txt and 访谈_王师傅 - 副本.txt): counting both would
+    count one person twice."""
+    source = units["source"].to_numpy()
+    doc_ids, speakers, origins = (units[c].to_numpy() for c in ("doc_id", "speaker", "origin"))
+    answers: dict[str, list[int]] = {}
+    for i in range(len(units)):
+        if source[i] == "interview" and speakers[i] == "respondent" and not reasons[i]:
+            answers.setdefault(doc_ids[i], []).append(i)
+    seen: dict[tuple[str, ...], str] = {}
+    for doc_id, idx in answers.items():
+        said = tuple(cleans[i] for i in idx)
+        if sum(map(len, said)) < 20:
+            continue
+        if said in seen:
+            for i in idx:
+                reasons[i] = "duplicate"
+                details[i] = (f"{origins[i]}: the answers of this interview repeat {seen[said]} "
+                              f"word for word — a copy of the same notes? delete one of them")
+        else:
+            seen[said] = doc_id
 
 
 def _mark_duplicate_survey_rows(

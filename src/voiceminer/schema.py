@@ -37,7 +37,7 @@ INGEST_COLUMNS: Final = (
     "group",  # worker group, or 未知
     "origin",  # "file:line" (txt/md/jsonl), "file:N" (docx paragraph), "file:Sheet:row" (xlsx),
     #            "file:row" (csv); several units may share one origin (a row's open answers)
-    "speaker",  # respondent / interviewer
+    "speaker",  # respondent / interviewer; "" for an interview note (a title) nobody said
     "question",  # the question this unit answers (survey column header, interviewer turn), or ""
     "text",  # the words as written
     "skip_reason",  # set by readers for unreadable records; normalize adds its own reasons
@@ -59,6 +59,8 @@ SKIP_REASONS: Final[dict[str, str]] = {
     "unsupported_format": "不支持的文件格式",
     "documentation": "说明文档（README），不分析",
     "interviewer": "访谈员发言（不编码）",
+    "not_a_turn": "标题或发言标记之前的文字（不编码）",
+    "not_followed": "未读取的链接或隐藏文件",
     "empty": "空白",
     "non_answer": "无实质内容的回答（无/没有/不知道…）",
     "duplicate": "完全重复",

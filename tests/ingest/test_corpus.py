@@ -47,9 +47,11 @@ def test_every_record_is_one_row(corpus):
     assert by_file == {
         "云南/访谈/货车_01.txt": 4, "广西/访谈/快递员.docx": 2, "问卷/s.xlsx": 2, "问卷/s.csv": 1,
         "论坛/posts.csv": 1, "论坛/p.jsonl": 2, "README.md": 1, "云南/照片.png": 1,
-        "云南/旧.doc": 1, "问卷/旧.xls": 1, "空.txt": 1,
+        "云南/旧.doc": 1, "问卷/旧.xls": 1, "空.txt": 1, ".hidden.txt": 1,
     }
-    assert not units["origin"].str.contains("hidden|~\\$").any()
+    hidden = units.loc[units["origin"] == ".hidden.txt"].iloc[0]
+    assert hidden["skip_reason"] == "not_followed" and "hidden file" in hidden["skip_detail"]
+    assert not units["origin"].str.contains("~\\$").any()  # an Office lock file: not listed
 
 
 def test_file_level_rows(corpus):
@@ -124,11 +126,18 @@ def test_missing_path_raises(tmp_path):
         read_corpus(tmp_path / "nope")
 
 
-def test_symlinked_folders_are_not_followed(tmp_path, write_text):
+def test_links_and_hidden_files_are_listed_not_followed(tmp_path, write_text):
     write_text("real/x.txt", "答：一")
     os.symlink(tmp_path / "real", tmp_path / "link")
-    units = read_corpus(tmp_path)
-    assert units["doc_id"].tolist() == ["real/x.txt"]
+    os.symlink(tmp_path / "nowhere.txt", tmp_path / "broken.txt")
+    write_text("real/~$真的访谈.txt", "答：锁文件的名字，但有" + "内容" * 600)  # too big for a lock
+    units = read_corpus(tmp_path).set_index("doc_id")
+    assert units.index.tolist() == ["broken.txt", "link/", "real/x.txt", "real/~$真的访谈.txt"]
+    assert units.loc["link/", "skip_reason"] == "not_followed"
+    assert "not followed" in units.loc["link/", "skip_detail"]
+    assert "does not exist" in units.loc["broken.txt", "skip_detail"]
+    assert units.loc["real/~$真的访谈.txt", "skip_reason"] == "not_followed"
+    assert units.loc["real/x.txt", "skip_reason"] == ""
 
 
 def test_unlistable_folder_is_a_row(tmp_path, write_text, monkeypatch):

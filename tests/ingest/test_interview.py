@@ -167,8 +167,10 @@ def test_markdown_markup_around_markers(write_text):
             "**问：** 每天几点出车？\n**答**：早上五点。\n- 晚上十点收工\n> Q: 休息吗？\n> A: 不休。")
     records = read(write_text("a.md", text))
     assert [(r.speaker, r.text) for r in records] == [
+        ("", "访谈记录"), ("", "第一部分"),  # headings: listed, not coded
         ("interviewer", "每天几点出车？"), ("respondent", "早上五点。\n- 晚上十点收工"),
         ("interviewer", "休息吗？"), ("respondent", "不休。")]
+    assert {r.skip_reason for r in records[:2]} == {"not_a_turn"}
     assert records[0].province == "河南"
 
 
@@ -226,6 +228,8 @@ def test_docx_paragraphs_and_header_table(make_docx):
         "小周：经常被投诉。",
     ])
     records = read(path, "广西/访谈/d.docx")
+    assert records[0].skip_reason == "not_a_turn" and records[0].text == "快递员访谈"
+    records = records[1:]
     assert [(r.speaker, r.text) for r in records] == [
         ("interviewer", "每天派多少件？"), ("respondent", "两百多件。\n旺季更多。"),
         ("interviewer", "有投诉吗？"), ("respondent", "经常被投诉。")]
@@ -262,7 +266,7 @@ def test_docx_questions_styled_as_headings(make_docx):
     records = read(path)
     assert [(r.speaker, r.text) for r in records] == [
         ("interviewer", "您每天工作多久？"), ("respondent", "十四个小时。\n很累。"),
-        ("interviewer", "收入稳定吗？"), ("respondent", "不稳定。")]
+        ("", "一、收入情况"), ("interviewer", "收入稳定吗？"), ("respondent", "不稳定。")]
 
 
 def test_docx_of_random_bytes_is_unreadable(tmp_path):
@@ -289,3 +293,81 @@ def test_old_doc_renamed_to_docx(tmp_path):
     [record] = read(path)
     assert record.skip_reason == "unreadable_file"
     assert ".doc" in record.skip_detail and "save it as .docx" in record.skip_detail
+
+
+def test_text_before_the_first_marker_is_listed_not_lost(write_text):
+    text = ("受访者：赵师傅\n省份：云南\n\n赵师傅一开始就说：平台抽成太高，挣不到钱。\n"
+            "他的电动车被交警扣了两次。\n\n问：您每天跑多久？\n答：十二个小时。\n")
+    records = read(write_text("a.txt", text))
+    note = records[0]
+    assert (note.skip_reason, note.origin, note.speaker) == ("not_a_turn", "a.txt:4", "")
+    assert note.text == "赵师傅一开始就说：平台抽成太高，挣不到钱。\n他的电动车被交警扣了两次。"
+    assert "a.txt:4" in note.skip_detail and "答：" in note.skip_detail
+    assert [(r.speaker, r.text) for r in records[1:]] == [
+        ("interviewer", "您每天跑多久？"), ("respondent", "十二个小时。")]
+
+
+@pytest.mark.parametrize("asker, teller", [("调查员", "被调查者"), ("记者", "小王"),
+                                           ("老周", "小王")])
+def test_the_side_that_only_asks_is_the_interviewer(write_text, asker, teller):
+    text = (f"{asker}：您觉得平台的罚款规则合理吗？社保有没有交？\n{teller}：罚款太多了，社保没交。\n"
+            f"{asker}：一个月收入多少？\n{teller}：六千左右，扣完就剩五千。\n"
+            f"{asker}：有什么希望？\n{teller}：希望少罚款。\n")
+    records = read(write_text("a.txt", text))
+    assert [r.speaker for r in records] == ["interviewer", "respondent"] * 3
+    assert records[1].question == "您觉得平台的罚款规则合理吗？社保有没有交？"
+
+
+def test_notes_with_only_questions_say_no_answer_was_found(write_text):
+    records = read(write_text("a.txt", "问：您每天跑多久？\n问：收入怎么样？\n"))
+    assert [r.skip_reason for r in records] == ["interviewer", "interviewer"]
+    assert all("no respondent turn" in r.skip_detail for r in records)
+    normal = read(write_text("b.txt", FIVE_QA))
+    assert not any("no respondent turn" in r.skip_detail for r in normal)
+
+
+def _docx_with(tmp_path: Path, build) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("受访者：李师傅")
+    build(document)
+    path = tmp_path / "d.docx"
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("with_choice", [False, True])
+def test_docx_text_boxes_are_read_once(tmp_path, with_choice):
+    from docx.oxml import parse_xml
+
+    box = ('<w:txbxContent><w:p><w:r><w:t>问：您每天跑多久？</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>答：每天十二个小时，罚款太多。</w:t></w:r></w:p></w:txbxContent>')
+    choice = (f'<mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing>'
+              f'</mc:Choice>' if with_choice else "")
+    xml = (f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           f'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           f'xmlns:v="urn:schemas-microsoft-com:vml">{choice}<mc:Fallback><w:pict><v:shape>'
+           f'<v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>')
+
+    def build(document):
+        document.add_paragraph().add_run()._r.append(parse_xml(xml))
+
+    records = read(_docx_with(tmp_path, build))
+    assert [(r.speaker, r.text, r.origin) for r in records] == [
+        ("interviewer", "您每天跑多久？", "d.docx:2"), ("respondent", "每天十二个小时，罚款太多。", "d.docx:2")]
+
+
+def test_docx_tables_nested_in_a_cell_are_read(tmp_path):
+    def build(document):
+        cell = document.add_table(rows=1, cols=1).cell(0, 0)
+        cell.paragraphs[0].text = "问：您每天跑多久？"
+        cell.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].text = "答：嵌套表格里的回答。"
+        document.add_paragraph("问：社保呢？")
+        document.add_paragraph("答：没有社保。")
+
+    records = read(_docx_with(tmp_path, build))
+    assert [(r.speaker, r.text) for r in records] == [
+        ("interviewer", "您每天跑多久？"), ("respondent", "嵌套表格里的回答。"),
+        ("interviewer", "社保呢？"), ("respondent", "没有社保。")]

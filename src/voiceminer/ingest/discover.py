@@ -1,8 +1,11 @@
 """Find the files of a corpus folder in a stable order.
 
 Sorted, recursive, without following symlinked folders (a link back to a parent would loop,
-and a link to a shared drive would quietly double-count interviews). Folders that cannot be
-listed are reported, not silently skipped, so the ledger shows the gap.
+and a link to a shared drive would quietly double-count interviews). What is not read is
+reported, not silently skipped, so the ledger shows the gap: folders that cannot be listed,
+linked folders, broken links, hidden files and folders. Only what a computer leaves behind by
+itself passes unlisted: macOS's .DS_Store and ._ files, and Office's lock files (~$访谈.docx,
+a few hundred bytes, present while the document is open).
 """
 
 from __future__ import annotations
@@ -24,9 +27,46 @@ class Found:
     problem: Record | None = None
 
 
+SYSTEM_FILES = (".DS_Store", ".localized")
+LOCK_FILE_MAX_BYTES = 1024  # Office/WPS lock files are 162 bytes
+
+
 def is_ignored(name: str) -> bool:
     """Hidden files (.DS_Store, .git) and Office lock files (~$访谈.docx) are not corpus files."""
     return name.startswith((".", "~$"))
+
+
+def _left_by_the_system(entry: os.DirEntry) -> bool:
+    name = entry.name
+    if name in SYSTEM_FILES or name.startswith("._"):
+        return True
+    if not name.startswith("~$"):
+        return False
+    try:
+        return entry.is_file(follow_symlinks=False) and entry.stat().st_size <= LOCK_FILE_MAX_BYTES
+    except OSError:
+        return False
+
+
+def _not_read(entry: os.DirEntry, rel: str, is_dir: bool) -> Record | None:
+    """The ledger row of an entry that is not read (None: read it, or pass it unlisted)."""
+    if entry.is_symlink():
+        if is_dir:
+            return file_record(rel + "/", "not_followed",
+                               f"{rel}/: a link to another folder — not followed (it could loop "
+                               f"or count the same interviews twice); copy its files in if they "
+                               f"belong to this study")
+        if not Path(entry.path).exists():
+            return file_record(rel, "not_followed",
+                               f"{rel}: a link to a file that does not exist — fix or delete it")
+        return None
+    if is_ignored(entry.name):
+        what = "folder" if is_dir else "file"
+        return file_record(rel + ("/" if is_dir else ""), "not_followed",
+                           f"{rel}{'/' if is_dir else ''}: hidden {what} (its name starts with "
+                           f"'{entry.name[:2] if entry.name.startswith('~$') else '.'}') — not "
+                           f"read; rename it if it holds field material")
+    return None
 
 
 def discover(root: Path) -> Iterator[Found]:
@@ -53,14 +93,18 @@ def _walk(folder: Path, root: Path) -> Iterator[Found]:
             f"files elsewhere"))
         return
     for entry in entries:
-        if is_ignored(entry.name):
+        if _left_by_the_system(entry):
             continue
         path = Path(entry.path)
+        rel = path.relative_to(root).as_posix()
         try:
-            is_dir = entry.is_dir(follow_symlinks=False)
+            is_dir = entry.is_dir(follow_symlinks=entry.is_symlink())
         except OSError:
             is_dir = False
-        if is_dir:
+        problem = _not_read(entry, rel, is_dir)
+        if problem is not None:
+            yield Found(path, rel, problem)
+        elif is_dir:
             yield from _walk(path, root)
-        elif not entry.is_symlink() or path.is_file():
-            yield Found(path, path.relative_to(root).as_posix())
+        else:
+            yield Found(path, rel)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from docx.table import Table
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MC: Final = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _HINT: Final = "re-save it from Word/WPS as .docx, or export it as .txt"
 _QUESTION_HEADS: Final = ("问题", "提问", "访谈问题", "问", "访谈员", "Q")
 _ANSWER_HEADS: Final = ("回答", "答", "受访者回答", "受访者", "回复", "A")
@@ -42,6 +43,8 @@ def docx_lines(path: Path) -> list[Line]:
             heading = _is_heading(block)
             for part in block.text.split("\n"):  # Shift+Enter line breaks inside a paragraph
                 lines.append(Line(str(n_par), part, heading))
+            for text in _text_box_paragraphs(block):  # drawn boxes anchored in it
+                lines.extend(Line(str(n_par), part) for part in text.split("\n"))
         elif isinstance(block, Table):
             n_table += 1
             lines.extend(_table_lines(block, n_table))
@@ -83,6 +86,33 @@ def _open(path: Path) -> Any:
         raise InputFileError(path, f"not a valid .docx ({reason})", hint=_HINT) from exc
 
 
+def _text_box_paragraphs(paragraph: Any) -> list[str]:
+    """Texts of the paragraphs inside text boxes anchored in ``paragraph``, which python-docx's
+    ``Paragraph.text`` leaves out: notes typed into a text box would otherwise vanish.
+
+    Word stores a box twice, as a drawing (mc:Choice) and as a VML fallback; the fallback is
+    read only when there is no drawing version, and a box inside a box only through its outer one.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    box_tag, p_tag = qn("w:txbxContent"), qn("w:p")
+    texts = []
+    for box in paragraph._p.iter(box_tag):
+        if any(True for _ in box.iterancestors(box_tag)) or _fallback_with_choice(box, box_tag):
+            continue
+        texts.extend(Paragraph(p, paragraph._parent).text for p in box.iter(p_tag))
+    return texts
+
+
+def _fallback_with_choice(box: Any, box_tag: str) -> bool:
+    for ancestor in box.iterancestors(f"{{{_MC}}}Fallback"):
+        alternate = ancestor.getparent()
+        return any(True for choice in alternate.iterchildren(f"{{{_MC}}}Choice")
+                   for _ in choice.iter(box_tag))
+    return False
+
+
 def _is_heading(paragraph: Any) -> bool:
     """Word "Heading n"/"标题 n"/"Title" styles mark section titles, not speech."""
     try:
@@ -93,14 +123,24 @@ def _is_heading(paragraph: Any) -> bool:
 
 
 def _row_cells(row: Any) -> list[str]:
-    """Cell texts of a row, with horizontally merged cells (repeated by python-docx) once."""
+    """Cell texts of a row, with horizontally merged cells (repeated by python-docx) once.
+
+    A cell's text includes the tables nested in it, one line per paragraph (``cell.text`` leaves
+    them out)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
     out: list[str] = []
     previous = None
     for cell in row.cells:
         if cell._tc is previous:
             continue
         previous = cell._tc
-        out.append(cell.text.strip())
+        if cell._tc.find(f".//{qn('w:tbl')}") is None:
+            out.append(cell.text.strip())
+        else:
+            out.append("\n".join(Paragraph(p, cell).text
+                                  for p in cell._tc.iter(qn("w:p"))).strip())
     return out
 
 

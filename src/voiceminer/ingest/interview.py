@@ -1,7 +1,8 @@
 """Read interview notes (.txt, .md, .docx) into one record per speaker turn.
 
 Interviewer turns are kept (marked ``interviewer``) because the question is the context a
-reader of a quote needs, and because the ledger must account for every line of the notes.
+reader of a quote needs, and because the ledger must account for every line of the notes. For
+the same reason titles and text before the first speaker marker are kept as skipped notes.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from ..schema import INTERVIEWER, UNKNOWN
 from .groups import group_from_path, normalize_group
 from .provinces import normalize_province, province_from_path, province_in_text
 from .records import Record, error_detail, file_record, known
-from .turns import Header, Line, parse_turns
+from .turns import HEADING, PREAMBLE, Header, Line, Turn, parse_turns
 
 INTERVIEW_EXTENSIONS = (".txt", ".md", ".markdown", ".docx")
+UNKNOWN_SPEAKER = ""  # a note (title, text before the first marker) is nobody's turn
 
 
 def read_interview(path: Path, relpath: str) -> list[Record]:
@@ -31,8 +33,9 @@ def read_interview(path: Path, relpath: str) -> list[Record]:
         return [file_record(relpath, "empty_file",
                             "the file contains no text — check that the right file was saved "
                             "here, or delete it", source="interview")]
-    header, turns = parse_turns(lines, paragraphs_are_lines=is_docx)
-    if not turns:
+    parsed = parse_turns(lines, paragraphs_are_lines=is_docx)
+    header, turns = parsed.header, parsed.turns
+    if not turns and not parsed.notes:
         return [file_record(relpath, "empty_file",
                             "only header fields (访谈对象/省份…), no interview text — add the "
                             "notes below the header", source="interview")]
@@ -40,26 +43,40 @@ def read_interview(path: Path, relpath: str) -> list[Record]:
     group = known(normalize_group(header.group) if header.group else UNKNOWN,
                   group_from_path(relpath))
     names = tuple(n for n in (header.respondent, *header.interviewers) if n)
+    nobody_answers = all(t.speaker == INTERVIEWER for t in turns)
     records: list[Record] = []
     question = ""
-    for turn in turns:
+    for turn in sorted([*turns, *parsed.notes], key=lambda t: t.at):  # stable: turns first
         origin = f"{relpath}:{turn.loc}"
         text = turn.text
-        if turn.speaker == INTERVIEWER:
+        speaker, asked = turn.speaker, ""
+        if turn.speaker in (HEADING, PREAMBLE):
+            speaker, reason, detail = UNKNOWN_SPEAKER, "not_a_turn", _note_detail(origin, turn)
+        elif turn.speaker == INTERVIEWER:
             question = text
             reason = "interviewer"
             detail = f"{origin}: interviewer turn — kept as context, not coded"
-            asked = ""
+            if nobody_answers:
+                detail += ("; no respondent turn was found in this file — mark the answers "
+                           "with 答：/受访者： (or the respondent's name and a colon)")
         else:
             asked = question
             reason, detail = ("", "") if text else (
                 "empty", f"{origin}: empty answer — nothing follows the speaker marker")
         records.append(Record(
             doc_id=relpath, respondent_id=relpath, source="interview", province=province,
-            group=group, origin=origin, speaker=turn.speaker, question=asked, text=text,
+            group=group, origin=origin, speaker=speaker, question=asked, text=text,
             skip_reason=reason, skip_detail=detail, names=names,
         ))
     return records
+
+
+def _note_detail(origin: str, note: Turn) -> str:
+    if note.speaker == HEADING:
+        return (f"{origin}: a heading — read as a section title, not coded; if it is what the "
+                f"respondent said, put it under 答：/受访者：")
+    return (f"{origin}: text before the first speaker marker — not coded; if these are the "
+            f"respondent's words, put them under 答：/受访者：")
 
 
 def _text_lines(path: Path) -> list[Line]:

@@ -50,11 +50,14 @@ class Header:
 
 @dataclass
 class Turn:
-    """One speaker turn; ``loc`` is the location of its first line."""
+    """One speaker turn; ``loc`` is the location of its first line, ``at`` its index among the
+    document's lines (for putting turns and notes back in document order)."""
 
     speaker: str
     loc: str
     lines: list[str]
+    at: int = 0
+    name: str = ""  # the name label that started it (王师傅：), if any
 
     @property
     def text(self) -> str:
@@ -75,7 +78,7 @@ def _both_scripts(*words: str) -> tuple[str, ...]:
 
 
 _HEADER_KEYS_SIMPLIFIED: Final[dict[str, str]] = {
-    **dict.fromkeys(("访谈对象", "受访者", "被访者", "被访谈者", "受访人", "被访人", "姓名"),
+    **dict.fromkeys(("访谈对象", "调查对象", "受访者", "被访者", "被访谈者", "受访人", "被访人", "姓名"),
                     "respondent"),
     **dict.fromkeys(("省份", "地点", "所在地", "地区", "省市", "访谈地点", "所在省份", "所在地区",
                      "所在城市", "城市"), "province"),
@@ -89,8 +92,9 @@ HEADER_KEYS: Final[dict[str, str]] = {
 }
 
 _INTERVIEWER_LABELS: Final = _both_scripts("访谈员", "采访者", "调研员", "访问员", "访谈人", "主持人", "追问",
-                              "采访人", "研究者", "问")
-_RESPONDENT_LABELS: Final = _both_scripts("受访者", "被访者", "被采访者", "受访人", "被访人", "被访谈者", "答")
+                              "采访人", "采访员", "调查员", "调查人", "记者", "研究者", "问")
+_RESPONDENT_LABELS: Final = _both_scripts("受访者", "被访者", "被采访者", "受访人", "被访人", "被访谈者",
+                             "被调查者", "被调查人", "调查对象", "答")
 _LABELS: Final = {**dict.fromkeys(_INTERVIEWER_LABELS, INTERVIEWER),
                   **dict.fromkeys(_RESPONDENT_LABELS, RESPONDENT)}
 _EM: Final = r"(?:\*\*|__|\*|_)?"
@@ -200,15 +204,38 @@ class _Speakers:
             return RESPONDENT
         return None
 
+    def guessed(self, name: str) -> bool:
+        """True when ``name`` counts as a speaker only because it recurs at line starts."""
+        resp = self.header.respondent
+        return not (name in self.header.interviewers or name.endswith(_HONORIFICS)
+                    or (resp and (name == resp or name in resp or resp in name)))
 
-def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False
-                ) -> tuple[Header, list[Turn]]:
-    """Parse a document into its header and its turns, in document order.
 
-    A line without a marker continues the previous turn; lines before the first turn that are not
-    header fields (titles, "以下为访谈内容") are dropped. Notes with no markers at all become one
-    respondent turn per paragraph (blank-line separated, or per line when
+# Speakers of the lines no turn holds (``Parsed.notes``): section titles, and text before the
+# first speaker marker. They are not coded, but the ledger lists them, so no line is lost unseen.
+HEADING: Final = "heading"
+PREAMBLE: Final = "preamble"
+
+
+@dataclass
+class Parsed:
+    """A document's header fields, its speaker turns and the notes no turn holds, each list in
+    document order."""
+
+    header: Header
+    turns: list[Turn]
+    notes: list[Turn]
+
+
+def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False) -> Parsed:
+    """Parse a document into its header, its turns and its notes.
+
+    A line without a marker continues the previous turn. Headings that are not questions, and
+    text before the first turn that is not a header field (a title, "以下为访谈内容", or a
+    summary the fieldworker wrote first), become notes, one per paragraph. Notes with no markers
+    at all become one respondent turn per paragraph (blank-line separated, or per line when
     ``paragraphs_are_lines``), because unmarked narrative notes are still the respondent's words.
+    A name label used only to ask questions is the interviewer's (``_asking_names``).
     """
     header = Header()
     probes = [strip_markup(ln.text.strip()) for ln in lines]
@@ -216,29 +243,78 @@ def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False
     # Header fields are read before turns so a name in 访谈员：张三 is known when 张三：appears.
     header_lines = _read_header(lines, probes, header, speakers)
     turns: list[Turn] = []
+    notes = _Notes()
     expect_answer = False
     for i, (ln, probe) in enumerate(zip(lines, probes)):
         if not probe or i in header_lines:
+            notes.gap()
             continue
-        started = _start_turn(ln, probe, speakers)
+        started = _start_turn(ln, probe, speakers, i)
         if started:
             expect_answer = False
             turns.extend(started)
+            notes.gap()
             continue
         is_heading = ln.heading or bool(_MD_HEADING.match(ln.text))
         if is_heading:
             if probe.endswith(("？", "?")):  # questions styled as headings
-                turns.append(Turn(INTERVIEWER, ln.loc, [probe]))
+                turns.append(Turn(INTERVIEWER, ln.loc, [probe], i))
                 expect_answer = True
+            else:
+                notes.add(HEADING, ln, probe, i)
+                notes.gap()
             continue
         if expect_answer:
-            turns.append(Turn(RESPONDENT, ln.loc, [ln.text.strip()]))
+            turns.append(Turn(RESPONDENT, ln.loc, [ln.text.strip()], i))
             expect_answer = False
         elif turns:
             turns[-1].lines.append(ln.text.strip())
+        else:
+            notes.add(PREAMBLE, ln, ln.text.strip(), i)
     if not turns:
         turns = _paragraph_turns(lines, probes, paragraphs_are_lines)
-    return header, turns
+        notes = _Notes()
+        for i, (ln, probe) in enumerate(zip(lines, probes)):
+            if probe and (ln.heading or _MD_HEADING.match(ln.text)):
+                notes.add(HEADING, ln, probe, i)
+                notes.gap()
+    _asking_names(turns, speakers)
+    return Parsed(header, turns, notes.found)
+
+
+class _Notes:
+    """Collects the lines no turn holds, consecutive lines of one kind as one note."""
+
+    def __init__(self) -> None:
+        self.found: list[Turn] = []
+        self._open = False
+
+    def add(self, kind: str, ln: Line, text: str, at: int) -> None:
+        if self._open and self.found[-1].speaker == kind:
+            self.found[-1].lines.append(text)
+        else:
+            self.found.append(Turn(kind, ln.loc, [text], at))
+        self._open = True
+
+    def gap(self) -> None:
+        self._open = False
+
+
+def _asking_names(turns: list[Turn], speakers: _Speakers) -> None:
+    """Turns of a name label that only recurs (no header field, no honorific) and mostly asks
+    questions are the interviewer's: 记者：…？/小王：… notes name both sides, and the one asking
+    is not the respondent."""
+    by_name: dict[str, list[Turn]] = {}
+    for turn in turns:
+        if turn.name and speakers.guessed(turn.name):
+            by_name.setdefault(turn.name, []).append(turn)
+    if len(by_name) < 2 and len({t.speaker for t in turns}) < 2:
+        return  # one voice only: nobody to tell the interviewer from
+    for named in by_name.values():
+        asking = sum(t.text.endswith(("？", "?")) for t in named)
+        if asking * 5 >= len(named) * 3:  # three in five or more end with a question mark
+            for t in named:
+                t.speaker = INTERVIEWER
 
 
 def _read_header(lines: list[Line], probes: list[str], header: Header,
@@ -271,7 +347,7 @@ def _read_header(lines: list[Line], probes: list[str], header: Header,
     return found
 
 
-def _start_turn(ln: Line, probe: str, speakers: _Speakers) -> list[Turn]:
+def _start_turn(ln: Line, probe: str, speakers: _Speakers, at: int) -> list[Turn]:
     """The turn(s) a marked line starts, or [] when the line has no marker."""
     m = _LABEL_RE.match(probe)
     if m:
@@ -284,16 +360,16 @@ def _start_turn(ln: Line, probe: str, speakers: _Speakers) -> list[Turn]:
             if len(parts) == 2:
                 answer = _LABEL_RE.match(parts[1])
                 if answer:
-                    return [Turn(INTERVIEWER, ln.loc, [parts[0].strip()]),
-                            Turn(RESPONDENT, ln.loc, [parts[1][answer.end():].strip()])]
-        return [Turn(who, ln.loc, [rest.strip()])]
+                    return [Turn(INTERVIEWER, ln.loc, [parts[0].strip()], at),
+                            Turn(RESPONDENT, ln.loc, [parts[1][answer.end():].strip()], at)]
+        return [Turn(who, ln.loc, [rest.strip()], at)]
     name = _name_candidate(probe)
     if name:
         who = speakers.speaker(name)
         if who:
             m2 = _NAME_RE.match(probe)
             assert m2 is not None
-            return [Turn(who, ln.loc, [probe[m2.end():].strip()])]
+            return [Turn(who, ln.loc, [probe[m2.end():].strip()], at, name)]
     return []
 
 
@@ -301,14 +377,14 @@ def _paragraph_turns(lines: list[Line], probes: list[str], each_line: bool) -> l
     """Unmarked notes: one respondent turn per paragraph, skipping header lines and headings."""
     turns: list[Turn] = []
     current: Turn | None = None
-    for ln, probe in zip(lines, probes):
+    for i, (ln, probe) in enumerate(zip(lines, probes)):
         skip = (not probe or _parse_header_fields(probe) is not None or ln.heading
                 or _MD_HEADING.match(ln.text))
         if skip:
             current = None
             continue
         if current is None or each_line:
-            current = Turn(RESPONDENT, ln.loc, [ln.text.strip()])
+            current = Turn(RESPONDENT, ln.loc, [ln.text.strip()], i)
             turns.append(current)
         else:
             current.lines.append(ln.text.strip())
