@@ -24,6 +24,14 @@ ANALYSED = "analysed"
 INTERVIEW = ("省份：云南\n群体：外卖骑手\n问：您觉得平台的规则怎么样？\n"
              "答：罚款太多了，超时一分钟就扣钱，单价还越来越低。\n"
              "问：社保呢？\n答：没有社保，受伤了只能自己扛。\n")
+
+
+def _interview(who: str) -> str:
+    """INTERVIEW with a last answer of its own: the same notes in two files are one interview
+    copied (normalize marks the second a duplicate), and each kind must stand for itself."""
+    return INTERVIEW + f"问：还有什么想说的？\n答：我是{who}，就这些。\n"
+
+
 TRADITIONAL = ("省份：廣東\n群體：網約車司機\n問：您每天工作多長時間？\n"
                "答：每天開車十二個小時，平台抽成太高，收入越來越少。\n")
 
@@ -107,18 +115,18 @@ def build(root: Path, *, big: bool = False) -> list[Kind]:
         kinds.append(Kind(name, rel, expect, note))
 
     # encodings
-    add("gbk", "enc/gbk访谈.txt", INTERVIEW, ANALYSED, encoding="gbk")
-    add("gb18030", "enc/gb18030访谈.txt", INTERVIEW + "答：我住在𠀾村，路远。\n", ANALYSED,
+    add("gbk", "enc/gbk访谈.txt", _interview("老高"), ANALYSED, encoding="gbk")
+    add("gb18030", "enc/gb18030访谈.txt", _interview("老钱") + "答：我住在𠀾村，路远。\n", ANALYSED,
         encoding="gb18030")
     add("big5", "enc/big5訪談.txt", TRADITIONAL, ANALYSED, encoding="big5")
-    add("utf8_bom", "enc/bom访谈.txt", INTERVIEW, ANALYSED, encoding="utf-8-sig")
-    add("utf16", "enc/utf16访谈.txt", INTERVIEW, ANALYSED, encoding="utf-16")
+    add("utf8_bom", "enc/bom访谈.txt", _interview("老包"), ANALYSED, encoding="utf-8-sig")
+    add("utf16", "enc/utf16访谈.txt", _interview("老尤"), ANALYSED, encoding="utf-16")
     mixed = ("序号,省份,职业,您遇到的最大困难是什么？\n".encode()
              + "1,云南,外卖骑手,罚款太多，超时就扣钱\n".encode()
              + "2,贵州,快递员,派件费太低，一件才一块钱\n".encode("gbk"))
     add("mixed_encodings_csv", "enc/混合编码问卷.csv", mixed, ANALYSED)
     # damaged or hostile Office files
-    good_docx = _docx_bytes(INTERVIEW.splitlines())
+    good_docx = _docx_bytes(_interview("老杜").splitlines())
     add("truncated_docx", "office/截断.docx", good_docx[: len(good_docx) // 2], "unreadable_file",
         "truncated")
     good_xlsx = _xlsx_bytes([["省份", "您的意见"], ["云南", "罚款太多了，超时就扣钱"]])
@@ -182,17 +190,17 @@ def build(root: Path, *, big: bool = False) -> list[Kind]:
     add("fullwidth_digits", "text/全角.txt",
         "省份：云南\n答：一个月挣６０００块，电话１３８１２３４５６７８，罚款太多。\n", ANALYSED)
     add("traditional", "text/繁體.txt", TRADITIONAL, ANALYSED)
-    add("formula_file_name", "text/=cmd|' calc'!A1.txt", INTERVIEW, ANALYSED)
+    add("formula_file_name", "text/=cmd|' calc'!A1.txt", _interview("老符"), ANALYSED)
     add("old_doc", "other/旧访谈.doc", _ole(False), "unsupported_format", ".docx")
     add("image", "other/照片.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 100, "unsupported_format",
         "transcribe")
     # folders
-    _write(root, "locked/内容.txt", INTERVIEW)
+    _write(root, "locked/内容.txt", _interview("老罗"))
     kinds.append(Kind("unreadable_folder", "locked/", "unreadable_file", "permission"))
     os.chmod(root / "locked", 0)
     (root / "loop").mkdir()
     os.symlink("..", root / "loop" / "self")
-    _write(root, "loop/循环里的访谈.txt", INTERVIEW)
+    _write(root, "loop/循环里的访谈.txt", _interview("老陆"))
     kinds.append(Kind("symlink_loop", "loop/循环里的访谈.txt", ANALYSED))
     if big:
         add("ten_mb_line", "big/一行十兆.txt", "答：" + "罚款太多了" * (2 * 1024 * 1024 // 3),
