@@ -33,7 +33,8 @@ GOLD = DATA / "labor_gold_dev.csv"
 LABEL_MAP = {"retirement": "social_insurance", "other": ""}
 GOLD_THEMES = ("pay", "social_insurance", "safety", "hours", "labor_relations", "employment")
 
-from voiceminer.evaluation import read_gold, score_multilabel  # noqa: E402
+from voiceminer.evaluation import score_multilabel  # noqa: E402
+from voiceminer.label_files import read_gold  # noqa: E402
 from voiceminer.learn import ThemeModel  # noqa: E402
 from voiceminer.normalize import clean_text  # noqa: E402
 from voiceminer.quality import code_texts, evaluate_file, make_coder, train_from_csv  # noqa: E402

@@ -11,7 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from voiceminer.cli import app
-from voiceminer.evaluation import evaluate_predictions, parse_label_map
+from voiceminer.errors import VoiceminerError
+from voiceminer.evaluation import evaluate_predictions
+from voiceminer.label_files import parse_label_map
 from voiceminer.learn import ThemeModel, load_model
 from voiceminer.quality import code_texts, make_coder
 
@@ -41,7 +43,7 @@ def labels_csv(tmp_path: Path) -> Path:
 def test_label_map_and_apart_reporting():
     assert parse_label_map(["retirement=social_insurance", "other="]) == {
         "retirement": "social_insurance", "other": ""}
-    with pytest.raises(ValueError, match="GOLD=THEME"):
+    with pytest.raises(VoiceminerError, match="GOLD=THEME"):
         parse_label_map(["retirement"])
     report = evaluate_predictions(
         gold=[{"pay", "other"}, {"hours"}], predicted=[{"pay", "rights"}, set()],
@@ -96,8 +98,6 @@ def test_model_labels_respect_context_rules(labels_csv):
 
 
 def test_tampered_weights_are_refused(labels_csv, tmp_path):
-    from voiceminer.errors import VoiceminerError
-
     df = pd.read_csv(labels_csv, dtype=str, keep_default_na=False)
     ThemeModel().fit(df["text"].tolist(), [set(filter(None, [t])) for t in df["themes"]],
                      ["pay", "social_insurance"]).save(tmp_path / "m")

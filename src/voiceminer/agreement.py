@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError
-from .evaluation import read_labelled_csv
+from .label_files import read_labelled_csv
 
 AGREEMENT_COLUMNS = ("theme", "units", "a_yes", "b_yes", "both_yes", "both_no",
                      "percent_agreement", "cohen_kappa", "krippendorff_alpha")

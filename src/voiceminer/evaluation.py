@@ -1,19 +1,19 @@
-"""Scoring multi-label theme coding against a gold standard.
+"""Scoring coded themes against gold labels: per-theme precision, recall, F1, confusions.
 
 Kept apart from the coders so that the same numbers come out of the tests, the benchmarks and
 ``voiceminer evaluate``. Themes only one side knows are reported apart, never silently dropped:
-a gold label the codebook lacks is a gap in the codebook, not a scoring detail.
+a gold label the codebook lacks is a gap in the codebook, not a scoring detail. Reading the gold
+file and naming its labels is :mod:`voiceminer.label_files`'s job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputFileError
+from .label_files import label_counts
 
 SCORE_COLUMNS = ("theme", "precision", "recall", "f1", "support", "predicted", "tp")
 
@@ -56,7 +56,7 @@ def score_multilabel(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable
     return out
 
 
-# -- evaluating the coder against a gold CSV ----------------------------------------------------
+# -- evaluating the coder against a gold file ---------------------------------------------------
 
 @dataclass
 class EvaluationReport:
@@ -64,10 +64,12 @@ class EvaluationReport:
 
     scores: pd.DataFrame  # per shared theme, then micro and macro
     confusions: pd.DataFrame  # (gold, predicted, count): missed gold theme vs wrongly predicted one
-    gold_only: dict[str, int]  # gold themes the codebook lacks -> support (not scored)
+    gold_only: dict[str, int]  # gold labels the codebook lacks -> support (not scored)
     codebook_only: dict[str, int]  # codebook themes absent from gold -> times predicted (not scored)
     rows: int
     skipped: list[str] = field(default_factory=list)  # "row N: reason"
+    outside: dict[str, int] = field(default_factory=dict)  # outside-scope themes in gold -> rows
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -76,57 +78,10 @@ class EvaluationReport:
             "confusions": self.confusions.to_dict(orient="records"),
             "gold_only": self.gold_only,
             "codebook_only": self.codebook_only,
+            "outside": self.outside,
             "skipped": self.skipped,
+            "warnings": self.warnings,
         }
-
-
-def parse_label_map(pairs: Iterable[str]) -> dict[str, str]:
-    """``["retirement=social_insurance", "other="]`` → mapping; an empty target drops the label."""
-    mapping = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise ValueError(f"--label-map takes GOLD=THEME pairs (e.g. retirement=social_insurance); "
-                             f"got {pair!r}.")
-        src, dst = (p.strip() for p in pair.split("=", 1))
-        mapping[src] = dst
-    return mapping
-
-
-def read_labelled_csv(path: str | Path, required: Sequence[str], *, what: str = "labels CSV",
-                      hint: str = "") -> pd.DataFrame:
-    """A UTF-8 CSV of texts and labels as strings, with the ``required`` columns present.
-
-    Shared by gold files (evaluate), annotation files (train) and coder files (agreement), so
-    all three fail the same way: naming the file, the missing column and the columns there are.
-    """
-    path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(path, f"cannot read the {what} ({exc})",
-                             hint="save it as UTF-8 CSV with a header row") from None
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"no column {', '.join(map(repr, missing))}",
-                             hint=f"columns are: {', '.join(df.columns)}{hint}")
-    return df
-
-
-def read_gold(path: str | Path, text_col: str, label_col: str, *, sep: str = ";",
-              label_map: dict[str, str] | None = None) -> tuple[list[str], list[set[str]], list[str]]:
-    """Texts and label sets of a gold CSV; rows without text are listed, not silently dropped."""
-    df = read_labelled_csv(path, (text_col, label_col), what="gold CSV",
-                           hint="; pass --text-col/--label-col")
-    mapping = label_map or {}
-    texts, labels, skipped = [], [], []
-    for i, (text, raw) in enumerate(zip(df[text_col], df[label_col]), start=2):
-        if not text.strip():
-            skipped.append(f"row {i}: empty text")
-            continue
-        names = (mapping.get(x.strip(), x.strip()) for x in raw.split(sep) if x.strip())
-        texts.append(text)
-        labels.append({n for n in names if n})
-    return texts, labels, skipped
 
 
 def confusion_pairs(gold: Sequence[set[str]], predicted: Sequence[set[str]], top: int = 15
@@ -143,12 +98,18 @@ def confusion_pairs(gold: Sequence[set[str]], predicted: Sequence[set[str]], top
 
 
 def evaluate_predictions(gold: Sequence[set[str]], predicted: Sequence[set[str]],
-                         themes: Sequence[str], *, skipped: list[str] | None = None
+                         themes: Sequence[str], *, skipped: list[str] | None = None,
+                         outside: Sequence[str] = (), warnings: list[str] | None = None
                          ) -> EvaluationReport:
-    """Score on the themes both sides know; report the others apart."""
+    """Score on the themes both sides know; report the others apart.
+
+    Gold labels naming ``outside`` themes are codebook themes the coder never reports: they are
+    counted apart (a row labelled only out_housing expects no study theme), not listed among the
+    labels the codebook lacks.
+    """
     gold_themes = sorted({t for g in gold for t in g})
     shared = [t for t in themes if t in gold_themes]
-    gold_only = {t: sum(t in g for g in gold) for t in gold_themes if t not in themes}
+    gold_only, outside_counts = label_counts(gold, themes, outside)
     codebook_only = {t: sum(t in p for p in predicted) for t in themes if t not in gold_themes}
     scoped_gold = [g & set(shared) for g in gold]
     scoped_pred = [p & set(shared) for p in predicted]
@@ -156,4 +117,4 @@ def evaluate_predictions(gold: Sequence[set[str]], predicted: Sequence[set[str]]
         scores=score_multilabel(scoped_gold, scoped_pred, shared),
         confusions=confusion_pairs(scoped_gold, scoped_pred),
         gold_only=gold_only, codebook_only=codebook_only, rows=len(gold),
-        skipped=list(skipped or []))
+        skipped=list(skipped or []), outside=outside_counts, warnings=list(warnings or []))

@@ -13,14 +13,52 @@ from collections import Counter
 import pandas as pd
 
 from .codebook import Codebook
+from .errors import VoiceminerError
+from .label_files import ThemeNames
 from .schema import analysed_mask, check_units
+
+MIN_COUNT = 3
+
+
+def resolve_theme(codebook: Codebook, name: str) -> str:
+    """The id of the study theme ``name`` names — its id in any case or its label (工资收入) —
+    so a user can type what the report shows. Outside-scope themes are refused with the reason:
+    units are never coded with them, so no term could be found."""
+    names = ThemeNames.of(codebook)
+    theme = names.resolve(name)
+    if theme in names.outside:
+        raise VoiceminerError(f"{theme} ({names.labels[theme]}) is outside the study's scope: "
+                              f"units are never coded with it, so there is nothing to suggest "
+                              f"terms from; pick a theme of the study: {names.describe()}")
+    if theme is None:
+        raise VoiceminerError(f"no theme {name!r} in the codebook; it has: {names.describe()}")
+    return theme
+
+
+def no_terms_reason(units: pd.DataFrame, theme: str, *, min_count: int = MIN_COUNT) -> str:
+    """Why :func:`suggest_terms` found nothing, in words a user can act on."""
+    live = units.loc[analysed_mask(units)]
+    coded = int(live["themes"].map(lambda ts: theme in ts).sum())
+    if not coded:
+        return (f"no unit in these files is coded '{theme}' (of {len(live)} analysed units), so "
+                f"no word goes with it here; try a corpus where it is raised")
+    units_are = f"{coded} unit{'s are' if coded > 1 else ' is'}"
+    return (f"{units_are} coded '{theme}', but no word beyond the codebook's terms occurs in "
+            f"{min_count} or more of them more often than elsewhere")
 
 
 def suggest_terms(units: pd.DataFrame, theme: str, codebook: Codebook, *, top: int = 30,
-                  min_count: int = 3, examples: int = 2) -> pd.DataFrame:
-    """Candidate terms for ``theme`` with PPMI, counts and example quotes (unit ids and text)."""
+                  min_count: int = MIN_COUNT, examples: int = 2) -> pd.DataFrame:
+    """Candidate terms for ``theme`` with PPMI, counts and example quotes (unit ids and text).
+
+    ``theme`` is an id or label (see :func:`resolve_theme`); an empty table means nothing was
+    found, and :func:`no_terms_reason` says why.
+    """
     check_units(units, "code")
-    codebook.theme(theme)  # raises with the list of themes when unknown
+    if top < 1:
+        raise ValueError(f"The 'top' parameter of suggest_terms must be an int in the range "
+                         f"[1, inf). Got {top} instead.")
+    theme = resolve_theme(codebook, theme)
     live = units.loc[analysed_mask(units) & units["tokens"].map(len).gt(0)]
     known = {w for t in codebook.themes for w in (*t.terms, *t.exclude)}
     in_theme = live["themes"].map(lambda ts: theme in ts).to_numpy()

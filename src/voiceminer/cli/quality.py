@@ -31,6 +31,44 @@ def _table(df, title: str) -> None:
     Console().print(table)
 
 
+def _check_out_file(path: Optional[Path], flag: str, example: str) -> None:
+    """Refuse an output path that cannot become a file before the slow work, not after it;
+    missing parent folders are fine (they are created when writing)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise VoiceminerError(f"{flag} {path} is a folder; give a file name, e.g. "
+                              f"{path / example}")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise VoiceminerError(f"{flag} {path}: {parent} is a file, not a folder.")
+
+
+def _write(path: Path, write) -> None:
+    """Create ``path``'s folders, then ``write(path)``; a failure is an error message, not a
+    traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as exc:
+        fail(VoiceminerError(f"cannot write {path} ({exc.strerror or exc}); check the path and "
+                             f"that you may write there."))
+
+
+def _notes(warnings: list[str], skipped: list[str], not_in_codebook: dict[str, int],
+           outside: dict[str, int], unknown_what: str) -> None:
+    """What a labels file held that was not used, the same way for evaluate and train."""
+    for line in warnings:
+        typer.echo(f"warning: {line}", err=True)
+    if not_in_codebook:
+        typer.echo(f"{unknown_what}: {not_in_codebook}")
+    if outside:
+        typer.echo(f"outside-scope themes in the labels (rows expecting no study theme): "
+                   f"{outside}")
+    for line in skipped:
+        typer.echo(f"skipped {line}")
+
+
 def _setup(codebook: Optional[Path], model: Optional[Path]):
     from ..codebook import Codebook
     from ..learn import load_model
@@ -42,9 +80,13 @@ def _setup(codebook: Optional[Path], model: Optional[Path]):
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold CSV: one text per row with its labels.")],
+    gold: Annotated[Path, typer.Argument(
+        help="Gold file (.csv in any Chinese encoding, comma/tab/semicolon, or .xlsx): one text "
+             "per row with its labels.")],
     text_col: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
-    label_col: Annotated[str, typer.Option(help="Column holding ';'-joined labels.")] = "labels",
+    label_col: Annotated[str, typer.Option(
+        help="Column holding the labels: theme ids or labels (pay, 工资收入), several split on "
+             "; ； , ， 、 |.")] = "labels",
     label_map: LabelMapOpt = None,
     codebook: CodebookOpt = None,
     model: ModelOpt = None,
@@ -58,7 +100,7 @@ def evaluate(
                                  "concerns (repeat the option); default every theme.")] = None,
 ) -> None:
     """Score the codebook (and model) against a gold CSV: per-theme P/R/F1, micro/macro, confusions."""
-    from ..evaluation import parse_label_map
+    from ..label_files import parse_label_map
     from ..quality import evaluate_file
 
     if relevant is not None:
@@ -66,6 +108,7 @@ def evaluate(
                             relevant_theme)
         return
     try:
+        _check_out_file(json_out, "--json", "scores.json")
         coder, loaded = _setup(codebook, model)
         report = evaluate_file(gold, text_col=text_col, label_col=label_col,
                                label_map=parse_label_map(label_map or []), coder=coder, model=loaded)
@@ -73,8 +116,8 @@ def evaluate(
         fail(exc)
     _table(report.scores, f"{gold.name}: {report.rows} texts")
     _table(report.confusions, "most frequent confusions (gold theme missed → theme predicted)")
-    if report.gold_only:
-        typer.echo(f"gold labels the codebook lacks (not scored): {report.gold_only}")
+    _notes(report.warnings, [], report.gold_only, report.outside,
+           "gold labels the codebook lacks (not scored)")
     if report.codebook_only:
         typer.echo(f"codebook themes absent from gold (not scored; times predicted): "
                    f"{report.codebook_only}")
@@ -89,6 +132,7 @@ def _evaluate_relevance(gold: Path, positive: str, text_col: str, label_col: str
     from ..quality import evaluate_relevance
 
     try:
+        _check_out_file(json_out, "--json", "scores.json")
         coder, _ = _setup(codebook, None)
         result = evaluate_relevance(gold, positive, text_col=text_col, label_col=label_col,
                                     coder=coder, themes=themes)
@@ -109,34 +153,40 @@ def _skipped_and_json(skipped: list[str], json_out: Optional[Path], data: dict) 
     for line in skipped:
         typer.echo(f"skipped {line}")
     if json_out:
-        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        _write(json_out, lambda p: p.write_text(text, encoding="utf-8"))
         typer.echo(f"wrote {json_out}")
 
 
 @app.command()
 def train(
-    labels: Annotated[Path, typer.Argument(help="Labels CSV: unit_id,text,themes (';'-joined).")],
+    labels: Annotated[Path, typer.Argument(
+        help="Labels file (.csv or .xlsx): unit_id,text,themes (several themes split on ; 、 …).")],
     out: Annotated[Optional[Path], typer.Option(
         help="Model folder; default models/<labels file name>.")] = None,
     text_col: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
-    label_col: Annotated[str, typer.Option(help="Column holding ';'-joined themes.")] = "themes",
+    label_col: Annotated[str, typer.Option(
+        help="Column holding the themes (ids or labels, split on ; ； , ， 、 |).")] = "themes",
     label_map: LabelMapOpt = None,
     codebook: CodebookOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed for folds.")] = 0,
 ) -> None:
     """Fit a model on annotated units, cross-validate it, save it (JSON + arrays, no pickle)."""
-    from ..evaluation import parse_label_map
-    from ..quality import train_from_csv
+    from ..label_files import parse_label_map
+    from ..quality import train_file
 
     target = out or Path("models") / labels.stem
     try:
         coder, _ = _setup(codebook, None)
-        _, scores = train_from_csv(labels, target, text_col=text_col, label_col=label_col,
-                                   label_map=parse_label_map(label_map or []), coder=coder,
-                                   random_state=seed)
+        report = train_file(labels, target, text_col=text_col, label_col=label_col,
+                            label_map=parse_label_map(label_map or []), coder=coder,
+                            random_state=seed)
     except (VoiceminerError, ValueError) as exc:
         fail(exc)
-    _table(scores, f"cross-validated rules + model on {labels.name}")
+    _table(report.scores, f"cross-validated rules + model on {labels.name} "
+                          f"({len(report.scores) - 2} themes, {report.folds} folds)")
+    _notes(report.warnings, report.skipped, report.not_in_codebook, report.outside,
+           "labels not in the codebook (not learned)")
     typer.echo(f"saved model to {target} (use: voiceminer analyze DATA --model {target})")
 
 
@@ -144,7 +194,7 @@ def train(
 def suggest(
     paths: Annotated[list[Path], typer.Argument(help="Corpus folders or files to draw units from.")],
     model: ModelOpt = None,
-    n: Annotated[int, typer.Option("--n", help="How many units to list.")] = 50,
+    n: Annotated[int, typer.Option("--n", min=1, help="How many units to list.")] = 50,
     out: Annotated[Optional[Path], typer.Option(help="Write the list as a labels CSV to fill in.")] = None,
     codebook: CodebookOpt = None,
 ) -> None:
@@ -152,12 +202,17 @@ def suggest(
 
     Without --model, a model self-trained on the codebook's matches in these units is used.
     """
-    from ..quality import uncertain_units
+    from ..learn.model import require_themes
+    from ..quality import check_corpus, uncertain_units
     from ..run import coded_units
 
     try:
+        _check_out_file(out, "--out", "next.csv")
         coder, loaded = _setup(codebook, model)
+        if loaded is not None:
+            require_themes(loaded, f"the model {model}")
         units = coded_units(paths, coder)
+        check_corpus(units, paths)
         if loaded is None:
             from ..learn import seed_model
 
@@ -168,7 +223,7 @@ def suggest(
     except (VoiceminerError, ValueError) as exc:
         fail(exc)
     if out:
-        table.to_csv(out, index=False, encoding="utf-8-sig")
+        _write(out, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
         typer.echo(f"wrote {len(table)} units to {out}: correct the 'themes' column, then "
                    f"'voiceminer train {out}'")
     else:
@@ -177,18 +232,25 @@ def suggest(
 
 @app.command("suggest-terms")
 def suggest_terms_cmd(
-    theme: Annotated[str, typer.Argument(help="Theme id, e.g. pay.")],
+    theme: Annotated[str, typer.Argument(help="Theme id or label, e.g. pay or 工资收入.")],
     paths: Annotated[list[Path], typer.Argument(help="Corpus folders or files.")],
-    top: Annotated[int, typer.Option(help="How many terms.")] = 30,
+    top: Annotated[int, typer.Option(min=1, help="How many terms.")] = 30,
     codebook: CodebookOpt = None,
 ) -> None:
     """Propose new terms for THEME from the corpus (PPMI with the theme), with example quotes."""
+    from ..quality import check_corpus
     from ..run import coded_units
-    from ..suggest_terms import suggest_terms
+    from ..suggest_terms import no_terms_reason, resolve_theme, suggest_terms
 
     try:
         coder, _ = _setup(codebook, None)
-        table = suggest_terms(coded_units(paths, coder), theme, coder.codebook, top=top)
-    except (VoiceminerError, ValueError, KeyError) as exc:
+        theme = resolve_theme(coder.codebook, theme)
+        units = coded_units(paths, coder)
+        check_corpus(units, paths)
+        table = suggest_terms(units, theme, coder.codebook, top=top)
+    except (VoiceminerError, ValueError) as exc:
         fail(exc)
+    if table.empty:
+        typer.echo(f"no candidate terms for '{theme}': {no_terms_reason(units, theme)}")
+        return
     _table(table, f"candidate terms for '{theme}'")

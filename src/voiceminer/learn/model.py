@@ -24,6 +24,35 @@ from ..errors import VoiceminerError
 
 FORMAT = "voiceminer.theme_model/1"
 MIN_POSITIVES = 3
+MIN_UNITS = 10
+
+
+def learnable(positives: int, units: int) -> bool:
+    """Whether a theme with ``positives`` of ``units`` labelled can get a model: at least
+    ``MIN_POSITIVES`` examples of it and one unit without it (a single class teaches nothing)."""
+    return MIN_POSITIVES <= positives < units
+
+
+def text_groups(texts: Sequence[str]) -> np.ndarray:
+    """One group number per distinct text, in first-seen order.
+
+    Cross-validation keeps a group in one fold: a duplicated row in both the training and the
+    test fold is scored on a text the model has seen, which inflates the scores.
+    """
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(t, len(ids)) for t in texts], dtype=np.int64)
+
+
+def require_themes(model: ThemeModel, where: str = "the model") -> None:
+    """Refuse a model that learned no theme (every theme had too few examples): it would
+    predict nothing and make every unit look equally certain."""
+    if not model.themes_:
+        seen = ", ".join(f"{t} {n} of {model.n_train_}"
+                         for t, n in model.skipped_themes_.items() if n) or "none"
+        raise VoiceminerError(f"{where} has no themes: when it was trained no theme had "
+                              f"{MIN_POSITIVES} or more units labelled with it and 1 or more "
+                              f"without (units with each theme: {seen}); retrain it with more "
+                              f"labels ('voiceminer train').")
 
 
 class ThemeModel:
@@ -58,12 +87,14 @@ class ThemeModel:
 
         if len(texts) != len(labels):
             raise ValueError(f"texts has {len(texts)} rows but labels has {len(labels)}.")
-        if len(texts) < 10:
-            raise VoiceminerError(f"Training needs at least 10 labelled units; got {len(texts)}.")
+        if len(texts) < MIN_UNITS:
+            raise VoiceminerError(f"Training needs at least {MIN_UNITS} labelled units; "
+                                  f"got {len(texts)}.")
         vec = self._vectorizer()
         X = vec.fit_transform(texts)
         Y = np.array([[t in ls for t in themes] for ls in labels], dtype=bool)
-        keep = [j for j, _ in enumerate(themes) if MIN_POSITIVES <= Y[:, j].sum() < len(texts)]
+        keep = [j for j, _ in enumerate(themes) if learnable(int(Y[:, j].sum()), len(texts))]
+        groups = text_groups(texts)
         self.themes_ = [themes[j] for j in keep]
         self.skipped_themes_ = {themes[j]: int(Y[:, j].sum()) for j in range(len(themes))
                                 if j not in keep}
@@ -77,7 +108,7 @@ class ThemeModel:
                                      solver="liblinear")
             clf.fit(X, y)
             coef[row], intercept[row] = clf.coef_[0], clf.intercept_[0]
-            thresholds[row], cv_f1[themes[j]] = self._threshold(X, y)
+            thresholds[row], cv_f1[themes[j]] = self._threshold(X, y, groups)
         self.vocabulary_ = {str(k): int(v) for k, v in vec.vocabulary_.items()}
         self.idf_ = vec.idf_.astype(np.float32)
         self.coef_, self.intercept_, self.thresholds_ = coef, intercept, thresholds
@@ -85,18 +116,30 @@ class ThemeModel:
         self.n_train_ = len(texts)
         return self
 
-    def _threshold(self, X, y: np.ndarray) -> tuple[float, float]:
-        """F1-best threshold on 3-fold out-of-fold probabilities, bounded to [0.3, 0.9]."""
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    def _threshold(self, X, y: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+        """F1-best threshold on 3-fold out-of-fold probabilities, bounded to [0.3, 0.9].
 
-        folds = min(3, int(y.sum()), int((~y).sum()))
+        Identical texts (one ``groups`` number) stay in one fold, so a duplicated row does not
+        raise the F1 the threshold is chosen on; without duplicates the folds are plain
+        stratified ones, as before grouping was added.
+        """
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import (StratifiedGroupKFold, StratifiedKFold,
+                                             cross_val_predict)
+
+        folds = min(3, len(set(groups[y])), len(set(groups[~y])))
         if folds < 2:
             return 0.5, float("nan")
         clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000,
                                  solver="liblinear")
-        cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-        p = cross_val_predict(clf, X, y, cv=cv, method="predict_proba")[:, 1]
+        grouped = len(set(groups.tolist())) < len(groups)
+        cv = (StratifiedGroupKFold if grouped else StratifiedKFold)(
+            folds, shuffle=True, random_state=self.random_state)
+        try:
+            p = cross_val_predict(clf, X, y, groups=groups if grouped else None, cv=cv,
+                                  method="predict_proba")[:, 1]
+        except ValueError:  # a grouped training fold left with one class: no threshold to learn
+            return 0.5, float("nan")
         best_t, best_f1 = 0.5, -1.0
         for t in np.arange(0.3, 0.91, 0.05):
             pred = p >= t
@@ -165,6 +208,11 @@ class ThemeModel:
 def load_model(folder: str | Path) -> ThemeModel:
     """Load a model folder written by ``ThemeModel.save``; checks the weights against the card."""
     folder = Path(folder)
+    if folder.is_file():
+        hint = f" ({folder.parent})" if folder.name in ("model.json", "card.json",
+                                                         "weights.npz") else ""
+        raise VoiceminerError(f"{folder} is a file; pass the model's folder{hint}, the one "
+                              f"holding model.json, weights.npz and card.json.")
     try:
         spec = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
@@ -172,6 +220,9 @@ def load_model(folder: str | Path) -> ThemeModel:
     except FileNotFoundError as exc:
         raise VoiceminerError(f"{folder}: not a voiceminer model folder ({Path(exc.filename).name} "
                               f"missing); train one with 'voiceminer train'.") from None
+    except (OSError, ValueError) as exc:  # unreadable, or JSON that is not JSON
+        raise VoiceminerError(f"{folder}: cannot read the model ({exc}); retrain it with "
+                              f"'voiceminer train'.") from None
     if spec.get("format") != FORMAT:
         raise VoiceminerError(f"{folder}: unknown model format {spec.get('format')!r}; "
                               f"expected {FORMAT}.")
