@@ -118,7 +118,8 @@ def build(root: Path, *, big: bool = False) -> list[Kind]:
     add("gbk", "enc/gbk访谈.txt", _interview("老高"), ANALYSED, encoding="gbk")
     add("gb18030", "enc/gb18030访谈.txt", _interview("老钱") + "答：我住在𠀾村，路远。\n", ANALYSED,
         encoding="gb18030")
-    add("big5", "enc/big5訪談.txt", TRADITIONAL, ANALYSED, encoding="big5")
+    add("big5", "enc/big5訪談.txt", TRADITIONAL + "問：還有嗎？\n答：我是老白，就這些。\n", ANALYSED,
+        encoding="big5")
     add("utf8_bom", "enc/bom访谈.txt", _interview("老包"), ANALYSED, encoding="utf-8-sig")
     add("utf16", "enc/utf16访谈.txt", _interview("老尤"), ANALYSED, encoding="utf-16")
     mixed = ("序号,省份,职业,您遇到的最大困难是什么？\n".encode()

@@ -95,3 +95,22 @@ def test_header_names_travel_beside_the_table(tmp_path):
     units = read_corpus(tmp_path)
     assert units.attrs["personal_names"] == ["李明", "王建国"]
     assert "personal_names" not in units.columns
+
+
+def test_a_zip_named_docx_that_is_no_word_document_says_so(tmp_path):
+    _zip(tmp_path, "访谈.docx", {"notes.txt": "答：罚款太多".encode()})
+    units = read_corpus(tmp_path)
+    assert units["skip_reason"].tolist() == ["unreadable_file"]
+    assert units["skip_detail"].iat[0] == (
+        "访谈.docx: this is a zip archive (holding notes.txt), not a Word document — unzip it "
+        "and put the files it holds in the corpus folder, or open it in Word/WPS and save it "
+        "as .docx")
+
+
+def test_a_csv_cell_over_the_csv_module_limit_is_ledgered_too_long(tmp_path):
+    huge = "罚款太多" * 50_000  # 200,000 characters: csv's own limit is 131,072
+    (tmp_path / "问卷.csv").write_text(f"序号,您遇到的最大困难是什么？\n1,{huge}\n"
+                                      "2,单价太低了，每天跑十二个小时\n", encoding="utf-8")
+    units = read_corpus(tmp_path)
+    assert units["skip_reason"].tolist() == ["too_long", ""]
+    assert units["skip_detail"].iat[0].startswith("问卷.csv:2: 200,000 characters in one record")

@@ -67,3 +67,33 @@ def test_undecodable_bytes_name_a_guess(tmp_path, prefix):
 def test_missing_file_raises_input_file_error(tmp_path):
     with pytest.raises(InputFileError):
         read_text(tmp_path / "nope.txt")
+
+
+def test_gbk_text_behind_a_utf8_bom_is_read_as_gbk(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + SIMPLIFIED.encode("gbk"))
+    assert read_text(path) == (SIMPLIFIED, "gb18030")
+
+
+def test_a_utf8_bom_before_garbage_says_so(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + bytes(range(0x80, 0x100)) * 8)
+    with pytest.raises(InputFileError, match="starts with a UTF-8 mark \\(BOM\\) but the text "
+                                             "after it is not UTF-8"):
+        read_text(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(write_text, encoding):
+    path = write_text("a.txt", SIMPLIFIED, encoding)
+    assert read_text(path) == (SIMPLIFIED, encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_utf32_with_bom_is_read(tmp_path, encoding):
+    path = tmp_path / "a.txt"
+    data = SIMPLIFIED.encode(encoding)
+    if encoding == "utf-32-be":
+        data = b"\x00\x00\xfe\xff" + data
+    path.write_bytes(data)
+    assert read_text(path) == (SIMPLIFIED, "utf-32")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from voiceminer.ingest.forum import is_forum_header, read_forum, split_post
 
 
@@ -64,3 +66,50 @@ def test_forum_csv(write_csv):
 def test_is_forum_header():
     assert is_forum_header(["标题", "内容"]) and is_forum_header(["title", "Content"])
     assert not is_forum_header(["序号", "12、您的建议？"])
+
+
+def test_forum_csv_rows_with_wrong_field_count_are_reported(write_text):
+    path = write_text("帖子.csv", "标题,内容,作者,地区\n"
+                                  "吐槽,平台抽成太高了，一单才挣三块钱,u1,云南\n"
+                                  "多字段,罚款太多,u3,云南,多余,更多\n"
+                                  "缺字段,u5\n")
+    records = read_forum(path, "帖子.csv")
+    assert [(r.origin, r.skip_reason, r.text) for r in records] == [
+        ("帖子.csv:2", "", "平台抽成太高了，一单才挣三块钱"),
+        ("帖子.csv:3", "unreadable_file", ""), ("帖子.csv:4", "unreadable_file", "")]
+    assert records[1].skip_detail.startswith("帖子.csv:3: 6 fields, header has 4 — quote")
+    assert records[2].skip_detail.startswith("帖子.csv:4: 2 fields, header has 4 — ")
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (12345, "a number"), (True, "true/false"), (["没有社保"], "a list [...]"),
+    ({"text": "被拖欠工资"}, "an object {…}"),
+], ids=["number", "bool", "list", "object"])
+def test_jsonl_content_that_is_not_text_is_skipped_in_plain_words(write_jsonl, content, kind):
+    path = write_jsonl("p.jsonl", [{"id": "p1", "content": content, "author": "u1"}])
+    [record] = read_forum(path, "p.jsonl")
+    assert (record.skip_reason, record.text) == ("unreadable_file", "")
+    assert record.skip_detail.startswith(f"p.jsonl:1: line 1: “content” is {kind}, not text — ")
+
+
+def test_jsonl_line_that_is_not_an_object_is_named_in_plain_words(write_jsonl):
+    path = write_jsonl("p.jsonl", ["null", '"just a string"'])
+    assert [r.skip_detail for r in read_forum(path, "p.jsonl")] == [
+        "p.jsonl:1: line 1 is null (empty), not an object {…} — fix or delete that line",
+        "p.jsonl:2: line 2 is a string, not an object {…} — fix or delete that line"]
+
+
+def test_jsonl_two_content_keys_are_both_kept(write_jsonl):
+    path = write_jsonl("p.jsonl", [
+        {"id": "p1", "content": "正文", "内容": "平台抽成太高，罚款太多"},
+        {"id": "p2", "content": None, "Content": "大写键：罚款太多"},
+        {"id": "p3", "content": "一样", "内容": "一样"},
+    ])
+    assert [r.text for r in read_forum(path, "p.jsonl")] == [
+        "正文\n平台抽成太高，罚款太多", "大写键：罚款太多", "一样"]
+
+
+def test_double_escaped_html_is_unescaped_and_stripped(write_jsonl):
+    path = write_jsonl("p.jsonl", [
+        {"content": "<p>&lt;b&gt;罚款&lt;/b&gt; 太多&nbsp;了</p><script>alert(1)</script>"}])
+    assert [r.text for r in read_forum(path, "p.jsonl")] == ["罚款 太多 了"]

@@ -145,3 +145,116 @@ def test_large_export_with_repeated_open_answers(make_xlsx):
     records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
     assert {r.question for r in records} == {"2、您最大的困难？"}
     assert len(records) == 120
+
+
+IP_HEADER = ["序号", "来自IP", "1、您的职业", "7、您工作中遇到的最大困难是什么？"]
+IP_ROWS = [[i + 1, f"1.2.3.{i}(云南-昆明)", "快递员", answer] for i, answer in enumerate(
+    ["平台抽成太高了，一单才挣三块钱", "没有社保，受伤了只能自己扛着", "超时罚款太狠，一次扣五十元"])]
+
+
+def test_csv_unclosed_quote_is_reported_and_later_rows_read(write_text):
+    path = write_text("s.csv", "序号,来自IP,1、您的职业,7、您工作中遇到的最大困难是什么？\n"
+                               '1,1.2.3.0(云南-昆明),快递员,平台抽成太高了，一单才挣三块钱\n'
+                               '2,1.2.3.1(云南-昆明),快递员,"没有社保，受伤了只能自己扛着\n'
+                               '3,1.2.3.2(云南-昆明),快递员,超时罚款太狠，一次扣五十元\n'
+                               '4,1.2.3.3(云南-昆明),快递员,进小区难，保安不让电动车进去\n')
+    records = read_survey(path, "s.csv")
+    assert [(r.origin, r.skip_reason) for r in records] == [
+        ("s.csv:2", ""), ("s.csv:3", "unreadable_file"), ("s.csv:4", ""), ("s.csv:5", "")]
+    assert records[1].skip_detail.startswith("s.csv:3: unclosed quote in field 4")
+    assert records[3].text == "进小区难，保安不让电动车进去"
+
+
+def test_csv_ragged_rows_are_reported_not_shifted_into_new_columns(write_text):
+    path = write_text("s.csv", "序号,来自IP,1、您的职业,7、您工作中遇到的最大困难是什么？\n"
+                               "1,1.2.3.0(云南-昆明),外卖骑手,平台抽成太高了，一单才挣三块钱\n"
+                               "2,1.2.3.1(云南-昆明),外卖骑手,没有社保,受伤了只能自己扛着\n"
+                               "3,1.2.3.2(云南-昆明)\n"
+                               "4,1.2.3.3(云南-昆明),外卖骑手,超时罚款太狠，一次扣五十元\n")
+    records = read_survey(path, "s.csv")
+    assert [(r.origin, r.skip_reason) for r in records] == [
+        ("s.csv:2", ""), ("s.csv:3", "unreadable_file"), ("s.csv:4", "unreadable_file"),
+        ("s.csv:5", "")]
+    assert records[1].skip_detail.startswith("s.csv:3: 5 fields, header has 4 — quote answers")
+    assert records[2].skip_detail.startswith("s.csv:4: 2 fields, header has 4")
+    assert not any("列" in r.question for r in records)
+
+
+def test_a_second_sheet_without_open_column_gets_its_own_ledger_row(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "问卷"
+    for row in [IP_HEADER, *IP_ROWS]:
+        workbook.active.append(row)
+    extra = workbook.create_sheet("统计")
+    for row in (["省份", "人数"], ["云南", 3], ["贵州", 5]):
+        extra.append(row)
+    path = tmp_path / "s.xlsx"
+    workbook.save(path)
+    records = read_survey(path, "s.xlsx")
+    assert [r.skip_reason for r in records] == ["", "", "", "unreadable_file"]
+    sheet_row = records[-1]
+    assert (sheet_row.doc_id, sheet_row.origin) == ("s.xlsx:统计", "s.xlsx:统计")
+    assert sheet_row.skip_detail.startswith("s.xlsx:统计: no open-answer column found "
+                                            "(columns: “省份”、“人数”)")
+    assert "--text-col" in sheet_row.skip_detail
+
+
+def test_short_free_answers_to_an_open_question_are_analysed(make_xlsx):
+    rows = [["序号", "来自IP", "您的职业是？", "7、您最大的困难是什么？"],
+            [1, "1.2.3.0(云南-昆明)", "外卖骑手", "工资低"],
+            [2, "1.2.3.1(云南-昆明)", "快递员", "没社保"],
+            [3, "1.2.3.2(云南-昆明)", "网约车", "罚款多"],
+            [4, "1.2.3.3(云南-昆明)", "货车", "太累了"]]
+    records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
+    assert [(r.question, r.text) for r in records] == [
+        ("7、您最大的困难是什么？", "工资低"), ("7、您最大的困难是什么？", "没社保"),
+        ("7、您最大的困难是什么？", "罚款多"), ("7、您最大的困难是什么？", "太累了")]
+
+
+def test_short_repeated_options_stay_closed(make_xlsx):
+    rows = [["序号", "3、您最希望改进什么？", "7、您的建议？"]]
+    rows += [[i, ["抽成", "罚款", "派单"][i % 3], f"第{i}条：希望平台降低抽成比例"]
+             for i in range(1, 13)]
+    records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
+    assert {r.question for r in records} == {"7、您的建议？"}
+
+
+def test_note_row_above_the_header_is_not_the_header(make_xlsx):
+    rows = [["注：数据已脱敏", "仅供内部使用"], IP_HEADER, *IP_ROWS]
+    records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
+    assert {r.question for r in records} == {IP_HEADER[3]}
+    assert [r.origin for r in records] == ["s.xlsx:Sheet1:3", "s.xlsx:Sheet1:4", "s.xlsx:Sheet1:5"]
+    assert {r.province for r in records} == {"云南"}
+
+
+def test_without_header_ip_strings_are_not_answers(make_xlsx):
+    records = read_survey(make_xlsx("s.xlsx", IP_ROWS), "s.xlsx")
+    assert [r.text for r in records] == [row[3] for row in IP_ROWS]
+    assert {r.province for r in records} == {"云南"}  # the IP column is found by its values
+
+
+def test_header_without_rows_says_so(write_text):
+    path = write_text("s.csv", ",".join(IP_HEADER) + "\n")
+    [record] = read_survey(path, "s.csv")
+    assert record.skip_reason == "empty_file"
+    assert record.skip_detail.startswith("s.csv: there is a header row (“序号”")
+    assert "but no answers below it — " in record.skip_detail
+
+
+def test_an_open_column_empty_for_everyone_lists_every_respondent(make_xlsx):
+    rows = [IP_HEADER, *[[*row[:3], None] for row in IP_ROWS]]
+    records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
+    assert [(r.doc_id, r.skip_reason, r.question) for r in records] == [
+        (f"s.xlsx:{n}", "empty", IP_HEADER[3]) for n in (2, 3, 4)]
+
+
+def test_a_formula_without_saved_value_is_not_called_no_answer(make_xlsx):
+    rows = [IP_HEADER, [*IP_ROWS[0][:3], '="平台抽成太高了"'], *IP_ROWS[1:]]
+    records = read_survey(make_xlsx("s.xlsx", rows), "s.xlsx")
+    first = records[0]
+    assert (first.skip_reason, first.text) == ("unreadable_file", "")
+    assert first.skip_detail == (f"s.xlsx:Sheet1:2: “{IP_HEADER[3]}” is a formula with no saved "
+                                 f"value — open and save the file in Excel/WPS, then run again")
+    assert [r.skip_reason for r in records[1:]] == ["", ""]

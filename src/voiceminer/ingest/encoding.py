@@ -40,7 +40,9 @@ def read_text(path: str | Path) -> tuple[str, str]:
 
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """Decode ``data`` as described in ``read_text``; ``path`` is only used in error messages."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+    # UTF-32 first: its little-endian BOM (FF FE 00 00) begins with the UTF-16 one
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
@@ -55,7 +57,12 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if data.startswith(codecs.BOM_UTF8):
+        return _legacy_after_bom(data, path)
     if b"\x00" in data[:8192]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise InputFileError(path, f"this is binary data, not text (looks like {_guess(data)})",
                              hint=_HINT)
     mixed = _decode_mixed(data)
@@ -77,6 +84,49 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         raise InputFileError(path, f"the text looks garbled under every Chinese encoding "
                                    f"(best guess: {detected})", hint=_HINT)
     return decoded[best], best
+
+
+def _legacy_after_bom(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Text saved as GBK/Big5 by a tool that still wrote a UTF-8 BOM in front of it.
+
+    Decoding the whole file as legacy would misalign every character pair on the three BOM
+    bytes, so the BOM is dropped first; if the rest is not readable either, the message says
+    that the file claims UTF-8 but is not.
+    """
+    body = data[len(codecs.BOM_UTF8):]
+    for enc in _LEGACY:
+        try:
+            text = body.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _readability(text) >= _READABLE:
+            return text, enc
+    raise InputFileError(path, "the file starts with a UTF-8 mark (BOM) but the text after it "
+                               "is not UTF-8, nor readable GBK or Big5", hint=_HINT)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without its byte-order mark (some Windows tools), else None.
+
+    Every ASCII character (line breaks included) then carries a zero byte, which alone would
+    look like binary data; the text must read as Chinese or plain ASCII to be accepted.
+    """
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for c in text if c < " " and c not in "\t\r\n")
+        if controls == 0 and (_readability(text) >= _READABLE and _has_wide(text)
+                              or _mostly_ascii(text)):
+            return text, enc
+    return None
+
+
+def _has_wide(text: str) -> bool:
+    return any(ord(c) > 0x7F for c in text)
 
 
 def _decode_mixed(data: bytes) -> tuple[str, str] | None:

@@ -19,7 +19,7 @@ from .groups import group_from_path, match_group, normalize_group
 from .provinces import province_from_ip, province_from_path
 from .markup import strip_html
 from .records import Record, error_detail, file_record, known
-from .tables import Sheet, cell_text, load_csv
+from .tables import Sheet, cell_text, load_csv, ragged_rows
 
 MAX_UNIT_CHARS: Final = 300
 
@@ -76,13 +76,12 @@ def read_forum(path: Path, relpath: str, *, sheet: Sheet | None = None) -> list[
     path_province, path_group = province_from_path(relpath), group_from_path(relpath)
     records: list[Record] = []
     for line, post in posts:
-        if isinstance(post, str):  # a line that could not be parsed
+        if isinstance(post, str):  # a line that could not be parsed: ``post`` says why
             where = f"{relpath}:{line}"
             records.append(Record(
                 doc_id=where, respondent_id=where, source="forum", province=path_province,
                 group=path_group, origin=where, speaker=RESPONDENT, question="", text="",
-                skip_reason="unreadable_file",
-                skip_detail=f"{where}: line {line} {post} — fix or delete that line"))
+                skip_reason="unreadable_file", skip_detail=f"{where}: {post}"))
             continue
         records.extend(_post_records(post, line, relpath, path_province, path_group))
     return records
@@ -101,7 +100,8 @@ def _post_records(post: Mapping[str, str], line: int, relpath: str, path_provinc
     common = dict(doc_id=doc_id, respondent_id=f"forum:{author}" if author else doc_id,
                   source="forum", province=province, group=group, origin=origin,
                   speaker=RESPONDENT, question=post.get("title", ""))
-    content = strip_html(post.get("content", ""))
+    # twice: scrapers sometimes escape markup twice (&lt;b&gt;), which one pass turns into tags
+    content = strip_html(strip_html(post.get("content", "")))
     if not content.strip():
         return [Record(**common, text="", skip_reason="empty",
                        skip_detail=f"{origin}: the post has no content (title only or blank)")]
@@ -148,23 +148,54 @@ def _jsonl_posts(path: Path) -> list[tuple[int, dict[str, str] | str]]:
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            posts.append((number, f"is not valid JSON ({exc.msg} at column {exc.colno})"))
+            posts.append((number, f"line {number} is not valid JSON ({exc.msg} at column "
+                                  f"{exc.colno}) — fix or delete that line"))
             continue
         if not isinstance(obj, dict):
-            posts.append((number, f"is a JSON {type(obj).__name__}, not an object {{…}}"))
+            posts.append((number, f"line {number} is {_json_kind(obj)}, not an object {{…}} "
+                                  f"— fix or delete that line"))
             continue
-        posts.append((number, _fields_of(obj)))
+        posts.append((number, _fields_of(obj, number)))
     return posts
 
 
-def _fields_of(obj: Mapping[str, object]) -> dict[str, str]:
-    """Known fields of a JSON post as strings; nested values are kept as compact JSON."""
+def _json_kind(value: object) -> str:
+    """A JSON value's type in plain words ("a number"), for people who never saw Python."""
+    if value is None:
+        return "null (empty)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list [...]" if isinstance(value, list) else "an object {…}"
+
+
+def _fields_of(obj: Mapping[str, object], number: int) -> dict[str, str] | str:
+    """Known fields of a JSON post as strings, or why the post cannot be read.
+
+    Content must be text: a number, true/false, list or object there is an export error, not
+    something a worker wrote, so the post is reported rather than coded as "12345". When two
+    content keys (content and 内容) hold different texts both are kept, joined by a line break.
+    Other fields keep nested values as compact JSON.
+    """
     keys = list(obj)
     out: dict[str, str] = {}
     for name, j in field_columns([str(k) for k in keys]).items():
         value = obj[keys[j]]
         out[name] = (json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list))
                      else cell_text(value))
+    content_keys = [k for k in keys if str(k).strip().lower() in _FIELDS["content"]]
+    texts = [obj[k].strip() for k in content_keys if isinstance(obj[k], str) and obj[k].strip()]
+    if texts:
+        out["content"] = "\n".join(dict.fromkeys(texts))
+        return out
+    wrong = next((k for k in content_keys if obj[k] is not None and not isinstance(obj[k], str)),
+                 None)
+    if wrong is not None:
+        return (f"line {number}: “{wrong}” is {_json_kind(obj[wrong])}, not text — export the "
+                f"post's text as a string, or delete that line")
     return out
 
 
@@ -173,8 +204,17 @@ def _csv_posts(sheet: Sheet) -> list[tuple[int, dict[str, str] | str]]:
     if not sheet.rows:
         return []
     columns = field_columns(sheet.rows[0][1])
-    posts: list[tuple[int, dict[str, str] | str]] = []
+    content_cols = [j for j, h in enumerate(sheet.rows[0][1])
+                    if h.strip().lower() in _FIELDS["content"]]
+    ragged = ragged_rows(sheet, 0)
+    posts: list[tuple[int, dict[str, str] | str]] = list(sheet.problems.items())
     for number, cells in sheet.rows[1:]:
-        posts.append((number, {name: cells[j] if j < len(cells) else ""
-                               for name, j in columns.items()}))
-    return posts
+        if number in ragged:
+            posts.append((number, ragged[number]))
+            continue
+        post = {name: cells[j] if j < len(cells) else "" for name, j in columns.items()}
+        texts = [cells[j] for j in content_cols if j < len(cells) and cells[j]]
+        if texts:  # two content columns (内容, 内容#2) with different texts: keep both
+            post["content"] = "\n".join(dict.fromkeys(texts))
+        posts.append((number, post))
+    return sorted(posts, key=lambda post: post[0])

@@ -23,6 +23,18 @@ _META_WORDS: Final = ("序号", "编号", "时间", "日期", "ip", "来源", "�
                       "设备", "浏览器", "操作系统", "地理位置", "填写", "状态", "openid", "time",
                       "date", "source")
 _CHOICE_WORDS: Final = ("单选", "多选", "下拉", "排序", "打分", "评分", "量表", "矩阵")
+# Words of a question that asks for the respondent's own words, and words of one that offers
+# options; together they decide whether short, varied answers (工资低, 没社保) are open answers.
+_OPEN_WORDS: Final = ("什么", "怎么", "如何", "为什么", "为何", "建议", "意见", "看法", "想法",
+                      "困难", "问题", "谈谈", "说说", "描述", "原因", "诉求", "希望")
+_OPTION_WORDS: Final = ("是否", "是不是", "有没有", "多少", "多长", "多久", "几", "哪个", "哪种",
+                        "哪一", "哪类", "年龄", "性别", "职业", "学历", "收入", "婚姻", "户籍",
+                        "满意", "程度", "频率")
+# 1.2.3.4(云南-昆明), 240e::1(广东), a bare IPv4: where the respondent was, never an answer
+_IP_VALUE: Final = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3}){3}"
+                              r"|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){3,})"
+                              r"\s*(?:[(（].*[)）])?\s*$")
+_NUMERIC: Final = re.compile(r"[\d\s.:/\-+%年月日时分秒]+")
 _IP_WORDS: Final = ("ip",)
 _PROVINCE_WORDS: Final = ("省份", "所在省", "所在地区", "地区", "省市", "所在城市", "城市", "所在地")
 _GROUP_WORDS: Final = ("职业", "群体", "工种", "从业类型", "工作类型", "行业", "从事")
@@ -32,6 +44,10 @@ MIN_DISTINCT_SHARE: Final = 0.3
 # a real open question can fall to 15%; a choice question, however large, has only its options.
 MIN_DISTINCT_VALUES: Final = 30
 MAX_ROLE_LENGTH: Final = 8
+# Short answers (工资低) count as open only under an open-question header and when at least half
+# of them differ: a choice question repeats its few options.
+MIN_SHORT_LENGTH: Final = 2
+MIN_SHORT_DISTINCT_SHARE: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,8 +73,28 @@ def find_header_row(rows: list[tuple[int, list[str]]]) -> int:
     for i, (_, cells) in enumerate(head):
         filled = sum(1 for c in cells if c)
         if filled >= max(2, widest / 2) or widest == 1 and filled:
-            return i
+            return _numbered_below(head, i)
     return 0
+
+
+def _numbered_below(head: list[tuple[int, list[str]]], at: int) -> int:
+    """``at``, or a later, wider row of numbered questions ("7、…？") when ``at`` has none.
+
+    A note row above the header ("注：数据已脱敏", "仅供内部使用") fills two cells, enough to
+    pass for a header; the questions row below it is the real one, and taking the note would
+    turn every column into 列N and let IP strings pass for answers.
+    """
+    def numbered(cells: list[str]) -> int:
+        return sum(1 for c in cells if question_number(c) is not None)
+
+    if numbered(head[at][1]):
+        return at
+    filled = sum(1 for c in head[at][1] if c)
+    for k in range(at + 1, len(head)):
+        cells = head[k][1]
+        if numbered(cells) and sum(1 for c in cells if c) > filled:
+            return k
+    return at
 
 
 def unique_headers(cells: list[str], width: int) -> list[str]:
@@ -103,12 +139,37 @@ def classify(headers: list[str], data: list[list[str]],
                    lambda v: match_group(v) is not None)
     if province is None:
         province = _place_column(headers, data, skip={ip, group})
+    if ip is None:
+        ip = _ip_column(headers, data, skip={province, group})
     if text_cols:
         text = match_text_cols(headers, text_cols)
     else:
         roles = {ip, province, group}
         text = [j for j in range(len(headers)) if j not in roles and _is_open(headers[j], data, j)]
+        if not text:
+            text = [j for j in range(len(headers))
+                    if j not in roles and not _values(data, j) and _asks_for_words(headers[j])]
     return Columns(text=text, province=province, ip=ip, group=group)
+
+
+def _ip_column(headers: list[str], data: list[list[str]], skip: set[int | None]) -> int | None:
+    """A column of IP strings ("1.2.3.4(云南-昆明)") under no IP header (or no header at all)."""
+    for j in range(len(headers)):
+        values = _values(data, j)
+        if j not in skip and values and sum(map(_is_ip, values)) >= 0.8 * len(values):
+            return j
+    return None
+
+
+def _is_ip(value: str) -> bool:
+    return _IP_VALUE.match(value) is not None
+
+
+def _asks_for_words(header: str) -> bool:
+    """A question that wants the respondent's own words ("7、您最大的困难是什么？")."""
+    return (_is_question(header) and not is_metadata(header)
+            and not any(w in header for w in _CHOICE_WORDS + _OPTION_WORDS)
+            and any(w in header for w in _OPEN_WORDS))
 
 
 def match_text_cols(headers: list[str], specs: Sequence[str]) -> list[int]:
@@ -177,12 +238,29 @@ def _is_open(header: str, data: list[list[str]], j: int) -> bool:
     values = _values(data, j)
     if not values:
         return False
-    numeric = sum(1 for v in values if re.fullmatch(r"[\d\s.:/\-+%年月日时分秒]+", v))
-    if numeric > len(values) / 2:
+    # numbers, dates and IP strings are never anyone's words, whatever the header says
+    not_words = sum(1 for v in values if _NUMERIC.fullmatch(v) or _is_ip(v))
+    if not_words > len(values) / 2:
         return False
     if sum(1 for v in values if "┋" in v) > len(values) / 2:  # 问卷星 multiple choice
         return False
     mean_length = sum(len(v) for v in values) / len(values)
     distinct = len(set(values))
-    return mean_length >= MIN_MEAN_LENGTH and (distinct >= MIN_DISTINCT_SHARE * len(values)
-                                               or distinct >= MIN_DISTINCT_VALUES)
+    if mean_length >= MIN_MEAN_LENGTH:
+        return distinct >= MIN_DISTINCT_SHARE * len(values) or distinct >= MIN_DISTINCT_VALUES
+    return _is_short_open(header, values)
+
+
+def _is_short_open(header: str, values: list[str]) -> bool:
+    """Short but free answers (工资低, 没社保) to a question that asks for the respondent's words.
+
+    The header must ask for words (not 职业/年龄/是否/哪个…, see ``_asks_for_words``) and the
+    answers must not be a few repeated options, so choice questions such as 您的职业是？ (外卖骑手,
+    快递员) stay closed.
+    """
+    if not _asks_for_words(header):
+        return False
+    if sum(len(v) for v in values) / len(values) < MIN_SHORT_LENGTH:
+        return False
+    distinct = len(set(values))
+    return distinct >= MIN_SHORT_DISTINCT_SHARE * len(values) or distinct >= MIN_DISTINCT_VALUES

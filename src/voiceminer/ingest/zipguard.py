@@ -55,3 +55,23 @@ def is_encrypted_office(path: Path) -> bool:
     except OSError:
         return False
     return data.startswith(OLE_MAGIC) and _ENCRYPTED in data
+
+
+def zip_without(path: Path, folder: str, kind: str) -> str | None:
+    """Why ``path`` is not the Office file its name says, when it is a zip of something else.
+
+    A plain zip renamed to .docx (notes.txt zipped up) makes python-docx fail with a KeyError
+    about ``[Content_Types].xml``; naming what the archive holds tells the user what happened.
+    Only an archive with nothing under ``folder`` ("word/", "xl/") is named here: a damaged
+    package (or a zip bomb) is left to the reader, which explains those better. None also when
+    the file is not a readable zip.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if any(n.startswith(folder) for n in names):
+        return None
+    shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "") if names else "nothing"
+    return f"this is a zip archive (holding {shown}), not {kind}"
