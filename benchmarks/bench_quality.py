@@ -37,7 +37,8 @@ from voiceminer.evaluation import score_multilabel  # noqa: E402
 from voiceminer.label_files import read_gold  # noqa: E402
 from voiceminer.learn import ThemeModel  # noqa: E402
 from voiceminer.normalize import clean_text  # noqa: E402
-from voiceminer.quality import code_texts, evaluate_file, make_coder, train_from_csv  # noqa: E402
+from voiceminer.quality import code_texts, evaluate_file, make_coder  # noqa: E402
+from voiceminer.training import train_from_csv  # noqa: E402
 
 
 def dev_gold(coder) -> dict:

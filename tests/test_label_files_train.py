@@ -13,7 +13,8 @@ from voiceminer.cli import app
 from voiceminer.errors import InputFileError, VoiceminerError
 from voiceminer.learn import ThemeModel, load_model
 from voiceminer.learn.model import require_themes, text_groups
-from voiceminer.quality import grouped_folds, min_training_rows, train_file, uncertain_units
+from voiceminer.quality import uncertain_units
+from voiceminer.training import grouped_folds, min_training_rows, train_file
 
 from .test_quality import INSURANCE, NEITHER, PAY
 

@@ -34,7 +34,7 @@ _EXPORTS = {
     "Settings": "settings",
     "redact": "privacy",
     "write_run": "output",
-    "evaluate_file": "quality", "train_from_csv": "quality", "code_texts": "quality",
+    "evaluate_file": "quality", "train_from_csv": "training", "code_texts": "quality",
     "uncertain_units": "quality",
     "suggest_terms": "suggest_terms",
     "agreement": "agreement", "agreement_files": "agreement",

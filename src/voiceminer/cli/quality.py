@@ -173,7 +173,7 @@ def train(
 ) -> None:
     """Fit a model on annotated units, cross-validate it, save it (JSON + arrays, no pickle)."""
     from ..label_files import parse_label_map
-    from ..quality import train_file
+    from ..training import train_file
 
     target = out or Path("models") / labels.stem
     try:
