@@ -126,6 +126,12 @@ def test_train_then_analyze_with_model_and_suggest(labels_csv, tmp_path):
     units = pd.read_csv(out / "units.csv", dtype=str, keep_default_na=False)
     row = units.loc[units["text"] == "上个月又被拖了八百"].iloc[0]
     assert row["themes"] == "pay" and row["evidence"].startswith("pay:model:")
+    added = units["evidence"].str.count(":model:").sum()
+    changed = units["evidence"].str.contains(":model:").sum()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    note = f"model mine added {added} theme labels to {changed} of "
+    assert added >= 1 and any(n.startswith(note) for n in manifest["summary"]["notes"])
+    assert note in " ".join(result.output.split())  # the run summary says it too
     sugg = tmp_path / "next.csv"
     result = runner.invoke(app, ["suggest", str(corpus.parent), "--model", str(model_dir),
                                  "--n", "5", "--out", str(sugg)])

@@ -36,7 +36,7 @@ class Analysis:
     issue_lists: dict[str, IssueList]
     codebook: Codebook
     settings: Settings = field(default_factory=Settings)
-    notes: tuple[str, ...] = ()  # what optional steps did (the relevance screen), for the summary
+    notes: tuple[str, ...] = ()  # what optional steps did (models, the screen), for the summary
     catalogue: ConcernCatalogue | None = None  # the known concerns that named the concerns
 
     @property
@@ -72,20 +72,39 @@ def make_segmenter(codebook: Codebook, settings: Settings) -> Segmenter:
 
 
 def add_learned_labels(units: pd.DataFrame, coder: ThemeCoder, settings: Settings
-                       ) -> pd.DataFrame:
-    """Labels from a trained model (``settings.model``) and/or self-training (``settings.learn``)."""
+                       ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Labels from a trained model (``settings.model``) and/or self-training (``settings.learn``),
+    with one note per model saying how many labels it added (for the run summary)."""
     if settings.model is None and not settings.learn:
-        return units
+        return units, ()
     from .learn import load_model, seed_model
     from .learn.seeds import apply_model
 
+    notes = []
     if settings.model is not None:
-        units = apply_model(units, load_model(settings.model), coder)
+        model = load_model(settings.model)
+        labelled = apply_model(units, model, coder)
+        notes.append(model_note(f"model {Path(settings.model).name}", units, labelled, model))
+        units = labelled
     if settings.learn:
         model = seed_model(units, coder, random_state=settings.random_state)
         if model is not None:
-            units = apply_model(units, model, coder)
-    return units
+            labelled = apply_model(units, model, coder)
+            notes.append(model_note("self-trained model (--learn)", units, labelled, model))
+            units = labelled
+    return units, tuple(notes)
+
+
+def model_note(name: str, before: pd.DataFrame, after: pd.DataFrame, model) -> str:
+    """How many theme labels a model added, to how many units, and how well it scored when it
+    was trained: a weak model can add thousands of labels, and the run summary should say so."""
+    gained = [len(a) - len(b) for a, b in zip(after["themes"], before["themes"])]
+    analysed = int(analysed_mask(after).sum())
+    scores = [f for f in getattr(model, "cv_f1_", {}).values() if f == f]  # NaN: not scored
+    quality = (f"; mean cross-validated F1 of its themes when trained: "
+               f"{sum(scores) / len(scores):.2f}" if scores else "")
+    return (f"{name} added {sum(gained)} theme labels to {sum(g > 0 for g in gained)} of "
+            f"{analysed} analysed units (evidence theme:model:p){quality}")
 
 
 def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
@@ -109,13 +128,12 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     coder = ThemeCoder(codebook, segmenter)
     units = segment_and_code(units, codebook, settings, segmenter, coder, engine=engine)
     step("code")
-    units = add_learned_labels(units, coder, settings)
-    notes: tuple[str, ...] = ()
+    units, notes = add_learned_labels(units, coder, settings)
     if settings.screen:
         from .relevance import screen_units
 
         units, note = screen_units(units, coder, random_state=settings.random_state)
-        notes = (note,)
+        notes = (*notes, note)
     step("concerns")
     from . import warmup
 
