@@ -69,3 +69,15 @@ def test_unit_term_counts_match_a_binary_count_vectoriser_across_chunks():
     expected = np.vstack([X[keys == v].sum(axis=0) for v in values])
     assert terms == list(vec.get_feature_names_out())
     assert (counts == expected).all()
+
+
+def test_recurring_uncoded_concerns_count_as_the_other_theme():
+    """Uncoded units carry no theme; the people in their recurring concerns still make a theme
+    row, which the issue lists' 其他反复出现的问题 section reads."""
+    units = _units([("r1", "云南", "快递员", []), ("r2", "云南", "快递员", []),
+                    ("r3", "云南", "快递员", ["pay"])])
+    units["concerns"] = [["other.01"], ["other.02"], ["pay.01"]]
+    prev = prevalence(units)
+    th = prev.loc[prev["level"] == "theme"].set_index(["province", "group", "key"])
+    assert th.loc[("云南", "全部", "other"), "respondents"] == 2
+    assert th.loc[("云南", "全部", "pay"), "respondents"] == 1

@@ -96,6 +96,13 @@ def test_the_union_question_shows_as_prompted_and_posts_never_are(demo_run):
     assert any(asked[source == "survey"]) and any(asked[source == "interview"])
 
 
+def test_recurring_uncoded_concerns_have_their_section(demo_run):
+    _, result, out = demo_run
+    other = [t for t in result.issue_lists[NATIONAL].themes if t.theme_id == "other"]
+    assert other and other[0].concerns and other[0] is result.issue_lists[NATIONAL].themes[-1]
+    assert "其他反复出现的问题" in (out / f"{NATIONAL}.md").read_text(encoding="utf-8")
+
+
 def test_quote_origins_resolve_to_the_real_line(demo_run):
     _, result, _ = demo_run
     checked = 0

@@ -69,6 +69,11 @@ def prevalence(units: pd.DataFrame, concerns: pd.DataFrame | None = None,
             "concerns").dropna(subset=["concerns"]).rename(columns={"concerns": "key"})
         cons = cons.assign(level="concern", theme=cons["key"].str.split(".").str[0])
         frames.append(cons)
+        # uncoded units carry no theme, so the recurring concerns among them are counted as
+        # a theme of their own here: the issue lists' 其他反复出现的问题 section reads this row
+        other = cons.loc[cons["theme"] == OTHER_THEME]
+        if len(other):
+            frames.append(other.assign(level="theme", key=OTHER_THEME))
     mentions = pd.concat(frames, ignore_index=True)
     if mentions.empty:
         return pd.DataFrame(columns=list(PREVALENCE_COLUMNS))

@@ -34,7 +34,9 @@ def test_lead_phrase_single_double_many_unknown() -> None:
     assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手为主"
     three = [g("外卖骑手", 5, 0.40), g("快递员", 5, 0.39), g("货车司机", 5, 0.38)]
     assert c.lead_phrase(three) == "多个群体均有提及"
-    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 2, 0.1)]) == "快递员为主"
+    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 6, 0.1)]) == "快递员为主"
+    # below five people nobody raises anything "mainly"
+    assert c.lead_phrase([g("快递员", 2, 0.1)]) == "" and c.lead_groups([g("快递员", 4, 0.5)]) == ()
     assert c.lead_phrase([]) == ""
 
 

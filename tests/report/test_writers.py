@@ -31,13 +31,13 @@ def test_markdown_content(issues: IssueList, tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[0] == "# 云南新就业形态劳动者反映问题清单"
     assert "依据 300 名受访者的 500 条有效表述（访谈 100 条、问卷 300 条、网帖 100 条）。" in lines
-    assert "## 一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）" in lines
+    assert "## 一、工资收入（提及 45%，共 135 人；其中未经提问主动提及 60 人（20%））" in lines
     assert "## 二、其他反复出现的问题（提及 <1%，共 1 人）" in lines
-    assert lines.index("## 一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）") < lines.index(
+    assert lines.index("## 一、工资收入（提及 45%，共 135 人；其中未经提问主动提及 60 人（20%））") < lines.index(
         "## 二、其他反复出现的问题（提及 <1%，共 1 人）")
-    assert "1. 平台抽成高、单价下降（提及 23%，外卖骑手为主）" in lines
-    assert "2. 工资拖欠（提及 10%，货车司机、快递员为主）" in lines
-    assert "1. 充电桩少（提及 <1%，外卖骑手为主）" in lines
+    assert "1. 平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）" in lines
+    assert "2. 工资拖欠（提及 10%，30 人，货车司机、快递员为主）" in lines
+    assert "1. 充电桩少（提及 <1%，1 人）" in lines
     assert "   关键词：抽成、单价、配送费" in lines
     assert "   > “抽成越来越高，一单就几块钱”——外卖骑手，云南（云南/访谈/x.txt:12）" in lines
     # line breaks inside a quote are folded so the blockquote stays one line
@@ -60,7 +60,7 @@ def test_markdown_escapes_markup(issues: IssueList, tmp_path: Path) -> None:
     concern = replace(theme.concerns[0], label="*罚款*[乱]")
     odd = replace(issues, themes=(replace(theme, concerns=(concern,)),))
     text = write_markdown(odd, tmp_path / "x.md").read_text(encoding="utf-8")
-    assert r"1. \*罚款\*\[乱\]（提及 23%，外卖骑手为主）" in text.splitlines()
+    assert r"1. \*罚款\*\[乱\]（提及 23%，69 人，外卖骑手为主）" in text.splitlines()
 
 
 def test_markdown_empty_issue_list(tmp_path: Path) -> None:
@@ -83,15 +83,15 @@ def test_docx_structure(issues: IssueList, tmp_path: Path) -> None:
     assert ("Heading 1", "云南新就业形态劳动者反映问题清单") in paras
     headings2 = [t for s, t in paras if s == "Heading 2"]
     assert headings2 == [
-        "一、工资收入（提及 45%，共 135 人；未经提问主动提及 20%）",
+        "一、工资收入（提及 45%，共 135 人；其中未经提问主动提及 60 人（20%））",
         "二、其他反复出现的问题（提及 <1%，共 1 人）",
         "附：本省区别于其他地区的高频词",
     ]
     items = [t for s, t in paras if s == "List Number"]
     assert items == [
-        "平台抽成高、单价下降（提及 23%，外卖骑手为主）",
-        "工资拖欠（提及 10%，货车司机、快递员为主）",
-        "充电桩少（提及 <1%，外卖骑手为主）",
+        "平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）",
+        "工资拖欠（提及 10%，30 人，货车司机、快递员为主）",
+        "充电桩少（提及 <1%，1 人）",
     ]
     quotes = [t for s, t in paras if s == "Quote"]
     assert "“抽成越来越高，一单就几块钱”——外卖骑手，云南（云南/访谈/x.txt:12）" in quotes

@@ -24,7 +24,7 @@ def _openpyxl_bytes(rows, path):
 
     from voiceminer.report.writers._atomic import normalize_zip
 
-    wb = Workbook(write_only=True)
+    wb = _fixed_dates(Workbook(write_only=True))
     ws = wb.create_sheet("s")
     ws.freeze_panes = "A2"
     ws.append([f"c{i}" for i in range(9)])
@@ -35,6 +35,15 @@ def _openpyxl_bytes(rows, path):
     return path.read_bytes()
 
 
+def _fixed_dates(wb):
+    """One creation time for both workbooks a test compares: each takes "now" when made, and
+    two made either side of a second boundary would differ in docProps/core.xml."""
+    import datetime as dt
+
+    wb.properties.created = wb.properties.modified = dt.datetime(2024, 5, 1)
+    return wb
+
+
 def _spliced_bytes(rows, path):
     from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -43,7 +52,7 @@ def _spliced_bytes(rows, path):
 
     from voiceminer.report.writers.xlsx_rows import RowWriter, splice_sheets
 
-    wb = Workbook(write_only=True)
+    wb = _fixed_dates(Workbook(write_only=True))
     ws = wb.create_sheet("s")
     ws.freeze_panes = "A2"
     ws.append([f"c{i}" for i in range(9)])
@@ -124,7 +133,7 @@ def test_columns_equal_openpyxl_write_only(tmp_path):
     from voiceminer.report.writers.xlsx_rows import RowWriter, splice_sheets
 
     rows = [list(r) for r in zip(*AWKWARD_COLUMNS)]
-    wb = Workbook(write_only=True)
+    wb = _fixed_dates(Workbook(write_only=True))
     ws = wb.create_sheet("s")
     ws.append([f"c{i}" for i in range(len(AWKWARD_COLUMNS))])
     out = RowWriter(ws, len(AWKWARD_COLUMNS), 2, tmp_path)
@@ -135,7 +144,7 @@ def test_columns_equal_openpyxl_write_only(tmp_path):
     ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
     splice_sheets(path, {"xl/worksheets/sheet1.xml": out})
 
-    wb = Workbook(write_only=True)
+    wb = _fixed_dates(Workbook(write_only=True))
     ws = wb.create_sheet("s")
     ws.append([f"c{i}" for i in range(len(AWKWARD_COLUMNS))])
     for row in [*rows, ["…", "a note row, shorter than the others"]]:

@@ -105,11 +105,13 @@ def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
         national = province == NATIONAL
         folder = out if national else out / "provinces"
         folder.mkdir(parents=True, exist_ok=True)
-        scoped_prev = (prevalence if national
-                       else prevalence.loc[prevalence["province"] == province])
+        # a slice keeps the table's row labels, which the workbook would show as an index column
+        scoped_prev = (prevalence if national else prevalence.loc[
+            prevalence["province"] == province].reset_index(drop=True))
         sheet = None
         if xlsx:
-            scoped = ledger if national else ledger.loc[ledger["province"] == province]
+            scoped = (ledger if national else
+                      ledger.loc[ledger["province"] == province].reset_index(drop=True))
             sheet = workbook_ledger(scoped, redactor=redactor)
         jobs.append(FileJob(_write_job, (issues, folder, stem(province), scoped_prev, sheet,
                                          tuple(formats)),

@@ -33,6 +33,9 @@ METHOD_NOTE: Final = (
     "引语由程序自动挑选，已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
 )
 
+# Below this many people raising a concern, no group is named as raising it "mainly".
+MIN_LEAD_RESPONDENTS: Final = 5
+
 # A theme heading gives its unprompted share too when at least this share of the people who raised
 # it did so only where a question asked about it: below, the two figures tell the same story.
 PROMPTED_NOTE_SHARE: Final = 0.1
@@ -97,7 +100,8 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
 
     Share (not head count) decides, because group sizes differ a lot between provinces. A second
     group is named when it is within 5 percentage points; if three or more are that close no
-    group dominates and nothing is returned. 未知 and groups with nobody are never named.
+    group dominates and nothing is returned. 未知 and groups with nobody are never named, and
+    below ``MIN_LEAD_RESPONDENTS`` people no group is: one rider is not "riders mainly".
     """
     rank = {g: i for i, g in enumerate(GROUPS)}
     candidates = sorted(
@@ -105,7 +109,7 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
          and math.isfinite(g.share)),
         key=lambda g: (-g.share, -g.respondents, rank.get(g.group, len(rank)), g.group),
     )
-    if not candidates:
+    if not candidates or sum(g.respondents for g in candidates) < MIN_LEAD_RESPONDENTS:
         return ()
     top = candidates[0].share
     close = [g.group for g in candidates if top - g.share <= LEAD_MARGIN + 1e-9]
@@ -118,6 +122,8 @@ def lead_phrase(groups: Iterable[GroupShare]) -> str:
     if not gs:
         return ""
     lead = lead_groups(gs)
+    if not lead and sum(g.respondents for g in gs) < MIN_LEAD_RESPONDENTS:
+        return ""
     return "、".join(lead) + "为主" if lead else "多个群体均有提及"
 
 
@@ -125,6 +131,8 @@ def title(issues: IssueList) -> str:
     """The document title; the national summary is a 汇总, a province gets a 清单."""
     if issues.province == NATIONAL:
         return f"{NATIONAL}新就业形态劳动者反映问题汇总"
+    if issues.province == UNKNOWN:  # not a province: the respondents no source placed
+        return "省份不详的新就业形态劳动者反映问题清单"
     return f"{issues.province}新就业形态劳动者反映问题清单"
 
 
@@ -166,21 +174,24 @@ def numbered_themes(issues: IssueList) -> list[tuple[str, ThemeSection]]:
 
 
 def theme_heading(numeral: str, theme: ThemeSection) -> str:
-    """``一、工资收入（提及 45%，共 120 人）``, and ``；未经提问主动提及 3%`` when at least
+    """``一、工资收入（提及 45%，共 120 人）``, and ``；其中未经提问主动提及 4 人（3%）`` when at least
     ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it."""
     prompted = (theme.unprompted is not None and theme.unprompted_share is not None
                 and theme.respondents - theme.unprompted >= PROMPTED_NOTE_SHARE * theme.respondents
                 and theme.unprompted < theme.respondents)
-    own = f"；未经提问主动提及 {format_pct(theme.unprompted_share)}" if prompted else ""
+    own = (f"；其中未经提问主动提及 {theme.unprompted} 人（{format_pct(theme.unprompted_share)}）"
+           if prompted else "")
     return (f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，"
             f"共 {theme.respondents} 人{own}）")
 
 
 def concern_text(concern: ConcernItem) -> str:
-    """``平台抽成高、单价下降（提及 23%，外卖骑手为主）`` — the list number is added by the format."""
+    """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）`` — the list number is added by
+    the format. The head count stands beside the share: in a small province 2% may be one
+    person."""
     lead = lead_phrase(concern.groups)
     extra = f"，{lead}" if lead else ""
-    return f"{concern.label}（提及 {format_pct(concern.share)}{extra}）"
+    return f"{concern.label}（提及 {format_pct(concern.share)}，{concern.respondents} 人{extra}）"
 
 
 def terms_line(concern: ConcernItem) -> str:

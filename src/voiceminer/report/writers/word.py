@@ -27,6 +27,17 @@ QUOTE_STYLE: Final = "Quote"
 TABLE_STYLE: Final = "Table Grid"
 
 
+def _a4(document: DocxDocument) -> None:
+    """A4 with 2.5 cm margins: python-docx's template is US Letter, which a Chinese report would
+    have to be re-set from before printing."""
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+
+
 def write_docx(issues: IssueList, path: Path) -> Path:
     """Write the Word issue list atomically; same IssueList → same bytes (fixed dates and ZIP times)."""
     import docx
@@ -34,6 +45,7 @@ def write_docx(issues: IssueList, path: Path) -> Path:
 
     path = Path(path)
     document = docx.Document()
+    _a4(document)
     _setup_styles(document)
     _set_core_properties(document, issues)
     body = _Body(document)
