@@ -69,3 +69,28 @@ def test_non_answer_is_in_the_ledger_not_the_base(result):
     row = led.loc[led["origin"] == f"问卷.xlsx:Sheet1:{len(ANSWERS) + 1}"].iloc[0]
     assert row["status"] == "skipped" and row["skip_reason"] == "non_answer"
     assert result.issue_lists["上海"].respondents_total == 3
+
+
+def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _pick_quotes, _Row
+
+    rows = [("u1", "r1", "抽成太高了，罚款也越来越多", ["抽成", "罚款"]),
+            ("u2", "r2", "抽成太高了", ["抽成"]), ("u3", "r3", "超时就罚款，一次五十", ["罚款"])]
+    fields = {}
+    for name in _Row._fields:
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t, "tokens": toks,
+                      "origin": f"f.txt:{k}", "province": "云南", "group": "外卖骑手",
+                      "source": "survey"}[name] for k, (u, r, t, toks) in enumerate(rows)]
+        fields[name] = column
+    used: set[str] = set()
+
+    def pick(positions, terms):
+        quotes = _pick_quotes(_Members(fields, np.array(positions)), terms, 1, None, used)
+        return [q.unit_id for q in quotes]
+
+    assert pick([0, 1], ("抽成",)) == ["u1"]  # the best quote of the first concern
+    assert pick([0, 2], ("罚款",)) == ["u3"]  # u1 fits too, but is quoted already
+    assert pick([0], ("罚款",)) == ["u1"]  # nothing else: quoted again rather than not at all

@@ -89,6 +89,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
     theme_order = sorted(overall["theme"], key=lambda r: (
         r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
     sections = []
+    quoted: set[str] = set()  # units quoted so far in this list, in reading order
     for trow in theme_order:
         items = []
         for crow in concerns_of.get(trow["key"], []):
@@ -99,7 +100,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
                 concern_id=crow["key"], label=crow["label"], top_terms=terms,
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
-                quotes=_pick_quotes(members, terms, n_quotes, do_redact),
+                quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 **_unprompted(crow),
             ))
@@ -157,13 +158,16 @@ class _Members:
 
 
 def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
-                 do_redact: Callable[[str], str] | None
+                 do_redact: Callable[[str], str] | None, used: set[str] | None = None
                  ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit scores by the concern's top terms it contains (earlier terms weigh more), with a
     preference for quotes long enough to say something and short enough to read. The same words
     from two people are quoted once, and a long answer is cut to the sentences about the concern.
+    ``used``: units already quoted elsewhere in the same issue list, taken only when no other
+    unit is left (a long answer touching four concerns was quoted under all four); the units
+    picked here are added to it.
     """
     if members.empty or n <= 0:
         return ()
@@ -176,7 +180,8 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
     rows = members.rows()
-    ranked = sorted(rows, key=lambda r: (-score(r), r.unit_id))
+    used = set() if used is None else used
+    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used, -score(r), r.unit_id))
     picked: list[Quote] = []
     people: set[str] = set()
     said: set[str] = set()
@@ -192,6 +197,7 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                             group=str(row.group), source=str(row.source)))
         if len(picked) == n:
             break
+    used.update(q.unit_id for q in picked)
     return tuple(picked)
 
 
