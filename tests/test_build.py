@@ -83,7 +83,8 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
         column = np.empty(len(rows), dtype=object)
         column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t, "tokens": toks,
                       "origin": f"f.txt:{k}", "province": "云南", "group": "外卖骑手",
-                      "source": "survey"}[name] for k, (u, r, t, toks) in enumerate(rows)]
+                      "source": "survey", "question": "7、您最大的困难是什么？"}[name]
+                     for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
     used: set[str] = set()
 
@@ -94,3 +95,17 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
     assert pick([0, 1], ("抽成",)) == ["u1"]  # the best quote of the first concern
     assert pick([0, 2], ("罚款",)) == ["u3"]  # u1 fits too, but is quoted already
     assert pick([0], ("罚款",)) == ["u1"]  # nothing else: quoted again rather than not at all
+
+
+
+def test_a_questionnaire_quote_names_its_question():
+    from voiceminer.report.model import Quote
+    from voiceminer.report.writers import _content as c
+
+    survey = Quote("u1", "工资太低", "问卷.xlsx:Sheet1:9", "云南", "快递员", "survey",
+                   "7、您最大的困难是什么？")
+    assert c.quote_attribution(survey) == "——快递员，云南（问卷.xlsx:Sheet1:9，第7题）"
+    talk = Quote("u2", "工资太低", "访谈.txt:4", "云南", "快递员", "interview", "7、收入呢？")
+    assert c.quote_attribution(talk) == "——快递员，云南（访谈.txt:4）"  # its line says it all
+    unnumbered = Quote("u3", "工资太低", "s.csv:3", "云南", "快递员", "survey", "您的建议？")
+    assert c.quote_attribution(unnumbered) == "——快递员，云南（s.csv:3）"

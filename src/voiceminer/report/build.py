@@ -23,7 +23,8 @@ from ..schema import analysed_mask
 from .model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
 
 MAX_QUOTE_CHARS = 200
-_Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source")
+_Row = namedtuple("_Row",
+                  "unit_id respondent_id text clean tokens origin province group source question")
 
 
 def build_issue_lists(
@@ -194,11 +195,17 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         text = excerpt(str(row.text).strip(), terms)
         picked.append(Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
                             origin=str(row.origin), province=str(row.province),
-                            group=str(row.group), source=str(row.source)))
+                            group=str(row.group), source=str(row.source),
+                            question=_question(row.question, do_redact)))
         if len(picked) == n:
             break
     used.update(q.unit_id for q in picked)
     return tuple(picked)
+
+
+def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
+    text = "" if question is None or question != question else str(question)  # NaN: none
+    return do_redact(text) if do_redact and text else text
 
 
 _GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)

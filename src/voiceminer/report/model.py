@@ -22,6 +22,7 @@ class Quote:
     province: str
     group: str
     source: str  # interview / survey / forum
+    question: str = ""  # the question it answers (questionnaire header, interviewer turn), redacted
 
 
 @dataclass(frozen=True)

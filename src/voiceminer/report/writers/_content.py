@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from ...ingest.survey_columns import question_number
 from ...schema import GROUPS, SOURCES, UNKNOWN
 from ..model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
 
@@ -206,9 +207,14 @@ def quote_body(quote: Quote) -> str:
 
 
 def quote_attribution(quote: Quote) -> str:
-    """``——外卖骑手，云南（云南/访谈/x.txt:12）``: who said it and where to find it."""
+    """``——外卖骑手，云南（云南/访谈/x.txt:12）``: who said it and where to find it.
+
+    A questionnaire row holds several open answers under one origin, so a questionnaire quote
+    also names its question's number (``…:Sheet1:1068，第9题``) when the header has one."""
     who = "，".join(x for x in (quote.group, quote.province) if x and x != UNKNOWN)
-    where = f"（{quote.origin}）" if quote.origin else ""
+    number = question_number(quote.question) if quote.source == "survey" else None
+    item = f"，第{number}题" if number else ""
+    where = f"（{quote.origin}{item}）" if quote.origin else ""
     return (f"——{who}" if who else "") + where
 
 
