@@ -19,6 +19,7 @@ from voiceminer.report.writers import (
     write_xlsx,
 )
 from voiceminer.report.writers._atomic import atomic_path
+from voiceminer.report.writers.excel import SHEET_HEADERS
 
 from .conftest import INJECTION
 
@@ -159,13 +160,14 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
 
     prev = wb["提及率"]
-    assert [c.value for c in prev[1]] == ["theme_id", "respondents", "share"]
+    assert [c.value for c in prev[1]] == ["theme_id", "提及人数", "提及比例"]
     assert [c.value for c in prev[2]] == ["pay", 135, 0.45]
     assert prev["C2"].number_format == "0.0%"
     assert prev.freeze_panes == "A2"
 
     led = wb["台账"]
-    assert [c.value for c in led[1]] == list(ledger.columns)
+    assert [c.value for c in led[1]] == [SHEET_HEADERS.get(c, c) for c in ledger.columns]
+    assert "跳过原因" in [c.value for c in led[1]]  # Chinese headers for the report writer
     assert led.max_row == len(ledger) + 1
     assert led["J2"].value == "'@访谈员发言"
 

@@ -34,6 +34,15 @@ ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比
                         "主要群体", "关键词", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
 
+# Chinese headers for the prevalence and ledger sheets (the CSV files keep the column names
+# scripts use); a column not listed keeps its name.
+SHEET_HEADERS: Final = {
+    "province": "省份", "group": "群体", "level": "层级", "theme": "主题", "key": "编号",
+    "label": "名称", "respondents": "提及人数", "base": "受访者数", "share": "提及比例",
+    "unprompted": "主动提及人数", "unprompted_share": "主动提及比例", "unit_id": "单元编号",
+    "doc_id": "文件或记录", "source": "来源类型", "origin": "来源", "speaker": "发言人",
+    "status": "状态", "skip_reason": "跳过原因", "skip_detail": "说明",
+}
 PERCENT_FORMAT: Final = "0.0%"
 # Columns worth wrapping (long free text); everything else is sized to fit on one line.
 WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "skip_detail", "text", "clean"})
@@ -85,7 +94,7 @@ def write_xlsx(
     for name, frame in ((SHEET_PREVALENCE, prevalence), (SHEET_LEDGER, ledger)):
         if frame is not None:
             ws = wb.create_sheet(name)
-            defer(ws, _write_frame(ws, frame))
+            defer(ws, _write_frame(ws, frame.rename(columns=SHEET_HEADERS)))
 
     with atomic_path(path) as tmp:
         # ExcelWriter directly rather than wb.save(): save_workbook() overwrites the modified
