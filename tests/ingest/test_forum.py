@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceminer.ingest.forum import is_forum_header, read_forum, split_post
+from voiceminer.ingest.forum import forum_respondent, is_forum_header, read_forum, split_post
 
 
 def test_jsonl_posts_and_bad_line(write_jsonl):
@@ -20,7 +20,7 @@ def test_jsonl_posts_and_bad_line(write_jsonl):
     assert len(records) == 5
     post, bad, title_only, anonymous, not_object = records
     assert (post.doc_id, post.respondent_id, post.question, post.text) == (
-        "论坛/posts.jsonl:p1", "forum:骑手小王", "跑单太难了", "今天被罚了三单")
+        "论坛/posts.jsonl:p1", forum_respondent("骑手小王"), "跑单太难了", "今天被罚了三单")
     assert (post.source, post.province, post.group, post.origin) == (
         "forum", "江苏", "外卖骑手", "论坛/posts.jsonl:1")
     assert (bad.skip_reason, bad.doc_id, bad.text) == ("unreadable_file", "论坛/posts.jsonl:2", "")
@@ -41,7 +41,7 @@ def test_long_post_is_split_into_paragraphs(write_jsonl):
     assert "".join(r.text for r in records[1:]) == para2
     assert all(len(r.text) <= 300 for r in records)
     assert {r.doc_id for r in records} == {"p.jsonl:7"}
-    assert {r.respondent_id for r in records} == {"forum:a"}
+    assert {r.respondent_id for r in records} == {forum_respondent("a")}
 
 
 def test_split_post_keeps_short_posts_and_overlong_sentences():
@@ -58,7 +58,7 @@ def test_forum_csv(write_csv):
     records = read_forum(path, "四川/论坛.csv")
     assert [(r.doc_id, r.respondent_id, r.origin, r.province, r.group, r.question, r.text)
             for r in records] == [
-        ("四川/论坛.csv:2", "forum:张三", "四川/论坛.csv:2", "广东", "快递员", "求助", "顺丰派件超时怎么申诉"),
+        ("四川/论坛.csv:2", forum_respondent("张三"), "四川/论坛.csv:2", "广东", "快递员", "求助", "顺丰派件超时怎么申诉"),
         ("四川/论坛.csv:3", "四川/论坛.csv:3", "四川/论坛.csv:3", "四川", "未知", "吐槽", "滴滴又降价"),
     ]
 
@@ -113,3 +113,14 @@ def test_double_escaped_html_is_unescaped_and_stripped(write_jsonl):
     path = write_jsonl("p.jsonl", [
         {"content": "<p>&lt;b&gt;罚款&lt;/b&gt; 太多&nbsp;了</p><script>alert(1)</script>"}])
     assert [r.text for r in read_forum(path, "p.jsonl")] == ["罚款 太多 了"]
+
+
+def test_a_handle_becomes_a_stable_pseudonym_in_every_table(write_jsonl):
+    path = write_jsonl("论坛/p.jsonl", [{"author": "张哥的半挂", "content": "高速罚款太多"},
+                                      {"author": "张哥的半挂", "content": "运费又降了"},
+                                      {"author": "小黄_网点", "content": "派件费太低"}])
+    records = read_forum(path, "论坛/p.jsonl")
+    ids = [r.respondent_id for r in records]
+    assert ids[0] == ids[1] != ids[2]  # one poster, one voice
+    assert all(i.startswith("forum:") and "张哥" not in i and "小黄" not in i for i in ids)
+    assert forum_respondent("张哥的半挂") == ids[0]  # the same in every run

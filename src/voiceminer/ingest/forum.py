@@ -87,6 +87,16 @@ def read_forum(path: Path, relpath: str, *, sheet: Sheet | None = None) -> list[
     return records
 
 
+def forum_respondent(author: str) -> str:
+    """``forum:`` and a pseudonym of the author's handle: the same handle always gives the same
+    id, so one poster is still one voice, but no table carries the handle. A handle names a
+    person online as surely as a name does, and units.csv and the code matrix are the files
+    people share; the post's origin (file:line) still leads back to it."""
+    import hashlib
+
+    return "forum:" + hashlib.sha256(author.strip().encode("utf-8")).hexdigest()[:10]
+
+
 def _post_records(post: Mapping[str, str], line: int, relpath: str, path_province: str,
                   path_group: str) -> list[Record]:
     doc_id = f"{relpath}:{post.get('id') or line}"
@@ -97,7 +107,7 @@ def _post_records(post: Mapping[str, str], line: int, relpath: str, path_provinc
     explicit = post.get("group", "")
     group = known(normalize_group(explicit) if explicit else UNKNOWN,
                   match_group(post.get("board", "")) or UNKNOWN, path_group)
-    common = dict(doc_id=doc_id, respondent_id=f"forum:{author}" if author else doc_id,
+    common = dict(doc_id=doc_id, respondent_id=forum_respondent(author) if author else doc_id,
                   source="forum", province=province, group=group, origin=origin,
                   speaker=RESPONDENT, question=post.get("title", ""))
     # twice: scrapers sometimes escape markup twice (&lt;b&gt;), which one pass turns into tags
