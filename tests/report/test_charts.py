@@ -71,6 +71,7 @@ def test_docx_has_the_chart_and_a_shaded_theme_by_group_table(issues, tmp_path: 
     assert fills == [heat_colour(0.45, 0.5)[1:].upper(), "F7FBFF", "F7FBFF", "F7FBFF", "084594"]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions == ["图：各主题提及比例（占受访者）",
+                        "注：工资收入（未经提问主动提及 20%）多为回答专门提问时提及。",  # the caveat
                         "表：各主题在各群体受访者中的提及比例（颜色越深比例越高）"]
 
 

@@ -74,3 +74,15 @@ def test_neutralize_formula_strings(text: str) -> None:
 def test_neutralize_leaves_the_rest(value) -> None:
     assert neutralize_cell(value) == value
     assert type(neutralize_cell(value)) is type(value)
+
+
+def test_prompted_note_names_the_themes_raised_mostly_where_asked():
+    from voiceminer.report.model import ThemeSection
+
+    def theme(label, respondents, unprompted):
+        return ThemeSection(label, label, respondents, respondents / 100, (), (),
+                            unprompted, None if unprompted is None else unprompted / 100)
+
+    union, pay = theme("组织与入会", 47, 1), theme("工资收入", 33, 32)
+    assert c.prompted_note([union, pay]) == "注：组织与入会（未经提问主动提及 1%）多为回答专门提问时提及。"
+    assert c.prompted_note([pay, theme("劳动安全", 9, None)]) == ""  # a tenth or less; not known

@@ -74,7 +74,8 @@ def render_index(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
                               row_links=links, caption="各省 × 主题提及率（占受访者）",
                               chart_id="province-theme-heatmap"),
         section_id="heatmap",
-        note="每格为该省提及此主题的受访者占该省受访者的比例；颜色越深比例越高。点击省名查看分省报告。"))
+        note="每格为该省提及此主题的受访者占该省受访者的比例；颜色越深比例越高。点击省名查看分省报告。"
+             + c.prompted_note(themes)))
     if national:
         concerns = sorted(((t, k) for t in themes for k in t.concerns),
                           key=lambda tk: (-tk[1].respondents, tk[1].concern_id))

@@ -174,12 +174,26 @@ def numbered_themes(issues: IssueList) -> list[tuple[str, ThemeSection]]:
     return [(chinese_numeral(i), t) for i, t in enumerate(ordered_themes(issues), start=1)]
 
 
+def mostly_prompted(theme: ThemeSection) -> bool:
+    """At least ``PROMPTED_NOTE_SHARE`` of the theme's respondents raised it only where a
+    question asked about it."""
+    return (theme.unprompted is not None and theme.unprompted_share is not None
+            and theme.respondents - theme.unprompted >= PROMPTED_NOTE_SHARE * theme.respondents
+            and theme.unprompted < theme.respondents)
+
+
+def prompted_note(themes: Iterable[ThemeSection]) -> str:
+    """The caveat for a chart or table of theme shares, ``""`` when no theme needs one:
+    ``注：组织与入会多为回答专门提问时提及（未经提问主动提及 1%）。``"""
+    parts = [f"{t.label}（未经提问主动提及 {format_pct(t.unprompted_share)}）"
+             for t in themes if mostly_prompted(t)]
+    return f"注：{'、'.join(parts)}多为回答专门提问时提及。" if parts else ""
+
+
 def theme_heading(numeral: str, theme: ThemeSection) -> str:
     """``一、工资收入（提及 45%，共 120 人）``, and ``；其中未经提问主动提及 4 人（3%）`` when at least
     ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it."""
-    prompted = (theme.unprompted is not None and theme.unprompted_share is not None
-                and theme.respondents - theme.unprompted >= PROMPTED_NOTE_SHARE * theme.respondents
-                and theme.unprompted < theme.respondents)
+    prompted = mostly_prompted(theme)
     own = (f"；其中未经提问主动提及 {theme.unprompted} 人（{format_pct(theme.unprompted_share)}）"
            if prompted else "")
     return (f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，"

@@ -277,6 +277,9 @@ def _add_theme_overview(document: DocxDocument, body: _Body, issues: IssueList) 
     # captions, not headings: the navigation pane keeps listing only the numbered themes
     document.add_picture(io.BytesIO(png), width=Cm(15.5))
     body.paragraph("图：各主题提及比例（占受访者）", "Caption")
+    caveat = c.prompted_note(c.ordered_themes(issues))
+    if caveat:
+        body.paragraph(caveat, "Caption")
     groups = [g for g, _n in c.group_counts(issues)]
     themes = c.ordered_themes(issues)
     table = document.add_table(rows=1, cols=2 + len(groups))
