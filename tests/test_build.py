@@ -109,3 +109,17 @@ def test_a_questionnaire_quote_names_its_question():
     assert c.quote_attribution(talk) == "——快递员，云南（访谈.txt:4）"  # its line says it all
     unnumbered = Quote("u3", "工资太低", "s.csv:3", "云南", "快递员", "survey", "您的建议？")
     assert c.quote_attribution(unnumbered) == "——快递员，云南（s.csv:3）"
+
+
+def test_a_list_shows_only_the_key_terms_its_own_units_use():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _said_here
+
+    column = np.empty(2, dtype=object)
+    column[:] = ["取消一口价吧", "一口价跑三十公里才三十块"]
+    fields = {"clean": column}
+    terms = ("三十公里", "电费", "一口价")
+    assert _said_here(terms, _Members(fields, np.array([0]))) == ("一口价",)  # one province
+    assert _said_here(terms, _Members(fields, np.array([0, 1]))) == ("三十公里", "一口价")
+    assert _said_here(("培训",), _Members(fields, np.array([], dtype=int))) == ("培训",)

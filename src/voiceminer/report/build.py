@@ -98,7 +98,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
             items.append(ConcernItem(
-                concern_id=crow["key"], label=crow["label"], top_terms=terms,
+                concern_id=crow["key"], label=crow["label"], top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted),
@@ -201,6 +201,21 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
             break
     used.update(q.unit_id for q in picked)
     return tuple(picked)
+
+
+def _said_here(terms: tuple[str, ...], members: _Members) -> tuple[str, ...]:
+    """The concern's key terms that its units in this list use, in the concern's order.
+
+    A concern's terms come from all its units; a province's list showing 三十公里、电费 above a
+    single quote about 一口价 would describe other provinces' answers."""
+    if members.empty:
+        return terms
+    missing = set(terms)
+    for clean in members.column("clean"):  # words, not tokens: 培训 is said inside 技能培训
+        missing = {t for t in missing if t not in clean}
+        if not missing:
+            return terms
+    return tuple(t for t in terms if t not in missing)
 
 
 def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
