@@ -20,7 +20,15 @@ from ..compare import ALL_GROUPS
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
-from .model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
+from .model import (
+    NATIONAL,
+    ConcernItem,
+    GroupShare,
+    IssueList,
+    KeyTerm,
+    Quote,
+    ThemeSection,
+)
 
 MAX_QUOTE_CHARS = 200
 _Row = namedtuple("_Row",
