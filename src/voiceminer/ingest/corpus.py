@@ -122,14 +122,6 @@ def read_file(path: Path, relpath: str, *, text_cols: Sequence[str] | None = Non
         if path.stat().st_size == 0:
             return [file_record(relpath, "empty_file",
                                 "the file is empty (0 bytes) — re-export or delete it")]
-        if ext == ".docx":
-            from .zipguard import zip_without
-
-            problem = zip_without(path, "word/", "a Word document")
-            if problem:
-                return [file_record(relpath, "unreadable_file",
-                                    f"{problem} — unzip it and put the files it holds in the "
-                                    f"corpus folder, or open it in Word/WPS and save it as .docx")]
         if ext in (".txt", ".md", ".markdown", ".docx"):
             from .interview import read_interview
 

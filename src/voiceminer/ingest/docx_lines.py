@@ -63,7 +63,7 @@ def _open(path: Path) -> Any:
     except OSError as exc:
         raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
                              hint="check that you may read it") from exc
-    from .zipguard import check_zip, is_encrypted_office
+    from .zipguard import check_zip, is_encrypted_office, zip_without
 
     if magic == _OLE_MAGIC and is_encrypted_office(path):
         raise InputFileError(path, "the document is password-protected",
@@ -77,6 +77,11 @@ def _open(path: Path) -> Any:
     except Exception as exc:  # python-docx/zipfile/lxml raise many types for broken packages
         from docx.opc.exceptions import PackageNotFoundError
 
+        other = zip_without(path, "word/", "a Word document") if magic[:2] == b"PK" else None
+        if other:  # a plain zip renamed (notes.txt zipped up): say what it holds
+            raise InputFileError(path, other, hint="unzip it and put the files it holds in the "
+                                 "corpus folder, or open it in Word/WPS and save it as .docx"
+                                 ) from exc
         if magic[:2] != b"PK":
             reason = "not a zip archive, so not a Word document"
         elif isinstance(exc, (zipfile.BadZipFile, PackageNotFoundError)):
