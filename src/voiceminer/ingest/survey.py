@@ -57,8 +57,13 @@ def _sheet_record(relpath: str, sheet_name: str, reason: str, detail: str) -> Re
     if not sheet_name:
         return file_record(relpath, reason, detail, source="survey")
     where = f"{relpath}:{sheet_name}"
-    return replace(file_record(relpath, reason, f"{where}: {detail}", source="survey"),
-                   doc_id=where, respondent_id=where, origin=where)
+    return _skip_record(relpath, reason, f"{where}: {detail}", doc_id=where, origin=where)
+
+
+def _skip_record(relpath: str, reason: str, detail: str, *, doc_id: str, origin: str) -> Record:
+    """A skipped survey record for one row or sheet rather than the whole file."""
+    return replace(file_record(relpath, reason, detail, source="survey"),
+                   doc_id=doc_id, respondent_id=doc_id, origin=origin)
 
 
 def _read_sheet(sheet: Sheet, relpath: str, *, is_csv: bool, name_sheet: bool,
@@ -145,10 +150,9 @@ def _problem_records(problems: dict[int, str], where: _Where) -> list[Record]:
     """A skipped record per row that could not be split into the header's columns."""
     records = []
     for number, problem in sorted(problems.items()):
-        origin, doc_id = where.origin(number), where.doc_id(number)
-        record = file_record(where.relpath, "unreadable_file", f"{origin}: {problem}",
-                             source="survey")
-        records.append(replace(record, doc_id=doc_id, respondent_id=doc_id, origin=origin))
+        origin = where.origin(number)
+        records.append(_skip_record(where.relpath, "unreadable_file", f"{origin}: {problem}",
+                                    doc_id=where.doc_id(number), origin=origin))
     return records
 
 

@@ -101,7 +101,7 @@ def load_xlsx(path: Path) -> list[Sheet]:
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
                 cells = [cell_text(v) for v in values]
                 missing = [(number, j) for j, v in enumerate(values)
-                           if v is None and (number, j) in in_sheet]
+                           if v is None and (number, j) in in_sheet] if in_sheet else []
                 uncached.update(missing)
                 if any(cells) or missing:
                     rows.append((number, _trim(cells)))
