@@ -179,10 +179,9 @@ def _table_rows(path: Path, what: str) -> tuple[list[str], list[tuple[int, list[
         rows = next((s.rows for s in load_xlsx(path) if s.rows), [])
     else:
         sheet = load_csv(path)
-        problems = getattr(sheet, "problems", {})  # rows the reader could not split into cells
-        if problems:  # a labelled row silently missing would change every score
-            line = min(problems)
-            raise InputFileError(path, problems[line], line=line)
+        if sheet.problems:  # a row the reader could not split: its labels would go missing
+            line = min(sheet.problems)
+            raise InputFileError(path, sheet.problems[line], line=line)
         rows = sheet.rows
     if not rows:
         raise InputFileError(path, f"the {what} is empty",

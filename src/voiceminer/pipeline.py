@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from .report.model import IssueList
 from .schema import analysed_mask, check_units, ledger
 from .segment import Segmenter
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .learn.model import ThemeModel
 
 Progress = Callable[[str], None]
 
@@ -95,12 +99,12 @@ def add_learned_labels(units: pd.DataFrame, coder: ThemeCoder, settings: Setting
     return units, tuple(notes)
 
 
-def model_note(name: str, before: pd.DataFrame, after: pd.DataFrame, model) -> str:
+def model_note(name: str, before: pd.DataFrame, after: pd.DataFrame, model: ThemeModel) -> str:
     """How many theme labels a model added, to how many units, and how well it scored when it
     was trained: a weak model can add thousands of labels, and the run summary should say so."""
     gained = [len(a) - len(b) for a, b in zip(after["themes"], before["themes"])]
     analysed = int(analysed_mask(after).sum())
-    scores = [f for f in getattr(model, "cv_f1_", {}).values() if f == f]  # NaN: not scored
+    scores = [f for f in model.cv_f1_.values() if f == f]  # NaN: not scored
     quality = (f"; mean cross-validated F1 of its themes when trained: "
                f"{sum(scores) / len(scores):.2f}" if scores else "")
     return (f"{name} added {sum(gained)} theme labels to {sum(g > 0 for g in gained)} of "
