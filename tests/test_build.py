@@ -123,3 +123,26 @@ def test_a_list_shows_only_the_key_terms_its_own_units_use():
     assert _said_here(terms, _Members(fields, np.array([0]))) == ("一口价",)  # one province
     assert _said_here(terms, _Members(fields, np.array([0, 1]))) == ("三十公里", "一口价")
     assert _said_here(("培训",), _Members(fields, np.array([], dtype=int))) == ("培训",)
+
+
+POST = ("大半夜睡不着，上来说两句。快递柜又涨价了，一个大格子一块多，这钱都是我们自己掏。"
+        "一个大爷非要我送到八楼，不送就投诉，最后还是扛上去了。有同样遭遇的吗？")
+
+
+def test_a_quote_keeps_the_sentences_about_its_concern_and_drops_the_rest():
+    from voiceminer.report.build import excerpt
+
+    assert excerpt(POST, ("八楼", "不送")) == "…一个大爷非要我送到八楼，不送就投诉，最后还是扛上去了。…"
+    assert excerpt(POST, ("快递柜",)) == "…快递柜又涨价了，一个大格子一块多，这钱都是我们自己掏。…"
+    # neighbouring sentences that carry the concern stay together
+    assert excerpt(POST, ("快递柜", "八楼")) == "…" + POST[13:-8] + "…"
+
+
+def test_a_short_answer_or_one_without_the_terms_is_quoted_whole():
+    from voiceminer.report.build import excerpt
+
+    assert excerpt("工资低。希望涨点。", ("工资",)) == "工资低。希望涨点。"
+    assert excerpt(POST, ("熬夜",)) == POST  # under the limit and no sentence to go by
+    # every sentence is about the concern: nothing to cut
+    every = "工资太低了，一个月三千。工资还老是拖，拖三个月。工资条也看不懂，扣了什么不知道。"
+    assert excerpt(every, ("工资",)) == every

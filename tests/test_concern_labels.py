@@ -1,4 +1,4 @@
-"""Naming concerns (concern_labels.py): c-TF-IDF counted from tokens or from a TermPresence."""
+"""Naming concerns (concern_labels.py): c-TF-IDF counted from tokens or from a TermPresence, and\nnew concerns named by a clause their units wrote."""
 
 from collections import Counter
 
@@ -10,6 +10,7 @@ from voiceminer.concern_labels import (
     TermPresence,
     coherent_labels,
     ctfidf_terms,
+    phrase_label,
     top_term_against_rest,
 )
 
@@ -85,3 +86,33 @@ def test_only_clusters_that_hang_together_keep_their_units():
     # 封号 is one person's
     assert kept.tolist() == [0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1]
     assert labels.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]  # the input is left as it was
+
+
+# answers of one new concern, as the questionnaire gives them (clean text)
+GATES = ["小区开放给骑手进！！", "小区给骑手开个门。。", "希望小区开放给骑手进", "小区开放给骑手进吧",
+         "保安不让进，小区太难进了", "送餐进小区要登记，耽误时间"]
+
+
+def test_phrase_label_is_the_recurring_clause_that_says_the_leading_terms():
+    # the clause said most among those naming 小区 and 开放; a trailing 吧 and !! do not count
+    assert phrase_label(GATES, ["小区", "开放", "开个"]) == "小区开放给骑手进"
+
+
+def test_phrase_label_prefers_more_leading_terms_over_a_more_frequent_clause():
+    texts = ["一口价订单跑了三十公里给二十五块", "一口价太坑", "一口价太坑", "一口价太坑"]
+    assert phrase_label(texts, ["一口价", "三十公里", "算下来"]) == "一口价订单跑了三十公里给二十五块"
+
+
+def test_phrase_label_joins_a_short_answer_to_the_clause_before_it():
+    # "没入" alone says nothing a reader can place; with the clause before it, it does
+    assert phrase_label(["听说过，没入"] * 3 + ["没入"], ["没入"]) == "听说过，没入"
+
+
+def test_phrase_label_skips_labels_taken_and_gives_up_without_the_lead_term():
+    taken = {"小区开放给骑手进"}
+    assert phrase_label(GATES, ["小区", "开放"], taken) not in taken
+    assert phrase_label(GATES, ["快递柜"]) is None
+    assert phrase_label(GATES, []) is None
+    long_clause = "希望工会能够多关心一下我们这些一年到头都在外面风吹日晒跑的人"  # over 24 characters
+    assert phrase_label([long_clause] * 3, ["关心"]) is None
+

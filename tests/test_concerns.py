@@ -103,3 +103,19 @@ def test_n_jobs_must_be_a_count():
     with pytest.raises(ValueError, match=r"'n_jobs' parameter of ConcernFinder must be an int "
                                          r"in the range \[0, inf\)\. Got -1 instead"):
         ConcernFinder(n_jobs=-1).fit(_mixed_study())
+
+
+def test_new_concerns_are_named_by_a_clause_their_units_wrote():
+    gates = [("小区开放给骑手进", ["小区", "开放", "骑手", "进"]),
+             ("小区开放给骑手进吧", ["小区", "开放", "骑手", "进"]),
+             ("小区给骑手开个门", ["小区", "骑手", "开个", "门"]),
+             ("保安不让进，小区开放一下", ["保安", "不让", "进", "小区", "开放", "一下"]),
+             ("小区开放给骑手进！", ["小区", "开放", "骑手", "进"])]
+    # the same five answers coded into two themes: one concern in each, not named alike
+    table = _coded([(f"r{i}", toks, ["living", "enforcement"]) for i, (_, toks) in enumerate(gates)])
+    table["clean"] = [text for text, _ in gates]
+    _, concerns = find_concerns(table, min_respondents=3, known_concerns=False)
+    labels = dict(zip(concerns["theme"], concerns["label"]))
+    assert labels["enforcement"] == "“小区开放给骑手进”"  # the first theme in order gets the best
+    assert labels["living"].startswith("“小区") and labels["living"] != labels["enforcement"]
+    assert all(terms for terms in concerns["top_terms"])  # the terms stay beside the label

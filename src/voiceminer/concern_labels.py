@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,51 @@ def known_label(seeds: list[KnownConcern]) -> str:
     """The catalogue label; a cluster standing for several known concerns (a pooled catalogue cut
     at theme level) is named by its two largest."""
     return "；".join(k.label for k in seeds[:2])
+
+
+# A new concern is named by a clause its own people wrote (``phrase_label``): up to the first
+# length when one says its leading term, else up to the second, else by its terms.
+PHRASE_CHARS = (16, 24)
+# Clauses are looked for in at most this many of a concern's units (its first, in table order):
+# enough to count which wording recurs, and a million-post concern costs no more than a small one.
+PHRASE_SAMPLE = 5000
+_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:\s~～…]+")
+_CLAUSE_EDGE = re.compile(r"^[的了吧啊呀呢哦嘛啦就还也都又]+|[吧啊呀呢了哦嘛啦的]+$")
+
+
+def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str] = ()
+                 ) -> str | None:
+    """A clause of the concern's own units that says its leading terms, or None.
+
+    A concern no catalogue foresaw used to be named by its first three c-TF-IDF terms
+    (一口价、三十公里、算下来), which a report writer reads as keywords, not as an issue. The
+    workers' own clause (一口价订单跑了三十公里给二十五块) says what the issue is. Candidates are
+    each clause of a unit and each two neighbouring clauses that contain the first term; the
+    one chosen has at least four characters if any does, then says most of the first three
+    terms (earlier ones weigh more), then is said by most units, then is shortest. ``taken``:
+    labels already given, so that two concerns (the same units clustered in two themes) are
+    not called the same.
+    """
+    if not terms:
+        return None
+    weights = {t: 1.0 / (k + 1) for k, t in enumerate(terms[:3])}
+    lead = terms[0]
+    said: Counter[str] = Counter()
+    for n, text in enumerate(texts):
+        if n == PHRASE_SAMPLE:
+            break
+        if lead not in text:
+            continue
+        parts = [p for p in (_CLAUSE_EDGE.sub("", p) for p in _CLAUSE_BREAK.split(text)) if p]
+        found = {*parts, *(f"{a}，{b}" for a, b in zip(parts, parts[1:]))}
+        said.update(c for c in found if lead in c and len(c) <= PHRASE_CHARS[-1])
+    for limit in PHRASE_CHARS:
+        fits = [c for c in said if len(c) <= limit and c not in taken]
+        if fits:
+            return max(fits, key=lambda c: (len(c) >= 4,
+                                            round(sum(w for t, w in weights.items() if t in c), 6),
+                                            said[c], -len(c), c))
+    return None
 
 
 def said_terms(tokens: list[list[str]], member: np.ndarray, seeds: list[KnownConcern],

@@ -10,7 +10,8 @@ Known concerns come first (``known_concerns=True``, the default): the catalogue
 (``resources/concerns.toml``, ``concern_catalogue.py``) lists the concerns expected inside each
 theme and the words that name them; units naming one seed it, the rest are assigned to the nearest
 known concern or, when far from all of them, clustered into new concerns (``concern_seeds.py``).
-Known concerns carry the catalogue's label; new ones the c-TF-IDF terms. On CAIL labour-judgment
+Known concerns carry the catalogue's label; new ones a clause their units wrote that says their
+leading c-TF-IDF terms (``concern_labels.phrase_label``), else those terms. On CAIL labour-judgment
 sentences pooled in one theme this raised ARI from 0.21 (clustering alone) to 0.34; the product
 end to end scores 0.41 on CAIL and 0.26 on the teddy dev letters against BERTopic's best 0.27 and
 0.16 (benchmarks/README.md, "Concern discovery"); ``known_concerns=False`` gives the clustering
@@ -52,6 +53,7 @@ from .concern_labels import (
     coherent_labels,
     ctfidf_terms,
     known_label,
+    phrase_label,
     said_terms,
     top_term_against_rest,
     top_terms_single,
@@ -158,6 +160,7 @@ class ConcernFinder:
         del live
         catalogue = self._catalogue()
         known_ids: dict[str, list[str]] = {}
+        taken: set[str] = set()  # labels given so far: no two new concerns are called the same
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         for theme, (idx, people, result) in zip(themes, self._cluster_themes(themes, groups, cols,
                                                                               catalogue)):
@@ -171,9 +174,11 @@ class ConcernFinder:
                 seeds = result.known[c] if c < len(result.known) else []
                 if seeds:
                     known_ids[cid] = [k.id for k in seeds]
+                label = known_label(seeds) if seeds else self._new_label(members, terms, cols,
+                                                                          taken)
+                taken.add(label)
                 rows.append({
-                    "concern_id": cid, "theme": theme,
-                    "label": known_label(seeds) if seeds else "、".join(terms[:3]),
+                    "concern_id": cid, "theme": theme, "label": label,
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
                 })
@@ -377,6 +382,15 @@ class ConcernFinder:
         said = said_terms(tokens, np.ones(len(tokens), dtype=bool), [known[best]])
         terms = (said + [t for t in result.top_terms[0] if t not in said])[:8]
         return _Clustered(result.labels, [terms], [[known[best]]])
+
+    @staticmethod
+    def _new_label(members: list[int], terms: list[str], cols: dict[str, list],
+                   taken: set[str]) -> str:
+        """A new concern's name: a clause its units wrote, in quotation marks as the workers'
+        words (``concern_labels.phrase_label``), else its first three terms."""
+        phrase = phrase_label((cols["clean"][i] for i in members), terms,
+                              {t.strip("“”") for t in taken})
+        return f"“{phrase}”" if phrase else "、".join(terms[:3])
 
     def _global_idf(self, term: str) -> float:
         """The term's idf over all analysed units, remembered: naming clusters asks for it

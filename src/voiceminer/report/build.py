@@ -31,6 +31,7 @@ from .model import (
 )
 
 MAX_QUOTE_CHARS = 200
+WHOLE_QUOTE_CHARS = 30  # answers up to this long are quoted whole (see ``excerpt``)
 _Row = namedtuple("_Row",
                   "unit_id respondent_id text clean tokens origin province group source question")
 
@@ -172,8 +173,9 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit scores by the concern's top terms it contains (earlier terms weigh more), with a
-    preference for quotes long enough to say something and short enough to read. The same words
-    from two people are quoted once, and a long answer is cut to the sentences about the concern.
+    preference for quotes long enough to say something and short enough to read. A longer answer
+    is cut to the sentences about the concern (``excerpt``), and the same words from two people
+    are quoted once.
     ``used``: units already quoted elsewhere in the same issue list, taken only when no other
     unit is left (a long answer touching four concerns was quoted under all four); the units
     picked here are added to it.
@@ -195,12 +197,14 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     people: set[str] = set()
     said: set[str] = set()
     for row in ranked:
-        gist = _GIST.sub("", str(row.clean))
-        if row.respondent_id in people or gist in said:
+        if row.respondent_id in people:
+            continue
+        text = excerpt(str(row.text).strip(), terms)
+        gist = _GIST.sub("", clean_text(text))  # what is quoted: two posts may share a sentence
+        if gist in said:
             continue
         people.add(row.respondent_id)
         said.add(gist)
-        text = excerpt(str(row.text).strip(), terms)
         picked.append(Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
                             origin=str(row.origin), province=str(row.province),
                             group=str(row.group), source=str(row.source),
@@ -236,20 +240,40 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 
 
 def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
-    """The sentences of ``text`` that carry the concern's terms, marked with … where cut."""
-    if len(text) <= limit:
+    """The sentences of ``text`` that carry the concern's terms, marked with … where cut.
+
+    A short answer is quoted whole. In a longer one (a post, an interview turn) the sentences
+    around the concern that carry none of its terms are left out, even when the whole would
+    fit: a post that opens 大半夜睡不着，上来说两句 and ends 有同样遭遇的吗？ was quoted with both
+    under every concern it touched, and a reader had to find the concern inside it. When no
+    sentence carries a term, the text is quoted from its start up to ``limit``.
+    """
+    if len(text) <= WHOLE_QUOTE_CHARS:
         return text
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
     if not sentences:
-        return text[:MAX_QUOTE_CHARS] + "…"
+        return text[:MAX_QUOTE_CHARS] + "…" if len(text) > limit else text
     simple = [clean_text(text[a:b]) for a, b in sentences]
     scores = [sum(1.0 / (r + 1) for r, t in enumerate(terms) if t in s) for s in simple]
+    carried = [score > 0 for score in scores]
+    if len(text) <= limit and (all(carried) or not any(carried)):
+        return text
     best = max(range(len(sentences)), key=lambda k: (scores[k], -k))
-    a, b = sentences[best]
-    for k in range(best + 1, len(sentences)):  # add following sentences while short
-        if sentences[k][1] - a > limit:
-            break
-        b = sentences[k][1]
+    first = last = best
+    if carried[best]:  # the neighbours that carry terms too, while the quote stays short
+        while first > 0 and carried[first - 1] and \
+                sentences[last][1] - sentences[first - 1][0] <= limit:
+            first -= 1
+        while last + 1 < len(sentences) and carried[last + 1] and \
+                sentences[last + 1][1] - sentences[first][0] <= limit:
+            last += 1
+    if not carried[best] or sentences[last][1] - sentences[first][0] < 8:
+        # nothing to go by, or too little to read alone: the following sentences as context
+        while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= limit:
+            last += 1
+            if carried[best]:
+                break
+    a, b = sentences[first][0], sentences[last][1]
     quote = text[a:b].strip()
     if len(quote) > MAX_QUOTE_CHARS:
         quote = quote[:MAX_QUOTE_CHARS]
