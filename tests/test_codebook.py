@@ -44,3 +44,16 @@ def test_malformed_codebook_names_file_line_and_key(tmp_path, body, line, key):
         assert f"{path}:{line}" in msg
     if key is not None:
         assert f"'{key}'" in msg
+
+
+@pytest.mark.parametrize("text, living", [
+    ("建多点骑手驿站，夏天能歇歇脚", True),
+    ("工会驿站有空调，还能热饭", True),
+    ("驿站收费，派费被分走", False),  # the parcel station couriers pay, not a rest stop
+    ("驿站压价，放一件给五毛", False),
+    ("客户说没收到快递，其实放驿站了", False),
+])
+def test_a_rest_stop_is_living_and_a_parcel_station_is_not(text, living):
+    from voiceminer.quality import make_coder
+
+    assert ("living" in make_coder().code(text)[0]) is living
