@@ -179,14 +179,31 @@ def test_uncoded_units_naming_a_known_concern_join_it_and_the_rest_do_not():
     chat = [["天气", "老板", "工资"], ["孩子", "老板", "工资"], ["吃饭", "老板", "工资"],
             ["回家", "老板", "工资"], ["过年", "老板", "工资"], ["朋友", "老板", "工资"]]
     rows = [(f"o{i}", t, []) for i, t in enumerate(OWED)] + \
-           [(f"c{i}", t, []) for i, t in enumerate(chat)]
+           [(f"c{i}", t, []) for i, t in enumerate(chat)] + \
+           [(f"p{i}", t, ["pay"]) for i, t in enumerate(OWED * 2)]  # where 拖欠/欠薪 are at home
     finder = ConcernFinder(catalogue=MINI).fit(_coded(rows))
     owed = {a[0] for a in finder.assignments_[:6]}
     assert len(owed) == 1 and owed <= set(finder.known_)
     table = finder.concerns_.set_index("concern_id")
     assert table.loc[owed.pop(), ["theme", "label"]].tolist() == ["other", "拖欠工资"]
     # near the arrears answers (老板、工资) but naming no known concern: not pulled into it
-    assert not any(owed & set(a) for a in finder.assignments_[6:])
+    assert not any(owed & set(a) for a in finder.assignments_[6:12])
+
+
+def test_uncoded_units_do_not_join_a_known_concern_by_a_term_said_mostly_elsewhere():
+    # 诉讼 names a rights concern inside that theme, but here it is mostly news about lawsuits
+    suits = KnownConcern("litigation", "劳动仲裁与诉讼", ("rights",), ("诉讼", "仲裁"))
+    news = [["苹果", "集体", "诉讼"], ["明星", "离婚", "诉讼"], ["专利", "诉讼", "公告"],
+            ["诉讼", "公司", "公告"], ["集体", "诉讼", "产品"], ["离婚", "诉讼", "费"]]
+    rights = [["仲裁", "诉讼", "工资"], ["申请", "仲裁", "诉讼"]]
+    rows = [(f"n{i}", t, []) for i, t in enumerate(news)] + \
+           [(f"r{i}", t, ["rights"]) for i, t in enumerate(rights)]
+    catalogue = ConcernCatalogue((suits,))
+    assert catalogue.trusted_outside([t for _, t, _ in rows], [th for _, _, th in rows]) \
+        .concerns[0].terms == ("仲裁",)  # 诉讼: 2 of 8 units at home; 仲裁: 2 of 2
+    finder = ConcernFinder(catalogue=catalogue).fit(_coded(rows))
+    joined = [cid for a in finder.assignments_[:6] for cid in a if cid in finder.known_]
+    assert joined == []
 
 
 def test_a_units_concerns_list_the_one_it_says_most_first_when_nothing_else_decides():

@@ -18,12 +18,14 @@ def test_clean_text(raw, expected):
     assert clean_text(raw) == expected
 
 
-@pytest.mark.parametrize("text", ["无", "没有", "暂无", "不知道", "。。。", "/", "无。", "没有！", "N/A", "无无"])
+@pytest.mark.parametrize("text", ["无", "没有", "暂无", "不知道", "。。。", "/", "无。", "没有！", "N/A", "无无",
+                                  "没什么建议，挺好", "挺好的", "没有，挺好的，谢谢"])
 def test_non_answers(text):
     assert is_non_answer(clean_text(text))
 
 
-@pytest.mark.parametrize("text", ["没有社保", "无人管", "不知道找谁维权", "工资低"])
+@pytest.mark.parametrize("text", ["没有社保", "无人管", "不知道找谁维权", "工资低", "听说过，没入",
+                                  "没有，挺好的，谢谢，就是工资低", "可以的，希望涨工资"])
 def test_answers_with_content_are_kept(text):
     assert not is_non_answer(clean_text(text))
 
@@ -92,8 +94,11 @@ def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
 
     def full_rule(clean: str) -> bool:
         core = strip.sub("", clean).lower()
+        parts = [p for p in strip.split(clean.lower()) if p]
         return (not core or core in NON_ANSWERS
-                or (len(set(core)) == 1 and core[0] in "无没略"))
+                or (len(set(core)) == 1 and core[0] in "无没略")
+                or (len(parts) <= 3 and all(p in NON_ANSWERS or p.rstrip("的了啊吧呀呢哦啦嘛")
+                                            in NON_ANSWERS for p in parts)))
 
     rng = random.Random(5)
     pieces = [*NON_ANSWERS, "无", "没", "略", "工资", "N", "o", "。", "！", " ", "…", "_", "\n"]

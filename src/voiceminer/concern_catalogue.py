@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -81,6 +81,44 @@ class ConcernCatalogue:
         themes (a benchmark, or a corpus clustered as one pool)."""
         return ConcernCatalogue(tuple(KnownConcern(c.id, c.label, (theme,), c.terms, c.themes[0])
                                       for c in self.concerns), self.name, self.version, self.source)
+
+    def trusted_outside(self, tokens: Sequence[Sequence[str]],
+                        themes: Sequence[Collection[str]], min_share: float = 0.5
+                        ) -> ConcernCatalogue:
+        """The catalogue for units no theme caught: each concern keeps the terms that, in this
+        corpus, mostly (``min_share`` of the units saying them) occur in units coded into one
+        of its themes; a concern left with none is dropped.
+
+        A term names its concern inside the concern's theme (诉讼 in a rights answer, 保安 in
+        one about getting into compounds); said anywhere it may not: forum posts about a
+        celebrity's lawsuit or a compound's guard joined 劳动仲裁与诉讼 and 进小区、写字楼难
+        by the hundred. Where a term mostly occurs outside the concern's themes, the uncoded
+        units saying it are clustered like any others (and are named by their own words). The
+        catalogue is checked against the corpus itself, so nothing here is tuned to a data set.
+        ``tokens`` and ``themes``: every analysed unit's.
+        """
+        owners: dict[str, list[int]] = {}
+        for j, c in enumerate(self.concerns):
+            for t in c.terms:
+                owners.setdefault(t, []).append(j)
+        if not owners:
+            return self
+        findall = re.compile(trie_pattern(owners)).findall
+        said: dict[tuple[int, str], list[int]] = {}  # (concern, term) -> [units, at home]
+        for toks, coded in zip(tokens, themes):
+            found = set(findall("".join(toks)))
+            for term in found:
+                for j in owners[term]:
+                    counts = said.setdefault((j, term), [0, 0])
+                    counts[0] += 1
+                    counts[1] += not set(self.concerns[j].themes).isdisjoint(coded)
+        kept = []
+        for j, c in enumerate(self.concerns):
+            terms = tuple(t for t in c.terms
+                          if (j, t) in said and said[j, t][1] >= min_share * said[j, t][0])
+            if terms:
+                kept.append(replace(c, terms=terms))
+        return replace(self, concerns=tuple(kept))
 
 
 def default_catalogue_path() -> Path:

@@ -21,9 +21,11 @@ it gives way to that theme's own concerns in units also coded into its home
 
 Units that no theme caught are clustered the same way, but only clusters that hang together (one
 term shared by a large part of the cluster) are reported, as "other recurring concerns"; the rest
-is small talk and stays without a concern. The whole catalogue applies to them, strictly: a unit
-that names a known concern (提高配送费, 油价降一降) joins it, whatever theme the catalogue lists it
-under, since the codebook missed it, not the worker; a unit that names none never joins one.
+is small talk and stays without a concern. The catalogue applies to them strictly, through the
+terms that in this corpus mostly occur inside their concern's themes
+(``ConcernCatalogue.trusted_outside``): a unit that names a known concern by such a term joins it,
+whatever theme the catalogue lists it under, since the codebook missed it, not the worker; a unit
+that names none never joins one.
 
 A unit's concerns are listed its main one first (``concern_order.main_first``; the benchmark scores exactly the
 first): a concern of a theme raised in the text's opening sentence before one raised only later;
@@ -159,11 +161,16 @@ class ConcernFinder:
         self._idf: dict[str, float] = {}  # term -> _global_idf; the same value from any thread
         del live
         catalogue = self._catalogue()
+        outside = catalogue
+        if OTHER_THEME in groups:
+            live = np.flatnonzero(ok)
+            outside = catalogue.trusted_outside([cols["tokens"][i] for i in live],
+                                                [cols["themes"][i] for i in live])
         known_ids: dict[str, list[str]] = {}
         taken: set[str] = set()  # labels given so far: no two new concerns are called the same
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
-        for theme, (idx, people, result) in zip(themes, self._cluster_themes(themes, groups, cols,
-                                                                              catalogue)):
+        clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
+        for theme, (idx, people, result) in zip(themes, clustered):
             order = self._rank(result.labels, people)
             for rank, c in enumerate(order, 1):
                 cid = f"{theme}.{rank:02d}"
@@ -198,9 +205,11 @@ class ConcernFinder:
 
     # -- internals -------------------------------------------------------------------------
     def _cluster_themes(self, themes: list[str], groups: dict[str, list[int]],
-                        cols: dict[str, list], catalogue: ConcernCatalogue
+                        cols: dict[str, list], catalogue: ConcernCatalogue,
+                        outside: ConcernCatalogue
                         ) -> list[tuple[list[int], list[str], _Clustered]]:
-        """(units, respondents, clusters) of each theme, in the order of ``themes``.
+        """(units, respondents, clusters) of each theme, in the order of ``themes``; the units
+        no theme caught are seeded from ``outside`` (``ConcernCatalogue.trusted_outside``).
 
         Themes are independent, so with several threads (``n_jobs``, ``concern_threads``) they
         are clustered side by side, the largest first. Each theme's tokens
@@ -221,7 +230,7 @@ class ConcernFinder:
             other = theme == OTHER_THEME
             return (theme, idx, [theme_tokens(i, theme) for i in idx],
                     [cols["respondent_id"][i] for i in idx],
-                    catalogue.concerns if other else catalogue.for_theme(theme),
+                    outside.concerns if other else catalogue.for_theme(theme),
                     [cols["themes"][i] for i in idx])
 
         def cluster(job: tuple) -> tuple[list[int], list[str], _Clustered]:

@@ -20,6 +20,7 @@ NON_ANSWERS = frozenset(
     """无 没 没有 暂无 暂时没有 目前没有 无意见 没意见 没有意见 无建议 没建议 没有建议 暂无建议 暂无意见
     不知道 不清楚 说不清 说不上来 不好说 没想过 没什么 没啥 没有了 无了 无无 略 空 否 一般 还好 还行
     还可以 挺好 很好 好 可以 满意 都挺好 没什么意见 没什么建议 没什么问题 没问题 无问题 没有问题
+    谢谢 暂时没想到 想不到
     不晓得 不懂 null none na n/a no nothing""".split()
 )
 _PUNCT_ONLY = re.compile(r"^[\s\W_]*$", re.UNICODE)
@@ -28,6 +29,8 @@ _SPACE_CHARS = " \t\u00a0\u3000"
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _LONGEST_NON_ANSWER = max(map(len, NON_ANSWERS))
+_NON_ANSWER_PARTS = 3  # 没有，挺好的，谢谢 is still no answer; a fourth clause may say something
+_NON_ANSWER_PARTICLES = "的了啊吧呀呢哦啦嘛"
 
 # Full-width ASCII letters, digits and a few symbols fold one-to-one to ASCII so that offsets into
 # ``clean`` stay aligned with positions a reader can count; CJK punctuation (，。！？) is kept
@@ -65,16 +68,22 @@ def clean_text(text: str) -> str:
 
 
 def is_non_answer(clean: str) -> bool:
-    """True for answers like 无 / 没有 / 不知道 / 。。。 / "/" that carry no concern."""
+    """True for answers like 无 / 没有 / 不知道 / 。。。 / "/" that carry no concern, and for a few
+    of them strung together (没什么建议，挺好的): a questionnaire's "no complaints" answers,
+    otherwise clustered into a recurring "concern" of their own."""
     if _PUNCT_ONLY.match(clean):
         return True
-    # the opening of a long answer settles it: more word characters than any listed
-    # non-answer, and not one character repeated, is an answer (without stripping it all)
-    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:2 * _LONGEST_NON_ANSWER + 8])
-    if len(head) > _LONGEST_NON_ANSWER and head.count(head[0]) < len(head):
+    # the opening of a long answer settles it: more word characters than a few listed
+    # non-answers, and not one character repeated, is an answer (without stripping it all)
+    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_NON_ANSWER + 2)])
+    if len(head) > _NON_ANSWER_PARTS * _LONGEST_NON_ANSWER and head.count(head[0]) < len(head):
         return False
     core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
-    return core in NON_ANSWERS or (len(set(core)) == 1 and core[0] in "无没略")
+    if core in NON_ANSWERS or (len(set(core)) == 1 and core[0] in "无没略"):
+        return True
+    parts = [p for p in _STRIP_FOR_NON_ANSWER.split(clean.lower()) if p]
+    return len(parts) <= _NON_ANSWER_PARTS and all(
+        p in NON_ANSWERS or p.rstrip(_NON_ANSWER_PARTICLES) in NON_ANSWERS for p in parts)
 
 
 def normalize(units: pd.DataFrame) -> pd.DataFrame:
