@@ -213,7 +213,7 @@ def product_units(data: dict) -> pd.DataFrame:
         segmenter = make_segmenter(codebook, settings)
         coder = ThemeCoder(codebook, segmenter)
         units = segment_and_code(normalize(units), codebook, settings, segmenter, coder)
-        data["units"] = add_learned_labels(units, coder, settings)
+        data["units"], _notes = add_learned_labels(units, coder, settings)
         data["segmenter"] = segmenter
     return data["units"]
 

@@ -146,3 +146,26 @@ def test_a_short_answer_or_one_without_the_terms_is_quoted_whole():
     # every sentence is about the concern: nothing to cut
     every = "工资太低了，一个月三千。工资还老是拖，拖三个月。工资条也看不懂，扣了什么不知道。"
     assert excerpt(every, ("工资",)) == every
+
+
+def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _pick_quotes, _Row
+
+    said = [("感觉这个城市不属于我，只是来这里挣钱的", ["城市", "挣钱"]),  # only nearest to it
+            ("收入不稳定，一个月三千多", ["收入", "不稳定", "三千多"]),
+            ("工资时高时低，没个准", ["工资", "时高时低", "没个准"])]
+    fields = {f: np.empty(len(said), dtype=object) for f in _Row._fields}
+    for i, (text, tokens) in enumerate(said):
+        row = dict(unit_id=f"u{i}", respondent_id=f"r{i}", text=text, clean=text, tokens=tokens,
+                   origin=f"a.txt:{i}", province="云南", group="快递员", source="interview",
+                   question="")
+        for f in _Row._fields:
+            fields[f][i] = row[f]
+    members = _Members(fields, np.arange(len(said)))
+    terms = ("挣钱", "收入", "工资")  # the cluster's top terms put the stray unit's word first
+    plain = _pick_quotes(members, terms, 2, None)
+    named = _pick_quotes(members, terms, 2, None, named=frozenset({"收入不稳定", "时高时低"}))
+    assert plain[0].unit_id == "u0"
+    assert [q.unit_id for q in named] == ["u1", "u2"]

@@ -72,7 +72,10 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 # many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
-CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents")
+# catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
+# a concern clustering found that no catalogue entry foresaw
+CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents",
+                   "catalogue_ids")
 # Above this many (unit, theme) pairs to cluster, themes and candidate k are worked on one at a
 # time whatever ``n_jobs`` says: side by side they hold two themes' matrices at once, and a
 # million-post run peaks in this stage (3.2-3.5 GiB of its 4 GiB budget; benchmarks/README.md).
@@ -188,6 +191,7 @@ class ConcernFinder:
                     "concern_id": cid, "theme": theme, "label": label,
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
+                    "catalogue_ids": [k.id for k in seeds],
                 })
         self.assignments_ = main_first(assigned, cols, catalogue, known_ids)
         self.known_ = known_ids

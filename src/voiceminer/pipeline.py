@@ -157,5 +157,5 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
             "codebook_hash": codebook.sha256[:12]}
     issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
                                quotes_per_concern=settings.quotes_per_concern,
-                               redact_quotes=settings.redact)
+                               redact_quotes=settings.redact, catalogue=catalogue)
     return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes, catalogue)

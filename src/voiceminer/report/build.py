@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import OTHER_THEME, Codebook
+from ..concern_catalogue import ConcernCatalogue
 from ..compare import ALL_GROUPS
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
@@ -40,12 +41,17 @@ def build_issue_lists(
     units: pd.DataFrame, concerns: pd.DataFrame, prevalence: pd.DataFrame,
     keyness: pd.DataFrame, codebook: Codebook, *, meta: Mapping[str, Any] | None = None,
     quotes_per_concern: int = 3, redact_quotes: bool = True,
+    catalogue: ConcernCatalogue | None = None,
 ) -> dict[str, IssueList]:
-    """IssueLists keyed by province, national summary last under ``NATIONAL``."""
+    """IssueLists keyed by province, national summary last under ``NATIONAL``.
+
+    ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
+    decide which units are quoted first (``_pick_quotes``)."""
     # only the columns the lists use: each province's slice would copy every text column
     live = units.loc[analysed_mask(units), [*_Row._fields, "concerns"]]
     provinces = sorted(set(live["province"].astype(str)))
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
+    named = _catalogue_terms(concerns, catalogue)
     prev_by_prov = {p: g for p, g in prevalence.groupby("province", sort=False)}
     key_by_prov = {p: g for p, g in keyness.groupby("province", sort=False)} if len(keyness) else {}
     # unit positions per (province, concern), computed once: looking members up per concern
@@ -71,15 +77,26 @@ def build_issue_lists(
             return _Members(fields, pos if pos is not None else np.empty(0, dtype=np.intp))
 
         out[province] = _issue_list(
-            province, scope, members, prev, key_by_prov.get(province), concern_info, codebook,
-            dict(meta or {}), quotes_per_concern, redactor)
+            province, scope, members, prev, key_by_prov.get(province), concern_info, named,
+            codebook, dict(meta or {}), quotes_per_concern, redactor)
     if redactor is not None:  # labels and key terms come from tokens and may carry an id or name
         out = {province: redact_obj(issues, redactor) for province, issues in out.items()}
     return out
 
 
-def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, meta, n_quotes,
-                do_redact):
+def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
+                     ) -> dict[str, frozenset[str]]:
+    """Per known concern, the catalogue's words for it."""
+    if catalogue is None or "catalogue_ids" not in concerns:
+        return {}
+    terms = {c.id: c.terms for c in catalogue.concerns}
+    return {cid: frozenset(t for k in ids for t in terms.get(k, ()))
+            for cid, ids in zip(concerns["concern_id"], concerns["catalogue_ids"])
+            if isinstance(ids, (list, tuple)) and len(ids)}
+
+
+def _issue_list(province, scope, members_of, prev, key, concern_info, named, codebook, meta,
+                n_quotes, do_redact):
     groups_base = _bases(scope)
     total = groups_base.pop(ALL_GROUPS, 0)
     # plain records, indexed once: per-row pandas filtering dominated the run time
@@ -110,7 +127,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, codebook, 
                 concern_id=crow["key"], label=crow["label"], top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
-                quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted),
+                quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted,
+                                    named.get(crow["key"], frozenset())),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 **_unprompted(crow),
             ))
@@ -168,12 +186,15 @@ class _Members:
 
 
 def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
-                 do_redact: Callable[[str], str] | None, used: set[str] | None = None
-                 ) -> tuple[Quote, ...]:
+                 do_redact: Callable[[str], str] | None, used: set[str] | None = None,
+                 named: frozenset[str] = frozenset()) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
-    A unit scores by the concern's top terms it contains (earlier terms weigh more), with a
-    preference for quotes long enough to say something and short enough to read. A longer answer
+    A unit that says one of the catalogue's words for a known concern (``named``) comes first:
+    a concern also holds units that were only nearest to it (这个城市不属于我，只是来这里挣钱的
+    under 收入低), and those do not show a reader what the concern is. Then a unit scores by the
+    concern's top terms it contains (earlier terms weigh more), with a preference for quotes
+    long enough to say something and short enough to read. A longer answer
     is cut to the sentences about the concern (``excerpt``), and the same words from two people
     are quoted once.
     ``used``: units already quoted elsewhere in the same issue list, taken only when no other
@@ -188,6 +209,9 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         toks = set(row.tokens)
         length = len(row.clean)
         fit = sum(w for t, w in weights.items() if t in toks)
+        if named:  # found as the concern stage finds them, in the tokens joined
+            joined = "".join(row.tokens)
+            fit += 2.0 * any(t in joined for t in named)
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
     rows = members.rows()
