@@ -169,3 +169,10 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     named = _pick_quotes(members, terms, 2, None, named=frozenset({"收入不稳定", "时高时低"}))
     assert plain[0].unit_id == "u0"
     assert [q.unit_id for q in named] == ["u1", "u2"]
+
+
+def test_emoji_end_a_sentence_in_a_post():
+    from voiceminer.report.build import excerpt
+
+    post = "说个事，工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍双十一还没到，件量已经上来了，今天送到晚上十点。"
+    assert excerpt(post, ("清凉",)) == "说个事，工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍…"

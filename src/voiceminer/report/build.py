@@ -260,7 +260,9 @@ def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
 
 
 _GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+# a forum post often ends a sentence with emoji instead of a mark (挺贴心👍双十一还没到)
+_EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\uFE0F\u200D"
+_SENTENCE = re.compile(f"[^。！？!?；;\n{_EMOJI}]+[。！？!?；;{_EMOJI}]*")
 
 
 def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
