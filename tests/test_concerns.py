@@ -119,3 +119,20 @@ def test_new_concerns_are_named_by_a_clause_their_units_wrote():
     assert labels["enforcement"] == "“小区开放给骑手进”"  # the first theme in order gets the best
     assert labels["living"].startswith("“小区") and labels["living"] != labels["enforcement"]
     assert all(terms for terms in concerns["top_terms"])  # the terms stay beside the label
+
+
+def test_a_known_concerns_key_terms_come_from_the_units_that_name_it():
+    import numpy as np
+
+    from voiceminer.concern_catalogue import KnownConcern
+    from voiceminer.concerns import _naming_core
+
+    deposits = KnownConcern("deposits", "押金", ("pay",), ("押金",))
+    arrears = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠",))
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 2])
+    named = np.array([[1, 0], [1, 0], [0, 0], [0, 0], [0, 1], [0, 0], [0, 0], [0, 0]], dtype=bool)
+    core = _naming_core(labels, [[deposits], [arrears], []], (deposits, arrears), named)
+    # 押金: two units name it, the two only nearest to it leave; 拖欠工资: one unit names it,
+    # too few to name it by, so all stay; the new concern (2) is left as it is
+    assert core.tolist() == [0, 0, -1, -1, 1, 1, 1, 2]
+    assert labels.tolist() == [0, 0, 0, 0, 1, 1, 1, 2]

@@ -368,7 +368,8 @@ class ConcernFinder:
             return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                    presence=presence))
         labels = result.labels
-        terms = ctfidf_terms(tokens, labels, self._global_idf, presence=presence)
+        terms = ctfidf_terms(tokens, _naming_core(labels, result.known, known, seeding[1]),
+                             self._global_idf, presence=presence)
         terms += [[] for _ in range(len(result.known) - len(terms))]
         for c, seeds in enumerate(result.known):
             if seeds:
@@ -431,6 +432,22 @@ class ConcernFinder:
         return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
                                           self.other_coherence, self.min_respondents),
                           result.top_terms)
+
+
+def _naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],
+                 known: tuple[KnownConcern, ...], named: np.ndarray) -> np.ndarray:
+    """``labels`` with -1 for the units of a known concern that do not name it (``named``: units
+    × ``known``, the concerns each unit names most), so that its key terms come from the units
+    that say what it is: units only nearest to 押金 brought 流水线、电子厂 into its terms."""
+    core = labels.copy()
+    where = {k.id: j for j, k in enumerate(known)}
+    for c, seeds in enumerate(clusters):
+        if seeds:
+            member = labels == c
+            naming = named[:, [where[k.id] for k in seeds]].any(axis=1)
+            if np.count_nonzero(member & naming) >= 2:  # c-TF-IDF wants a term said twice
+                core[member & ~naming] = -1
+    return core
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
