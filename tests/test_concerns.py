@@ -125,13 +125,13 @@ def test_a_known_concerns_key_terms_come_from_the_units_that_name_it():
     import numpy as np
 
     from voiceminer.concern_catalogue import KnownConcern
-    from voiceminer.concerns import _naming_core
+    from voiceminer.concern_labels import naming_core
 
     deposits = KnownConcern("deposits", "押金", ("pay",), ("押金",))
     arrears = KnownConcern("arrears", "拖欠工资", ("pay",), ("拖欠",))
     labels = np.array([0, 0, 0, 0, 1, 1, 1, 2])
     named = np.array([[1, 0], [1, 0], [0, 0], [0, 0], [0, 1], [0, 0], [0, 0], [0, 0]], dtype=bool)
-    core = _naming_core(labels, [[deposits], [arrears], []], (deposits, arrears), named)
+    core = naming_core(labels, [[deposits], [arrears], []], (deposits, arrears), named)
     # 押金: two units name it, the two only nearest to it leave; 拖欠工资: one unit names it,
     # too few to name it by, so all stay; the new concern (2) is left as it is
     assert core.tolist() == [0, 0, -1, -1, 1, 1, 1, 2]

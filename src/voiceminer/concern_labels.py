@@ -76,6 +76,29 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
     return None
 
 
+def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]) -> str:
+    """A new concern's name: a clause its units wrote (``phrase_label``), in quotation marks as
+    the workers' words, else its first three terms. ``taken``: the labels given so far."""
+    phrase = phrase_label(texts, terms, {t.strip("“”") for t in taken})
+    return f"“{phrase}”" if phrase else "、".join(terms[:3])
+
+
+def naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],
+                known: Sequence[KnownConcern], named: np.ndarray) -> np.ndarray:
+    """``labels`` with -1 for the units of a known concern that do not name it (``named``: units
+    × ``known``, the concerns each unit names most), so that its key terms come from the units
+    that say what it is: units only nearest to 押金 brought 流水线、电子厂 into its terms."""
+    core = labels.copy()
+    where = {k.id: j for j, k in enumerate(known)}
+    for c, seeds in enumerate(clusters):
+        if seeds:
+            member = labels == c
+            naming = named[:, [where[k.id] for k in seeds]].any(axis=1)
+            if np.count_nonzero(member & naming) >= 2:  # c-TF-IDF wants a term said twice
+                core[member & ~naming] = -1
+    return core
+
+
 def said_terms(tokens: list[list[str]], member: np.ndarray, seeds: list[KnownConcern],
                 top: int = 3) -> list[str]:
     """The catalogue terms the concern's units say most (at least twice), to lead its top terms:

@@ -55,7 +55,8 @@ from .concern_labels import (
     coherent_labels,
     ctfidf_terms,
     known_label,
-    phrase_label,
+    naming_core,
+    new_label,
     said_terms,
     top_term_against_rest,
     top_terms_single,
@@ -184,8 +185,8 @@ class ConcernFinder:
                 seeds = result.known[c] if c < len(result.known) else []
                 if seeds:
                     known_ids[cid] = [k.id for k in seeds]
-                label = known_label(seeds) if seeds else self._new_label(members, terms, cols,
-                                                                          taken)
+                label = known_label(seeds) if seeds else new_label(
+                    (cols["clean"][i] for i in members), terms, taken)
                 taken.add(label)
                 rows.append({
                     "concern_id": cid, "theme": theme, "label": label,
@@ -368,7 +369,7 @@ class ConcernFinder:
             return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                    presence=presence))
         labels = result.labels
-        terms = ctfidf_terms(tokens, _naming_core(labels, result.known, known, seeding[1]),
+        terms = ctfidf_terms(tokens, naming_core(labels, result.known, known, seeding[1]),
                              self._global_idf, presence=presence)
         terms += [[] for _ in range(len(result.known) - len(terms))]
         for c, seeds in enumerate(result.known):
@@ -397,15 +398,6 @@ class ConcernFinder:
         terms = (said + [t for t in result.top_terms[0] if t not in said])[:8]
         return _Clustered(result.labels, [terms], [[known[best]]])
 
-    @staticmethod
-    def _new_label(members: list[int], terms: list[str], cols: dict[str, list],
-                   taken: set[str]) -> str:
-        """A new concern's name: a clause its units wrote, in quotation marks as the workers'
-        words (``concern_labels.phrase_label``), else its first three terms."""
-        phrase = phrase_label((cols["clean"][i] for i in members), terms,
-                              {t.strip("“”") for t in taken})
-        return f"“{phrase}”" if phrase else "、".join(terms[:3])
-
     def _global_idf(self, term: str) -> float:
         """The term's idf over all analysed units, remembered: naming clusters asks for it
         about 160,000 times on a 45,000-unit study, and ``np.log`` of one float is slow."""
@@ -432,22 +424,6 @@ class ConcernFinder:
         return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
                                           self.other_coherence, self.min_respondents),
                           result.top_terms)
-
-
-def _naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],
-                 known: tuple[KnownConcern, ...], named: np.ndarray) -> np.ndarray:
-    """``labels`` with -1 for the units of a known concern that do not name it (``named``: units
-    × ``known``, the concerns each unit names most), so that its key terms come from the units
-    that say what it is: units only nearest to 押金 brought 流水线、电子厂 into its terms."""
-    core = labels.copy()
-    where = {k.id: j for j, k in enumerate(known)}
-    for c, seeds in enumerate(clusters):
-        if seeds:
-            member = labels == c
-            naming = named[:, [where[k.id] for k in seeds]].any(axis=1)
-            if np.count_nonzero(member & naming) >= 2:  # c-TF-IDF wants a term said twice
-                core[member & ~naming] = -1
-    return core
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
