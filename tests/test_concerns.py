@@ -116,7 +116,7 @@ def test_new_concerns_are_named_by_a_clause_their_units_wrote():
     table["clean"] = [text for text, _ in gates]
     _, concerns = find_concerns(table, min_respondents=3, known_concerns=False)
     labels = dict(zip(concerns["theme"], concerns["label"]))
-    assert labels["enforcement"] == "“小区开放给骑手进”"  # the first theme in order gets the best
+    assert labels["enforcement"] == "“小区开放给骑手进”等"  # the first theme in order gets the best
     assert labels["living"].startswith("“小区") and labels["living"] != labels["enforcement"]
     assert all(terms for terms in concerns["top_terms"])  # the terms stay beside the label
 

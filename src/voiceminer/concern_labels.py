@@ -78,9 +78,10 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
 
 def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]) -> str:
     """A new concern's name: a clause its units wrote (``phrase_label``), in quotation marks as
-    the workers' words, else its first three terms. ``taken``: the labels given so far."""
-    phrase = phrase_label(texts, terms, {t.strip("“”") for t in taken})
-    return f"“{phrase}”" if phrase else "、".join(terms[:3])
+    the workers' words and followed by 等, since the concern's people put it in other words too
+    (“小区开放给骑手进”等); else its first three terms. ``taken``: the labels given so far."""
+    phrase = phrase_label(texts, terms, {t.removesuffix("等").strip("“”") for t in taken})
+    return f"“{phrase}”等" if phrase else "、".join(terms[:3])
 
 
 def naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],
