@@ -130,7 +130,7 @@ POST = ("大半夜睡不着，上来说两句。快递柜又涨价了，一个�
 
 
 def test_a_quote_keeps_the_sentences_about_its_concern_and_drops_the_rest():
-    from voiceminer.report.build import excerpt
+    from voiceminer.report.excerpts import excerpt
 
     assert excerpt(POST, ("八楼", "不送")) == "…一个大爷非要我送到八楼，不送就投诉，最后还是扛上去了。…"
     assert excerpt(POST, ("快递柜",)) == "…快递柜又涨价了，一个大格子一块多，这钱都是我们自己掏。…"
@@ -139,10 +139,11 @@ def test_a_quote_keeps_the_sentences_about_its_concern_and_drops_the_rest():
 
 
 def test_a_short_answer_or_one_without_the_terms_is_quoted_whole():
-    from voiceminer.report.build import excerpt
+    from voiceminer.report.excerpts import excerpt
 
     assert excerpt("工资低。希望涨点。", ("工资",)) == "工资低。希望涨点。"
-    assert excerpt(POST, ("熬夜",)) == POST  # under the limit and no sentence to go by
+    # under the limit and no sentence to go by: whole, but for the post's framing
+    assert excerpt(POST, ("熬夜",)) == "…" + POST[13:-8] + "…"
     # every sentence is about the concern: nothing to cut
     every = "工资太低了，一个月三千。工资还老是拖，拖三个月。工资条也看不懂，扣了什么不知道。"
     assert excerpt(every, ("工资",)) == every
@@ -172,7 +173,21 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
 
 
 def test_emoji_end_a_sentence_in_a_post():
-    from voiceminer.report.build import excerpt
+    from voiceminer.report.excerpts import excerpt
 
     post = "说个事，工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍双十一还没到，件量已经上来了，今天送到晚上十点。"
-    assert excerpt(post, ("清凉",)) == "说个事，工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍…"
+    assert excerpt(post, ("清凉",)) == "…工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍…"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("记录一下今天。杭州楼道不让充电，换电一个月两百多。", "…杭州楼道不让充电，换电一个月两百多。"),
+    ("吐槽一下，双证考试太难了，我考了三次还没过。说多了都是泪", "…双证考试太难了，我考了三次还没过。…"),
+    ("家人们，火车站接个人停了一分钟就被拍了。大家怎么看？", "…火车站接个人停了一分钟就被拍了。…"),
+    ("唉", "唉"),  # nothing would be left: kept as said
+    ("嗯，工资低", "嗯，工资低"),  # under four characters would be left
+    ("工资低，说多了也没用", "工资低，说多了也没用"),  # not framing
+])
+def test_a_posts_framing_is_cut_from_its_quote(text, kept):
+    from voiceminer.report.excerpts import excerpt
+
+    assert excerpt(text, ("充电", "双证", "火车站")) == kept

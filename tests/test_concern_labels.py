@@ -98,9 +98,11 @@ def test_phrase_label_is_the_recurring_clause_that_says_the_leading_terms():
     assert phrase_label(GATES, ["小区", "开放", "开个"]) == "小区开放给骑手进"
 
 
-def test_phrase_label_prefers_more_leading_terms_over_a_more_frequent_clause():
-    texts = ["一口价订单跑了三十公里给二十五块", "一口价太坑", "一口价太坑", "一口价太坑"]
-    assert phrase_label(texts, ["一口价", "三十公里", "算下来"]) == "一口价订单跑了三十公里给二十五块"
+def test_phrase_label_is_what_most_say_then_what_says_most_terms():
+    texts = ["一口价订单跑了三十公里给二十五块", "取消一口价", "取消一口价", "取消一口价"]
+    assert phrase_label(texts, ["一口价", "三十公里", "算下来"]) == "取消一口价"
+    texts = ["一口价订单跑了三十公里", "一口价太坑"]  # as many say each: the one with more terms
+    assert phrase_label(texts, ["一口价", "三十公里", "算下来"]) == "一口价订单跑了三十公里"
 
 
 def test_phrase_label_joins_a_short_answer_to_the_clause_before_it():

@@ -47,10 +47,11 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
 
     A concern no catalogue foresaw used to be named by its first three c-TF-IDF terms
     (一口价、三十公里、算下来), which a report writer reads as keywords, not as an issue. The
-    workers' own clause (一口价订单跑了三十公里给二十五块) says what the issue is. Candidates are
-    each clause of a unit and each two neighbouring clauses that contain the first term; the
-    one chosen has at least four characters if any does, then says most of the first three
-    terms (earlier ones weigh more), then is said by most units, then is shortest. ``taken``:
+    workers' own clause (取消一口价) says what the issue is. Candidates are each clause of a
+    unit and each two neighbouring clauses that contain the first term; the one chosen is said
+    by most units (a clause under four characters counting half: 没入 says less than 听说过，没入),
+    then says most of the first three terms (earlier ones weigh more), then is shortest. A
+    wording said by four people does not name a concern that 28 put another way. ``taken``:
     labels already given, so that two concerns (the same units clustered in two themes) are
     not called the same.
     """
@@ -70,9 +71,9 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
     for limit in PHRASE_CHARS:
         fits = [c for c in said if len(c) <= limit and c not in taken]
         if fits:
-            return max(fits, key=lambda c: (len(c) >= 4,
+            return max(fits, key=lambda c: (said[c] * (1.0 if len(c) >= 4 else 0.5),
                                             round(sum(w for t, w in weights.items() if t in c), 6),
-                                            said[c], -len(c), c))
+                                            -len(c), c))
     return None
 
 

@@ -21,6 +21,7 @@ from ..compare import ALL_GROUPS
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
+from .excerpts import excerpt
 from .model import (
     NATIONAL,
     ConcernItem,
@@ -31,8 +32,6 @@ from .model import (
     ThemeSection,
 )
 
-MAX_QUOTE_CHARS = 200
-WHOLE_QUOTE_CHARS = 30  # answers up to this long are quoted whole (see ``excerpt``)
 _Row = namedtuple("_Row",
                   "unit_id respondent_id text clean tokens origin province group source question")
 
@@ -259,49 +258,5 @@ def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
     return do_redact(text) if do_redact and text else text
 
 
+# what two quotes are compared by: their words, without punctuation or a trailing particle
 _GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)
-# a forum post often ends a sentence with emoji instead of a mark (挺贴心👍双十一还没到)
-_EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\uFE0F\u200D"
-_SENTENCE = re.compile(f"[^。！？!?；;\n{_EMOJI}]+[。！？!?；;{_EMOJI}]*")
-
-
-def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
-    """The sentences of ``text`` that carry the concern's terms, marked with … where cut.
-
-    A short answer is quoted whole. In a longer one (a post, an interview turn) the sentences
-    around the concern that carry none of its terms are left out, even when the whole would
-    fit: a post that opens 大半夜睡不着，上来说两句 and ends 有同样遭遇的吗？ was quoted with both
-    under every concern it touched, and a reader had to find the concern inside it. When no
-    sentence carries a term, the text is quoted from its start up to ``limit``.
-    """
-    if len(text) <= WHOLE_QUOTE_CHARS:
-        return text
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
-    if not sentences:
-        return text[:MAX_QUOTE_CHARS] + "…" if len(text) > limit else text
-    simple = [clean_text(text[a:b]) for a, b in sentences]
-    scores = [sum(1.0 / (r + 1) for r, t in enumerate(terms) if t in s) for s in simple]
-    carried = [score > 0 for score in scores]
-    if len(text) <= limit and (all(carried) or not any(carried)):
-        return text
-    best = max(range(len(sentences)), key=lambda k: (scores[k], -k))
-    first = last = best
-    if carried[best]:  # the neighbours that carry terms too, while the quote stays short
-        while first > 0 and carried[first - 1] and \
-                sentences[last][1] - sentences[first - 1][0] <= limit:
-            first -= 1
-        while last + 1 < len(sentences) and carried[last + 1] and \
-                sentences[last + 1][1] - sentences[first][0] <= limit:
-            last += 1
-    if not carried[best] or sentences[last][1] - sentences[first][0] < 8:
-        # nothing to go by, or too little to read alone: the following sentences as context
-        while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= limit:
-            last += 1
-            if carried[best]:
-                break
-    a, b = sentences[first][0], sentences[last][1]
-    quote = text[a:b].strip()
-    if len(quote) > MAX_QUOTE_CHARS:
-        quote = quote[:MAX_QUOTE_CHARS]
-        b = len(text) + 1
-    return ("…" if a > 0 else "") + quote + ("…" if b < len(text) else "")
