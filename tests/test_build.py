@@ -74,7 +74,7 @@ def test_non_answer_is_in_the_ledger_not_the_base(result):
 def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
     import numpy as np
 
-    from voiceminer.report.build import _Members, _pick_quotes, _Row
+    from voiceminer.report.build import _Members, _pick_quotes, _Quoted, _Row
 
     rows = [("u1", "r1", "抽成太高了，罚款也越来越多", ["抽成", "罚款"]),
             ("u2", "r2", "抽成太高了", ["抽成"]), ("u3", "r3", "超时就罚款，一次五十", ["罚款"])]
@@ -86,7 +86,7 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
                       "source": "survey", "question": "7、您最大的困难是什么？"}[name]
                      for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
-    used: set[str] = set()
+    used = _Quoted()
 
     def pick(positions, terms):
         quotes = _pick_quotes(_Members(fields, np.array(positions)), terms, 1, None, used)
@@ -95,6 +95,26 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
     assert pick([0, 1], ("抽成",)) == ["u1"]  # the best quote of the first concern
     assert pick([0, 2], ("罚款",)) == ["u3"]  # u1 fits too, but is quoted already
     assert pick([0], ("罚款",)) == ["u1"]  # nothing else: quoted again rather than not at all
+
+
+def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_said_them():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _pick_quotes, _Quoted, _Row
+
+    template = "希望工会真正走到我们中间来，遇到欠薪、罚款的时候能站出来"
+    rows = [("u1", "r1", template, ["工会", "欠薪", "罚款"]), ("u2", "r2", template, ["工会", "欠薪", "罚款"]),
+            ("u3", "r3", "超时就罚款，一次五十", ["超时", "罚款"])]
+    fields = {name: np.empty(len(rows), dtype=object) for name in _Row._fields}
+    for k, (u, r, t, toks) in enumerate(rows):
+        for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", "外卖骑手",
+                                              "survey", "")):
+            fields[name][k] = value
+    used = _Quoted()
+    assert [q.unit_id for q in _pick_quotes(_Members(fields, np.array([0])), ("欠薪",), 1, None,
+                                            used)] == ["u1"]
+    later = _pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
+    assert [q.unit_id for q in later] == ["u3", "u2"]  # the repeated words last, not first
 
 
 

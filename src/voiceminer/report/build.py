@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, cod
     theme_order = sorted(overall["theme"], key=lambda r: (
         r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
     sections = []
-    quoted: set[str] = set()  # units quoted so far in this list, in reading order
+    quoted = _Quoted()  # what this list has quoted so far, in reading order
     for trow in theme_order:
         items = []
         for crow in concerns_of.get(trow["key"], []):
@@ -184,8 +185,23 @@ class _Members:
         return [_Row(*values) for values in zip(*(self.column(f) for f in _Row._fields))]
 
 
+@dataclass
+class _Quoted:
+    """What an issue list has quoted so far: the units, and the words (one answer given by 24
+    people had led the quotes of four concerns, a different person each time)."""
+
+    units: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+
+# How many units a concern's quote search looks at beyond those it takes, skipping words the list
+# quoted already, before it falls back to them: a concern of 100,000 identical answers is not
+# read through.
+_QUOTE_SCAN = 200
+
+
 def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
-                 do_redact: Callable[[str], str] | None, used: set[str] | None = None,
+                 do_redact: Callable[[str], str] | None, used: _Quoted | None = None,
                  named: frozenset[str] = frozenset()) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
@@ -196,9 +212,9 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     long enough to say something and short enough to read. A longer answer
     is cut to the sentences about the concern (``excerpt``), and the same words from two people
     are quoted once.
-    ``used``: units already quoted elsewhere in the same issue list, taken only when no other
-    unit is left (a long answer touching four concerns was quoted under all four); the units
-    picked here are added to it.
+    ``used``: units and words already quoted elsewhere in the same issue list, taken only when
+    no other unit is left (a long answer touching four concerns was quoted under all four); the
+    quotes picked here are added to it.
     """
     if members.empty or n <= 0:
         return ()
@@ -214,12 +230,15 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
     rows = members.rows()
-    used = set() if used is None else used
-    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used, -score(r), r.unit_id))
-    picked: list[Quote] = []
+    used = _Quoted() if used is None else used
+    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units, -score(r), r.unit_id))
+    chosen: list[tuple[_Row, str]] = []
+    later: list[tuple[_Row, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()
     said: set[str] = set()
-    for row in ranked:
+    for seen, row in enumerate(ranked):
+        if len(chosen) == n or seen - len(chosen) > _QUOTE_SCAN:
+            break
         if row.respondent_id in people:
             continue
         text = excerpt(str(row.text).strip(), terms)
@@ -228,14 +247,17 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
             continue
         people.add(row.respondent_id)
         said.add(gist)
-        picked.append(Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
-                            origin=str(row.origin), province=str(row.province),
-                            group=str(row.group), source=str(row.source),
-                            question=_question(row.question, do_redact)))
-        if len(picked) == n:
-            break
-    used.update(q.unit_id for q in picked)
+        (later if gist in used.words else chosen).append((row, text))
+    picked = [_quote(row, text, do_redact) for row, text in [*chosen, *later][:n]]
+    used.units.update(q.unit_id for q in picked)
+    used.words.update(_GIST.sub("", clean_text(q.text)) for q in picked)
     return tuple(picked)
+
+
+def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quote:
+    return Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
+                 origin=str(row.origin), province=str(row.province), group=str(row.group),
+                 source=str(row.source), question=_question(row.question, do_redact))
 
 
 def _said_here(terms: tuple[str, ...], members: _Members) -> tuple[str, ...]:
