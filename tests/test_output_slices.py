@@ -7,7 +7,7 @@ import copy
 import pandas as pd
 import pytest
 
-from voiceminer import output
+from voiceminer import output, table_files
 from voiceminer.privacy import NameList, Redactor, freeze_names, redact_frame
 
 from .conftest import make_units
@@ -45,9 +45,9 @@ def test_name_list_is_shared_not_deep_copied(units):
 
 def test_csv_in_slices_equals_one_pass(units, tmp_path, monkeypatch):
     red = Redactor.for_units(units)
-    one = output.write_table(units, tmp_path / "one.csv", redactor=red).read_bytes()
-    monkeypatch.setattr(output, "CSV_CHUNK_ROWS", 2)
-    sliced = output.write_table(units, tmp_path / "sliced.csv", redactor=red).read_bytes()
+    one = table_files.write_table(units, tmp_path / "one.csv", redactor=red).read_bytes()
+    monkeypatch.setattr(table_files, "CSV_CHUNK_ROWS", 2)
+    sliced = table_files.write_table(units, tmp_path / "sliced.csv", redactor=red).read_bytes()
     assert sliced == one
     assert "13812345678" not in one.decode("utf-8-sig") and "王建国" not in one.decode("utf-8-sig")
     assert "'=HYPERLINK" in one.decode("utf-8-sig")
@@ -56,9 +56,9 @@ def test_csv_in_slices_equals_one_pass(units, tmp_path, monkeypatch):
 def test_units_files_redacted_once_per_slice(units, tmp_path, monkeypatch):
     units["question"] = pd.Series([None, None, None, "您的困难？", None], dtype=object)
     red = Redactor.for_units(units)
-    monkeypatch.setattr(output, "CSV_CHUNK_ROWS", 2)
+    monkeypatch.setattr(table_files, "CSV_CHUNK_ROWS", 2)
     csv_path, pq_path = output.write_units(units, tmp_path, redactor=red)
-    expected = output.write_table(redact_frame(units, red), tmp_path / "x.csv").read_bytes()
+    expected = table_files.write_table(redact_frame(units, red), tmp_path / "x.csv").read_bytes()
     assert csv_path.read_bytes() == expected
     back = pd.read_parquet(pq_path)
     assert back.attrs == {}  # the header names found by the readers are not written
@@ -71,7 +71,7 @@ def test_units_files_redacted_once_per_slice(units, tmp_path, monkeypatch):
 
 
 def test_parquet_of_one_slice_matches_to_parquet(units, tmp_path):
-    path = output.write_parquet(units, tmp_path / "u.parquet")
+    path = table_files.write_parquet(units, tmp_path / "u.parquet")
     plain = units.copy()
     plain.attrs = {}
     plain["spans"] = plain["spans"].map(lambda spans: [f"{t}:{a}:{b}" for t, a, b in spans])
@@ -180,7 +180,28 @@ def test_formula_starts_are_found_exactly(tmp_path):
     is no start of one, and cells that are not strings are left alone."""
     df = pd.DataFrame({"a": ["ok", "x\0=1", None], "b": ["fine", "-3 元", 2.5],
                        "c": [["=x", "y"], [], ["z"]]})
-    text = output.write_table(df, tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    text = table_files.write_table(df, tmp_path / "t.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1:] == ["ok,fine,'=x;y", "x\0=1,'-3 元,", ",2.5,z"]
-    assert not output._formula_start(["a", "b\0=c", None, 1.0])
-    assert output._formula_start(["a", None, "\tb"]) and not output._formula_start([])
+    assert not table_files._formula_start(["a", "b\0=c", None, 1.0])
+    assert table_files._formula_start(["a", None, "\tb"]) and not table_files._formula_start([])
+
+
+@pytest.mark.parametrize("leads", [2, 1])
+def test_csv_with_flag_columns_is_pandas_csv(tmp_path, monkeypatch, leads):
+    """A table ending in 0/1 columns (the code matrix) is written, in slices, as one
+    ``to_csv`` writes it: text columns quoted, missing values empty."""
+    monkeypatch.setattr(table_files, "CSV_CHUNK_ROWS", 3)
+    lead = {"unit_id": ["a,1", 'say "hi"', None, "多行\n文本"],
+            "province": pd.Series(["云南", None, "", "上海"], dtype="str")}
+    frame = pd.DataFrame({**dict(list(lead.items())[:leads]),
+                          "pay": [0, 1, 1, 0], "pay.01": [1, 0, 0, 0]})
+    assert table_files._flag_columns(frame) == (2 if leads == 2 else 0)
+    path = table_files.write_table(frame, tmp_path / "m.csv")
+    with open(tmp_path / "p.csv", "w", encoding="utf-8-sig", newline="") as f:
+        frame.to_csv(f, index=False, lineterminator="\n")
+    assert path.read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_counts_are_no_flag_columns():
+    frame = pd.DataFrame({"a": ["x", "y"], "b": ["u", "v"], "n": [0, 2]})
+    assert table_files._flag_columns(frame) == 0

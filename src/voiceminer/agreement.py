@@ -99,7 +99,7 @@ class AgreementReport:
 
     def write(self, folder: str | Path) -> list[Path]:
         """Write ``agreement.csv`` (per theme) and ``disagreements.csv`` (redacted) to ``folder``."""
-        from .output import write_table
+        from .table_files import write_table
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,8 @@ def _concern_column(units: pd.DataFrame) -> list[list[str]]:
     col = "concerns" if "concerns" in units.columns else "concern"
     if col not in units.columns:
         return [[] for _ in range(len(units))]
-    return [_concerns_of(v) for v in units[col].to_numpy(dtype=object)]
+    # a list (nearly every cell) is used as it is, not copied: only read
+    return [v if type(v) is list else _concerns_of(v) for v in units[col].to_numpy(dtype=object)]
 
 
 def _analysed_rows(units: pd.DataFrame) -> np.ndarray:
@@ -174,7 +175,7 @@ def write_exports(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.D
     than coding the corpus; the CSV has them all. An XLSX sheet stops at Excel's row limit with
     a last row pointing to the CSV.
 
-    Both tables are built, redacted and written in slices of ``output.CSV_CHUNK_ROWS`` rows, the
+    Both tables are built, redacted and written in slices of ``table_files.CSV_CHUNK_ROWS`` rows, the
     CSV and the XLSX from the same slice, so a million-unit run never holds either whole.
     """
     written = [*write_code_matrix(units, codebook, concerns, out, redactor=redactor,
@@ -189,7 +190,7 @@ def write_code_matrix(units: pd.DataFrame, codebook: Codebook | None,
                       formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
     """``code_matrix.csv`` (and ``.xlsx``): the first half of ``write_exports``, on its own so
     that a run can write it on one core while the quote list is written on another."""
-    from .output import CSV_CHUNK_ROWS
+    from .table_files import CSV_CHUNK_ROWS
 
     pos = _analysed_rows(units)
     keep = {*ID_COLUMNS, *_themes(units.iloc[pos, [units.columns.get_loc("themes")]], codebook)}
@@ -202,7 +203,7 @@ def write_quotes(units: pd.DataFrame, codebook: Codebook | None, concerns: pd.Da
                  out: str | Path, *, redactor: Callable[[str], str] | None = None,
                  formats: Sequence[str] = ("csv", "xlsx")) -> list[Path]:
     """``quotes_by_code.csv`` (and ``.xlsx``): the second half of ``write_exports``."""
-    from .output import row_slices
+    from .table_files import row_slices
 
     quotes = quote_list(units, codebook, concerns)
     return _write_both(row_slices(quotes), Path(out) / "quotes_by_code", "quotes", len(quotes),
@@ -213,12 +214,12 @@ def _write_both(parts: Iterable[pd.DataFrame], stem: Path, sheet: str, total: in
                 redactor: Callable[[str], str] | None, xlsx: bool,
                 lean: Callable[[list], list] | None = None) -> list[Path]:
     """``stem.csv`` (and ``stem.xlsx``) from the slices ``parts``, each redacted once."""
-    from .output import CsvSlices
+    from .table_files import CsvSlices, open_csv
     from .privacy_frames import redact_frame
     from .report.writers._atomic import atomic_path
 
     csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
-    with atomic_path(csv_path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+    with atomic_path(csv_path) as tmp, open_csv(tmp) as f:
         csv = CsvSlices(f)
         book = None
         for part in parts:

@@ -89,10 +89,12 @@ _TRIGGER: Final = re.compile(
 # the regular expression engine jump between candidate characters rather than try every
 # alternative at every position. A string none of these finds has no ``_TRIGGER`` match once
 # folded (``tests/test_privacy.py`` checks this on generated strings); one they find goes on to
-# the exact check.
+# the exact check. The separators between digits are taken possessively (``*+``): no digit is
+# a separator, so giving one back could never let the next digit match, and not trying made
+# the scan, the slowest of these over a table's strings, a third faster.
 RAW_TRIGGERS: Final = tuple(re.compile(p) for p in (
     r"[@＠]",
-    r"\d(?:[-－\s()（）]*\d){9}",
+    r"\d(?:[-－\s()（）]*+\d){9}",
     rf"[{_PLATE_PROVINCES}][A-Za-zＡ-Ｚａ-ｚ]",
     r"[VvWwＶｖＷｗ][XxＸｘ信]",
     r"[wWｗＷ][eｅ][cCｃＣ][hｈ][aａ][tｔ]",

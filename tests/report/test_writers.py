@@ -230,6 +230,13 @@ def test_json_round_trip(issues: IssueList, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- determinism, write_all
 
 
+def test_json_payload_is_that_of_to_dict(issues: IssueList) -> None:
+    from voiceminer.report.writers.jsonfile import SCHEMA, _plain, issue_list_payload
+
+    odd = replace(issues, meta={**issues.meta, 1: float("nan"), "pair": ("a", 2)})
+    assert issue_list_payload(odd) == {**_plain(odd.to_dict()), "schema": SCHEMA}
+
+
 @pytest.mark.parametrize("suffix", ["md", "csv", "json", "docx", "xlsx"])
 def test_byte_identical_runs(issues, prevalence, ledger, tmp_path: Path, suffix: str) -> None:
     a = write_all(issues, tmp_path / "a", "r", formats=(suffix,), prevalence=prevalence,
