@@ -80,11 +80,13 @@ def test_xlsx_chart_sheet_has_native_charts_over_its_cells(issues, tmp_path: Pat
 
     path = write_xlsx(issues, tmp_path / "云南.xlsx")
     ws = openpyxl.load_workbook(path)["图表"]
+    # the last column: 工资收入 was raised mostly where a question asked about it
     assert [[c.value for c in r] for r in ws.iter_rows(max_row=3)] == [
-        ["主题", "全部", "货车司机", "网约车司机", "快递员", "外卖骑手"],
-        ["工资收入", 0.45, 0, 0, 0, 0.5],
-        ["其他反复出现的问题", pytest.approx(1 / 300), 0, 0, 0, pytest.approx(1 / 120)],
+        ["主题", "全部", "货车司机", "网约车司机", "快递员", "外卖骑手", "未经提问主动提及"],
+        ["工资收入", 0.45, 0, 0, 0, 0.5, 0.2],
+        ["其他反复出现的问题", pytest.approx(1 / 300), 0, 0, 0, pytest.approx(1 / 120), None],
     ]
+    assert ws["G2"].number_format == "0.0%"
     with zipfile.ZipFile(path) as z:
         names = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert names == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]

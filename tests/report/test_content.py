@@ -86,3 +86,20 @@ def test_prompted_note_names_the_themes_raised_mostly_where_asked():
     union, pay = theme("组织与入会", 47, 1), theme("工资收入", 33, 32)
     assert c.prompted_note([union, pay]) == "注：组织与入会（未经提问主动提及 1%）多为回答专门提问时提及。"
     assert c.prompted_note([pay, theme("劳动安全", 9, None)]) == ""  # a tenth or less; not known
+
+
+@pytest.mark.parametrize(("source", "text", "question", "body"), [
+    ("interview", "没有，老板说交了", "社保有交吗？", "（问：社保有交吗？）“没有，老板说交了”"),
+    ("interview", "老板说交了，后来一查根本没交，问他也不说", "社保有交吗？",
+     "“老板说交了，后来一查根本没交，问他也不说”"),  # long enough to be read alone
+    ("survey", "收入", "7、您在工作中遇到的最主要困难是什么？",
+     "（问：您在工作中遇到的最主要困难是什么？）“收入”"),  # the number goes, the words stay
+    ("survey", "平台抽成太高了", "7、您在工作中遇到的最主要困难是什么？", "“平台抽成太高了”"),
+    ("interview", "没有", "", "“没有”"),  # no question known
+])
+def test_a_short_answer_is_quoted_after_its_question(source, text, question, body) -> None:
+    from voiceminer.report.model import Quote
+
+    quote = Quote(unit_id="u", text=text, origin="a.txt:3", province="云南", group="快递员",
+                  source=source, question=question)
+    assert c.quote_body(quote) == body

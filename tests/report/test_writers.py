@@ -147,12 +147,13 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
     assert ws.column_dimensions["C"].width > 8
 
     quotes = wb["代表性引语"]
-    assert [c.value for c in quotes[1]] == ["concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型"]
+    assert [c.value for c in quotes[1]] == ["concern_id", "问题", "引语", "所答问题", "来源", "省份",
+                                            "群体", "来源类型"]
     qrows = list(quotes.iter_rows(min_row=2, values_only=True))
     assert len(qrows) == 4
-    injected = [r for r in qrows if r[3] == "云南/问卷.xlsx:Sheet1:7"][0]
+    injected = [r for r in qrows if r[4] == "云南/问卷.xlsx:Sheet1:7"][0]
     assert injected[2] == "'" + INJECTION
-    assert injected[6] == "问卷"
+    assert injected[7] == "问卷"
     # no cell anywhere is a formula
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():

@@ -114,10 +114,15 @@ def question_number(header: str) -> str | None:
     return m.group(1) if m else None
 
 
+def without_number(header: str) -> str:
+    """"您目前…" for "12、您目前…": the question as a reader reads it."""
+    m = _QNUM.match(header)
+    return (header[m.end():] if m else header).strip()
+
+
 def _bare(header: str) -> str:
     """Header without its question number, lower-cased, for keyword tests."""
-    m = _QNUM.match(header)
-    return (header[m.end():] if m else header).strip().lower()
+    return without_number(header).lower()
 
 
 def _is_question(header: str) -> bool:

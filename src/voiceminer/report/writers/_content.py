@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from ...ingest.survey_columns import question_number
+from ...ingest.survey_columns import question_number, without_number
 from ...schema import GROUPS, SOURCES, UNKNOWN
 from ..model import NATIONAL, ConcernItem, GroupShare, IssueList, KeyTerm, Quote, ThemeSection
 
@@ -54,6 +54,10 @@ META_LABELS: Final = (
 
 _DIGITS: Final = "零一二三四五六七八九"
 _SPACES = re.compile(r"\s+")
+# An answer this short is quoted after the question it answers: 没有，老板说交了 says little
+# until one reads 社保有交吗？ A questionnaire quote names its question's number already, and
+# most of its answers are short: only a word or two (收入, 休息) gets the question too.
+SHORT_ANSWER_CHARS: Final = {"interview": 15, "survey": 6}
 
 
 def chinese_numeral(n: int) -> str:
@@ -218,9 +222,19 @@ def terms_line(concern: ConcernItem) -> str:
 
 
 def quote_body(quote: Quote) -> str:
-    """The quote on one line in Chinese quotation marks (line breaks would break list layout)."""
+    """The quote on one line in Chinese quotation marks (line breaks would break list layout),
+    after the question it answers when it is too short to be read alone
+    (``（问：社保有交吗？）“没有，老板说交了…”``)."""
     text = _SPACES.sub(" ", quote.text).strip().strip("“”\"")
-    return f"“{text}”"
+    short = SHORT_ANSWER_CHARS.get(quote.source, 0)
+    asked = asked_before(quote) if len(text) <= short else ""
+    return (f"（问：{asked}）" if asked else "") + f"“{text}”"
+
+
+def asked_before(quote: Quote, limit: int = 40) -> str:
+    """The question a quote answers, without its number and cut to ``limit`` characters."""
+    asked = _SPACES.sub(" ", without_number(quote.question or "")).strip()
+    return asked[:limit] + "…" if len(asked) > limit else asked
 
 
 def quote_attribution(quote: Quote) -> str:

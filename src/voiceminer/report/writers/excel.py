@@ -32,7 +32,10 @@ SHEET_CHARTS: Final = "图表"
 
 ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数", "主动提及比例",
                         "主要群体", "关键词", "concern_id")
-QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "来源", "省份", "群体", "来源类型")
+QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "所答问题", "来源", "省份", "群体",
+                         "来源类型")
+# The chart sheet's last column: beside a share a question inflated, the share nobody asked for.
+UNPROMPTED_COLUMN: Final = "未经提问主动提及"
 
 # Chinese headers for the prevalence and ledger sheets (the CSV files keep the column names
 # scripts use); a column not listed keeps its name.
@@ -146,8 +149,8 @@ def _issue_rows(issues: IssueList) -> list[list[Any]]:
 
 def _quote_rows(issues: IssueList) -> list[list[Any]]:
     return [
-        [concern.concern_id, concern.label, q.text, q.origin, q.province, q.group,
-         c.source_label(q.source)]
+        [concern.concern_id, concern.label, q.text, c.asked_before(q, limit=200), q.origin,
+         q.province, q.group, c.source_label(q.source)]
         for _numeral, theme in c.numbered_themes(issues)
         for concern in theme.concerns
         for q in concern.quotes
@@ -168,7 +171,12 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> list[list[Any]]:
     rows = [[t.label, float(t.share),
              *({g.group: float(g.share) for g in t.groups}.get(name, 0.0) for name in groups)]
             for t in themes]
-    rest = _write_rows(ws, ("主题", "全部", *groups), rows, percent_columns={"全部", *groups})
+    header = ["主题", "全部", *groups]
+    if any(c.mostly_prompted(t) for t in themes):  # after the groups: the charts read B..
+        header.append(UNPROMPTED_COLUMN)
+        for row, t in zip(rows, themes):
+            row.append(t.unprompted_share)
+    rest = _write_rows(ws, header, rows, percent_columns={"全部", UNPROMPTED_COLUMN, *groups})
     if not rows:
         return rest
     n = len(rows)
