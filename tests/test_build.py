@@ -211,3 +211,22 @@ def test_a_posts_framing_is_cut_from_its_quote(text, kept):
     from voiceminer.report.excerpts import excerpt
 
     assert excerpt(text, ("充电", "双证", "火车站")) == kept
+
+
+def test_a_known_concern_listed_under_two_themes_points_to_its_home():
+    from types import SimpleNamespace
+
+    from voiceminer.codebook import Codebook
+    from voiceminer.report.build import _see_also
+
+    codebook = Codebook.default()
+    home_of = {"skills_training": "employment"}
+    guest = SimpleNamespace(catalogue_ids=["skills_training"])
+    listed = {("employment", "skills_training"), ("organization", "skills_training")}
+    assert _see_also(guest, "organization", home_of, listed, codebook) == "（另见“就业与职业发展”）"
+    assert _see_also(guest, "employment", home_of, listed, codebook) == ""  # at home
+    # not listed at home in this list (another province, say): nothing to point to
+    assert _see_also(guest, "organization", home_of, {("organization", "skills_training")},
+                     codebook) == ""
+    assert _see_also(SimpleNamespace(catalogue_ids=[]), "organization", home_of, listed,
+                     codebook) == ""  # found by clustering

@@ -52,6 +52,7 @@ def build_issue_lists(
     provinces = sorted(set(live["province"].astype(str)))
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
     named = _catalogue_terms(concerns, catalogue)
+    home_of = {c.id: c.themes[0] for c in catalogue.concerns} if catalogue is not None else {}
     prev_by_prov = {p: g for p, g in prevalence.groupby("province", sort=False)}
     key_by_prov = {p: g for p, g in keyness.groupby("province", sort=False)} if len(keyness) else {}
     # unit positions per (province, concern), computed once: looking members up per concern
@@ -78,7 +79,7 @@ def build_issue_lists(
 
         out[province] = _issue_list(
             province, scope, members, prev, key_by_prov.get(province), concern_info, named,
-            codebook, dict(meta or {}), quotes_per_concern, redactor)
+            home_of, codebook, dict(meta or {}), quotes_per_concern, redactor)
     if redactor is not None:  # labels and key terms come from tokens and may carry an id or name
         out = {province: redact_obj(issues, redactor) for province, issues in out.items()}
     return out
@@ -95,8 +96,8 @@ def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
             if isinstance(ids, (list, tuple)) and len(ids)}
 
 
-def _issue_list(province, scope, members_of, prev, key, concern_info, named, codebook, meta,
-                n_quotes, do_redact):
+def _issue_list(province, scope, members_of, prev, key, concern_info, named, home_of, codebook,
+                meta, n_quotes, do_redact):
     groups_base = _bases(scope)
     total = groups_base.pop(ALL_GROUPS, 0)
     # plain records, indexed once: per-row pandas filtering dominated the run time
@@ -117,6 +118,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, cod
         r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
     sections = []
     quoted = _Quoted()  # what this list has quoted so far, in reading order
+    listed = {(r["theme"], k) for r in overall["concern"]
+              for k in _catalogue_ids(concern_info.get(r["key"]))}
     for trow in theme_order:
         items = []
         for crow in concerns_of.get(trow["key"], []):
@@ -124,7 +127,9 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, cod
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
             items.append(ConcernItem(
-                concern_id=crow["key"], label=crow["label"], top_terms=_said_here(terms, members),
+                concern_id=crow["key"],
+                label=crow["label"] + _see_also(info, trow["key"], home_of, listed, codebook),
+                top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted,
@@ -147,6 +152,24 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, cod
         units_analysed=len(scope),
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
         themes=tuple(sections), keyness=keyterms, meta=meta)
+
+
+def _catalogue_ids(info: Any) -> tuple[str, ...]:
+    """The catalogue ids a concerns-table row stands for (none for a concern clustering found)."""
+    ids = getattr(info, "catalogue_ids", None)
+    return tuple(ids) if isinstance(ids, (list, tuple, np.ndarray)) else ()
+
+
+def _see_also(info: Any, theme: str, home_of: Mapping[str, str],
+              listed: set[tuple[str, str]], codebook: Codebook) -> str:
+    """``（另见“就业与职业发展”）`` for a known concern listed here and, as well, under the theme
+    the catalogue files it under first: the same label in two sections with two counts reads as
+    two findings (技能培训与证书 under the union's section and under employment)."""
+    for k in _catalogue_ids(info):
+        home = home_of.get(k)
+        if home and home != theme and (home, k) in listed:
+            return f"（另见“{codebook.label(home)}”）"
+    return ""
 
 
 def _unprompted(row: Mapping[str, Any]) -> dict[str, Any]:
