@@ -230,3 +230,21 @@ def test_a_known_concern_listed_under_two_themes_points_to_its_home():
                      codebook) == ""
     assert _see_also(SimpleNamespace(catalogue_ids=[]), "organization", home_of, listed,
                      codebook) == ""  # found by clustering
+
+
+def test_approving_counts_people_who_praise_the_concern_itself():
+    import numpy as np
+
+    from voiceminer.report.build import _approving, _Members, _Row
+
+    said = [("r1", "夏天送清凉挺好，希望能坚持"),
+            ("r2", "送清凉挺好的，就是来得太少"),  # a "but": a complaint after all
+            ("r3", "驿站老板人挺好。工会送清凉只送网点，我们骑手没份。"),  # praise of another thing
+            ("r4", "工会送清凉不满意"),  # negated
+            ("r5", "送清凉很贴心。")]
+    fields = {name: np.empty(len(said), dtype=object) for name in _Row._fields}
+    for k, (who, text) in enumerate(said):
+        for name, value in zip(_Row._fields, (f"u{k}", who, text, text, [], f"f:{k}", "云南",
+                                              "快递员", "survey", "")):
+            fields[name][k] = value
+    assert _approving(_Members(fields, np.arange(len(said))), ("送清凉",)) == 2  # r1, r5

@@ -103,3 +103,15 @@ def test_a_short_answer_is_quoted_after_its_question(source, text, question, bod
     quote = Quote(unit_id="u", text=text, origin="a.txt:3", province="云南", group="快递员",
                   source=source, question=question)
     assert c.quote_body(quote) == body
+
+
+@pytest.mark.parametrize(("approving", "respondents", "marked"),
+                         [(30, 50, True), (20, 50, False), (4, 6, False), (5, 10, True),
+                          (None, 50, False)])
+def test_a_concern_most_people_approve_of_says_so(approving, respondents, marked) -> None:
+    from voiceminer.report.model import ConcernItem
+
+    concern = ConcernItem(concern_id="organization.08", label="工会活动与慰问帮扶", top_terms=(),
+                          respondents=respondents, share=0.03, groups=(), quotes=(),
+                          approving=approving)
+    assert c.concern_text(concern).endswith("；多为肯定性评价）") is marked

@@ -22,7 +22,7 @@ from ..compare import ALL_GROUPS
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
-from .excerpts import excerpt
+from .excerpts import excerpt, sentences
 from .model import (
     NATIONAL,
     ConcernItem,
@@ -135,7 +135,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"], frozenset())),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
-                **_unprompted(crow),
+                approving=_approving(members, terms), **_unprompted(crow),
             ))
         if trow["key"] == OTHER_THEME and not items:
             continue
@@ -152,6 +152,30 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         units_analysed=len(scope),
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
         themes=tuple(sections), keyness=keyterms, meta=meta)
+
+
+# Words that approve of what they speak of, not preceded by a negation (不满意 is no praise),
+# and words that turn an answer to a complaint after all (挺好的，就是工资太低): this team's lists.
+_APPROVAL = re.compile(r"(?<![不没])(?:挺好|很好|不错|满意|贴心|暖心|感谢|点赞|给力|"
+                       r"希望能坚持|希望继续|坚持下去)")
+_BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
+
+
+def _approving(members: _Members, terms: tuple[str, ...]) -> int:
+    """How many of the concern's respondents here only approve of it: in the sentences of some
+    unit of theirs that say the concern's terms (the whole unit when none does), an approving
+    word and no "but" (送清凉挺好，希望能坚持 is praise of the union's summer visits, not an
+    issue). A post praising a station owner in one sentence and asking about arbitration in
+    the next does not approve of arbitration."""
+    people = set()
+    for clean, who in zip(members.column("clean"), members.column("respondent_id")):
+        clean = str(clean)
+        if not _APPROVAL.search(clean):  # most units: nothing to look at sentence by sentence
+            continue
+        about = [x for x in sentences(clean) if any(t in x for t in terms)] or [clean]
+        if any(_APPROVAL.search(x) and not _BUT.search(x) for x in about):
+            people.add(str(who))
+    return len(people)
 
 
 def _catalogue_ids(info: Any) -> tuple[str, ...]:

@@ -61,6 +61,11 @@ def _end_of(text: str, stop: int) -> int:
     return _CLOSING.match(text, stop).end()
 
 
+def sentences(text: str) -> list[str]:
+    """``text``'s sentences, each with its closing marks (emoji count as one)."""
+    return _SENTENCE.findall(text)
+
+
 def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
     """The sentences of ``text`` that carry the concern's terms, marked with … where cut.
 

@@ -50,6 +50,9 @@ class ConcernItem:
     # (``prompting``); None when not known
     unprompted: int | None = None
     unprompted_share: float | None = None
+    # of ``respondents``, those whose words about it approve (挺好、贴心、希望能坚持) and hold no
+    # "but": an issue list also gathers praise of what works; None when not counted
+    approving: int | None = None
 
 
 @dataclass(frozen=True)

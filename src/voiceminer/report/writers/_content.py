@@ -33,6 +33,7 @@ METHOD_NOTE: Final = (
     "问卷或访谈专门问到的主题，总提及比例会因提问而偏高；"
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "请结合关键词和引语核对后改写；"
+    "“多为肯定性评价”表示提到该问题的受访者中半数以上是在肯定现有做法（如送清凉、慰问），而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
 )
@@ -210,10 +211,19 @@ def theme_heading(numeral: str, theme: ThemeSection) -> str:
 def concern_text(concern: ConcernItem) -> str:
     """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）`` — the list number is added by
     the format. The head count stands beside the share: in a small province 2% may be one
-    person."""
+    person. A concern most of whose people approve says ``；多为肯定性评价``."""
     lead = lead_phrase(concern.groups)
     extra = f"，{lead}" if lead else ""
+    if mostly_approving(concern):
+        extra += "；多为肯定性评价"
     return f"{concern.label}（提及 {format_pct(concern.share)}，{concern.respondents} 人{extra}）"
+
+
+def mostly_approving(concern: ConcernItem) -> bool:
+    """At least half the concern's respondents, and ``MIN_LEAD_RESPONDENTS`` of them, approve
+    of what they speak of (``approving``): one or two people say little about a list's tone."""
+    return (concern.approving is not None and concern.approving >= MIN_LEAD_RESPONDENTS
+            and 2 * concern.approving >= concern.respondents)
 
 
 def terms_line(concern: ConcernItem) -> str:

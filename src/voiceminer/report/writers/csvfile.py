@@ -19,7 +19,7 @@ from ._safe import neutralize_cell
 MAX_QUOTES: Final = 3
 CSV_COLUMNS: Final = (
     "province", "theme_id", "theme", "rank", "concern_id", "concern", "respondents", "share",
-    "unprompted", "unprompted_share", "top_groups", "top_terms",
+    "unprompted", "unprompted_share", "approving", "top_groups", "top_terms",
     *(f"{name}_{i}" for i in range(1, MAX_QUOTES + 1) for name in ("quote", "origin")),
 )
 
@@ -41,6 +41,7 @@ def csv_rows(issues: IssueList) -> list[dict[str, Any]]:
                 "unprompted": "" if concern.unprompted is None else int(concern.unprompted),
                 "unprompted_share": ("" if concern.unprompted_share is None
                                      else float(concern.unprompted_share)),
+                "approving": "" if concern.approving is None else int(concern.approving),
                 "top_groups": "、".join(c.lead_groups(concern.groups)),
                 "top_terms": "、".join(concern.top_terms),
             }
