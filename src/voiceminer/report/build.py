@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import OTHER_THEME, Codebook
-from ..concern_catalogue import ConcernCatalogue
 from ..compare import ALL_GROUPS
+from ..concern_catalogue import ConcernCatalogue
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
@@ -91,9 +91,8 @@ def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
     if catalogue is None or "catalogue_ids" not in concerns:
         return {}
     terms = {c.id: c.terms for c in catalogue.concerns}
-    return {cid: frozenset(t for k in ids for t in terms.get(k, ()))
-            for cid, ids in zip(concerns["concern_id"], concerns["catalogue_ids"])
-            if isinstance(ids, (list, tuple)) and len(ids)}
+    return {row.concern_id: frozenset(t for k in _catalogue_ids(row) for t in terms.get(k, ()))
+            for row in concerns.itertuples(index=False) if _catalogue_ids(row)}
 
 
 def _issue_list(province, scope, members_of, prev, key, concern_info, named, home_of, codebook,
@@ -256,9 +255,9 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     a concern also holds units that were only nearest to it (这个城市不属于我，只是来这里挣钱的
     under 收入低), and those do not show a reader what the concern is. Then a unit scores by the
     concern's top terms it contains (earlier terms weigh more), with a preference for quotes
-    long enough to say something and short enough to read. A longer answer
-    is cut to the sentences about the concern (``excerpt``), and the same words from two people
-    are quoted once.
+    long enough to say something and short enough to read. A longer answer is cut to the
+    sentences about the concern (``excerpt``), and the same words from two people are quoted
+    once.
     ``used``: units and words already quoted elsewhere in the same issue list, taken only when
     no other unit is left (a long answer touching four concerns was quoted under all four); the
     quotes picked here are added to it.
@@ -279,8 +278,8 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     rows = members.rows()
     used = _Quoted() if used is None else used
     ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units, -score(r), r.unit_id))
-    chosen: list[tuple[_Row, str]] = []
-    later: list[tuple[_Row, str]] = []  # words quoted under an earlier concern of the list
+    chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
+    later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()
     said: set[str] = set()
     for seen, row in enumerate(ranked):
@@ -294,11 +293,11 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
             continue
         people.add(row.respondent_id)
         said.add(gist)
-        (later if gist in used.words else chosen).append((row, text))
-    picked = [_quote(row, text, do_redact) for row, text in [*chosen, *later][:n]]
-    used.units.update(q.unit_id for q in picked)
-    used.words.update(_GIST.sub("", clean_text(q.text)) for q in picked)
-    return tuple(picked)
+        (later if gist in used.words else chosen).append((row, text, gist))
+    taken = [*chosen, *later][:n]
+    used.units.update(str(row.unit_id) for row, _, _ in taken)
+    used.words.update(gist for _, _, gist in taken)
+    return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
 
 
 def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quote:
