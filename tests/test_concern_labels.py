@@ -118,3 +118,18 @@ def test_phrase_label_skips_labels_taken_and_gives_up_without_the_lead_term():
     long_clause = "希望工会能够多关心一下我们这些一年到头都在外面风吹日晒跑的人"  # over 24 characters
     assert phrase_label([long_clause] * 3, ["关心"]) is None
 
+
+
+def test_new_label_names_a_second_wording_the_leading_term_misses():
+    from voiceminer.concern_labels import new_label
+
+    lockers = ["快递柜费用不要让快递员出"] * 5 + ["快递柜费用高"] * 2
+    trikes = ["给三轮车一个合法身份"] * 4
+    terms = ["快递柜", "合法", "费用", "三轮车"]
+    assert new_label(lockers + trikes, terms, ()) == "“快递柜费用不要让快递员出”“给三轮车一个合法身份”等"
+    # a few units without the leading term are not a second issue
+    assert new_label(lockers + trikes[:2], terms, ()) == "“快递柜费用不要让快递员出”等"
+    # a label already given is not given again, in either place
+    assert new_label(lockers + trikes, terms, ["“快递柜费用不要让快递员出”“别的”等"]) == \
+        "“快递柜费用高”“给三轮车一个合法身份”等"
+    assert new_label(["没有"] * 3, ["快递柜", "费用"], ()) == "快递柜、费用"  # no clause: terms

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,9 @@ PHRASE_CHARS = (16, 24)
 # Clauses are looked for in at most this many of a concern's units (its first, in table order):
 # enough to count which wording recurs, and a million-post concern costs no more than a small one.
 PHRASE_SAMPLE = 5000
+# A new concern's label names a second wording when at least this share of its units does not
+# say its leading term (``new_label``).
+SECOND_WORDING_SHARE = 0.3
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:\s~～…]+")
 _CLAUSE_EDGE = re.compile(r"^[的了吧啊呀呢哦嘛啦就还也都又]+|[吧啊呀呢了哦嘛啦的]+$")
 
@@ -80,9 +84,30 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
 def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]) -> str:
     """A new concern's name: a clause its units wrote (``phrase_label``), in quotation marks as
     the workers' words and followed by 等, since the concern's people put it in other words too
-    (“小区开放给骑手进”等); else its first three terms. ``taken``: the labels given so far."""
-    phrase = phrase_label(texts, terms, {t.removesuffix("等").strip("“”") for t in taken})
-    return f"“{phrase}”等" if phrase else "、".join(terms[:3])
+    (“小区开放给骑手进”等); else its first three terms. ``taken``: the labels given so far.
+
+    A cluster may hold two issues that share words: when at least ``SECOND_WORDING_SHARE`` of
+    its units do not say its leading term, and most of those say another of its terms, their
+    own clause is named too (“快递柜费用不要让快递员出”“给三轮车一个合法身份”等), so that the
+    label does not hide the second issue."""
+    texts = list(islice(texts, PHRASE_SAMPLE))
+    given = {p for label in taken for p in _phrases_of(label)}
+    first = phrase_label(texts, terms, given)
+    if not first:
+        return "、".join(terms[:3])
+    rest = [t for t in texts if terms[0] not in t]
+    second = None
+    if len(rest) >= max(2, SECOND_WORDING_SHARE * len(texts)):
+        lead = next((t for t in terms[1:] if 2 * sum(t in x for x in rest) >= len(rest)), None)
+        if lead is not None:
+            second = phrase_label(rest, [lead, *(t for t in terms if t != lead)],
+                                  given | {first})
+    return f"“{first}”“{second}”等" if second else f"“{first}”等"
+
+
+def _phrases_of(label: str) -> list[str]:
+    """The clauses quoted in a label made by ``new_label`` (none in a catalogue label)."""
+    return re.findall(r"“([^”]*)”", label)
 
 
 def naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],
