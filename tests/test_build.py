@@ -1,5 +1,7 @@
 """Issue lists built from a small analysed table: every number traces to units."""
 
+import re
+
 import pytest
 
 from voiceminer.codebook import load_codebook
@@ -187,7 +189,7 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     members = _Members(fields, np.arange(len(said)))
     terms = ("挣钱", "收入", "工资")  # the cluster's top terms put the stray unit's word first
     plain = _pick_quotes(members, terms, 2, None)
-    named = _pick_quotes(members, terms, 2, None, named=frozenset({"收入不稳定", "时高时低"}))
+    named = _pick_quotes(members, terms, 2, None, named=re.compile("收入不稳定|时高时低"))
     assert plain[0].unit_id == "u0"
     assert [q.unit_id for q in named] == ["u1", "u2"]
 

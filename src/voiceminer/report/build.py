@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
-from ..concern_catalogue import ConcernCatalogue
+from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
@@ -86,12 +86,14 @@ def build_issue_lists(
 
 
 def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
-                     ) -> dict[str, frozenset[str]]:
-    """Per known concern, the catalogue's words for it."""
+                     ) -> dict[str, re.Pattern[str]]:
+    """Per known concern, the catalogue's words for it as one expression (a concern has a score
+    of words, and every candidate quote of every list is looked at)."""
     if catalogue is None or "catalogue_ids" not in concerns:
         return {}
     terms = {c.id: c.terms for c in catalogue.concerns}
-    return {row.concern_id: frozenset(t for k in _catalogue_ids(row) for t in terms.get(k, ()))
+    return {row.concern_id: re.compile(trie_pattern(
+                {t for k in _catalogue_ids(row) for t in terms.get(k, ())}))
             for row in concerns.itertuples(index=False) if _catalogue_ids(row)}
 
 
@@ -132,7 +134,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted,
-                                    named.get(crow["key"], frozenset())),
+                                    named.get(crow["key"])),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=_approving(members, terms), **_unprompted(crow),
             ))
@@ -248,7 +250,7 @@ _QUOTE_SCAN = 200
 
 def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                  do_redact: Callable[[str], str] | None, used: _Quoted | None = None,
-                 named: frozenset[str] = frozenset()) -> tuple[Quote, ...]:
+                 named: re.Pattern[str] | None = None) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -270,9 +272,8 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         toks = set(row.tokens)
         length = len(row.clean)
         fit = sum(w for t, w in weights.items() if t in toks)
-        if named:  # found as the concern stage finds them, in the tokens joined
-            joined = "".join(row.tokens)
-            fit += 2.0 * any(t in joined for t in named)
+        if named is not None:  # found as the concern stage finds them, in the tokens joined
+            fit += 2.0 * (named.search("".join(row.tokens)) is not None)
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
     rows = members.rows()
