@@ -250,3 +250,37 @@ def test_approving_counts_people_who_praise_the_concern_itself():
                                               "快递员", "survey", "")):
             fields[name][k] = value
     assert _approving(_Members(fields, np.arange(len(said))), ("送清凉",)) == 2  # r1, r5
+
+
+def _members_of(said):
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _Row
+
+    fields = {name: np.empty(len(said), dtype=object) for name in _Row._fields}
+    for k, (who, text, tokens) in enumerate(said):
+        for name, value in zip(_Row._fields, (f"u{k}", who, text, text, tokens, f"f:{k}", "云南",
+                                              "快递员", "forum", "")):
+            fields[name][k] = value
+    return _Members(fields, np.arange(len(said)))
+
+
+def test_a_quote_that_is_part_of_another_is_not_quoted_again():
+    from voiceminer.report.build import _pick_quotes
+
+    said = [("r1", "问一下，灵活就业社保在哪交？跑网约车的都交了吗？", ["灵活就业", "社保", "网约车"]),
+            ("r2", "灵活就业社保在哪交？", ["灵活就业", "社保"]),
+            ("r3", "社保断缴了三个月，补缴要交滞纳金", ["社保", "断缴", "补缴"])]
+    quotes = _pick_quotes(_members_of(said), ("社保", "灵活就业"), 3, None)
+    ids = {q.unit_id for q in quotes}
+    assert len(quotes) == 2 and "u2" in ids and len(ids & {"u0", "u1"}) == 1
+    assert sum("灵活就业社保在哪交" in q.text for q in quotes) == 1
+
+
+def test_a_post_whose_concern_words_were_cut_as_framing_is_quoted_last():
+    from voiceminer.report.build import _pick_quotes
+
+    said = [("r1", "大半夜睡不着，上来说两句。快递柜又涨价了。", ["半夜", "睡不着", "快递柜", "涨价"]),
+            ("r2", "天天熬夜送件，睡不着也得起", ["熬夜", "送件", "睡不着"])]
+    quotes = _pick_quotes(_members_of(said), ("睡不着", "熬夜"), 2, None)
+    assert [q.unit_id for q in quotes] == ["u1", "u0"]

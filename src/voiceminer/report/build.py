@@ -283,22 +283,41 @@ def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()
     said: set[str] = set()
+    aside: list[tuple[_Row, str, str]] = []  # what is quoted names none of the concern's words
     for seen, row in enumerate(ranked):
         if len(chosen) == n or seen - len(chosen) > _QUOTE_SCAN:
             break
         if row.respondent_id in people:
             continue
         text = excerpt(str(row.text).strip(), terms)
-        gist = _GIST.sub("", clean_text(text))  # what is quoted: two posts may share a sentence
-        if gist in said:
+        quoted = clean_text(text)
+        gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
+        if _repeats(gist, said):
             continue
         people.add(row.respondent_id)
         said.add(gist)
-        (later if gist in used.words else chosen).append((row, text, gist))
-    taken = [*chosen, *later][:n]
+        if not _names(quoted, terms, named):  # its words were in the framing cut, say
+            aside.append((row, text, gist))
+        else:
+            (later if gist in used.words else chosen).append((row, text, gist))
+    taken = [*chosen, *later, *aside][:n]
     used.units.update(str(row.unit_id) for row, _, _ in taken)
     used.words.update(gist for _, _, gist in taken)
     return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
+
+
+def _repeats(gist: str, said: set[str]) -> bool:
+    """``gist`` was quoted already, whole or as part of a longer quote (灵活就业社保在哪交 cut
+    from one post and quoted whole from another)."""
+    return gist in said or (len(gist) >= 6 and any(gist in g or g in gist for g in said
+                                                    if len(g) >= 6))
+
+
+def _names(quoted: str, terms: tuple[str, ...], named: re.Pattern[str] | None) -> bool:
+    """Whether a quote says one of the concern's top terms or catalogue words."""
+    if any(t in quoted for t in terms):
+        return True
+    return named is not None and named.search(quoted) is not None
 
 
 def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quote:
