@@ -284,3 +284,17 @@ def test_a_post_whose_concern_words_were_cut_as_framing_is_quoted_last():
             ("r2", "天天熬夜送件，睡不着也得起", ["熬夜", "送件", "睡不着"])]
     quotes = _pick_quotes(_members_of(said), ("睡不着", "熬夜"), 2, None)
     assert [q.unit_id for q in quotes] == ["u1", "u0"]
+
+
+def test_a_found_concern_points_to_the_concern_of_another_theme_that_holds_its_units():
+    from types import SimpleNamespace
+
+    from voiceminer.codebook import Codebook
+    from voiceminer.report.build import _see_also
+
+    codebook = Codebook.default()
+    info = SimpleNamespace(catalogue_ids=[], see_also="organization.07")
+    concern_info = {"organization.07": SimpleNamespace(theme="organization")}
+    shown = {("", "organization.07"), ("", "rights.03")}
+    assert _see_also(info, "rights", {}, shown, codebook, concern_info) == "（另见“组织与入会”）"
+    assert _see_also(info, "rights", {}, {("", "rights.03")}, codebook, concern_info) == ""

@@ -111,14 +111,30 @@ def test_new_concerns_are_named_by_a_clause_their_units_wrote():
              ("小区给骑手开个门", ["小区", "骑手", "开个", "门"]),
              ("保安不让进，小区开放一下", ["保安", "不让", "进", "小区", "开放", "一下"]),
              ("小区开放给骑手进！", ["小区", "开放", "骑手", "进"])]
-    # the same five answers coded into two themes: one concern in each, not named alike
+    # the same five answers coded into two themes: one concern in each, the second pointing to
+    # the first, whose words it may share
     table = _coded([(f"r{i}", toks, ["living", "enforcement"]) for i, (_, toks) in enumerate(gates)])
     table["clean"] = [text for text, _ in gates]
     _, concerns = find_concerns(table, min_respondents=3, known_concerns=False)
-    labels = dict(zip(concerns["theme"], concerns["label"]))
-    assert labels["enforcement"] == "“小区开放给骑手进”等"  # the first theme in order gets the best
-    assert labels["living"].startswith("“小区") and labels["living"] != labels["enforcement"]
+    by_theme = concerns.set_index("theme")
+    assert by_theme.loc["enforcement", "label"] == "“小区开放给骑手进”等"  # first in order
+    assert by_theme.loc["living", "label"] == "“小区开放给骑手进”等"
+    assert by_theme.loc["living", "see_also"] == "enforcement.01"
+    assert by_theme.loc["enforcement", "see_also"] == ""
     assert all(terms for terms in concerns["top_terms"])  # the terms stay beside the label
+
+
+def test_a_new_concern_over_other_units_is_not_named_like_an_earlier_one():
+    gates = [("小区开放给骑手进", ["小区", "开放", "骑手", "进"])] * 4
+    rows = [(f"e{i}", toks, ["enforcement"]) for i, (_, toks) in enumerate(gates)] + \
+           [(f"l{i}", toks, ["living"]) for i, (_, toks) in enumerate(gates)]
+    table = _coded(rows)
+    table["clean"] = [text for text, _ in gates * 2]
+    _, concerns = find_concerns(table, min_respondents=3, known_concerns=False)
+    by_theme = concerns.set_index("theme")
+    # other people: no pointer, and the taken words are not given again
+    assert by_theme.loc["living", "see_also"] == ""
+    assert by_theme.loc["living", "label"] != by_theme.loc["enforcement", "label"]
 
 
 def test_a_known_concerns_key_terms_come_from_the_units_that_name_it():

@@ -74,9 +74,10 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
-# a concern clustering found that no catalogue entry foresaw
+# a concern clustering found that no catalogue entry foresaw. see_also: for such a concern, the
+# one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), else ""
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents",
-                   "catalogue_ids")
+                   "catalogue_ids", "see_also")
 # Above this many (unit, theme) pairs to cluster, themes and candidate k are worked on one at a
 # time whatever ``n_jobs`` says: side by side they hold two themes' matrices at once, and a
 # million-post run peaks in this stage (3.2-3.5 GiB of its 4 GiB budget; benchmarks/README.md).
@@ -172,6 +173,7 @@ class ConcernFinder:
                                                 [cols["themes"][i] for i in live])
         known_ids: dict[str, list[str]] = {}
         taken: set[str] = set()  # labels given so far: no two new concerns are called the same
+        found: list[tuple[str, str, set[int]]] = []  # new concerns so far: id, label, units
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
         for theme, (idx, people, result) in zip(themes, clustered):
@@ -185,14 +187,19 @@ class ConcernFinder:
                 seeds = result.known[c] if c < len(result.known) else []
                 if seeds:
                     known_ids[cid] = [k.id for k in seeds]
+                host = None if seeds else _host(found, members)
                 label = known_label(seeds) if seeds else new_label(
-                    (cols["clean"][i] for i in members), terms, taken)
+                    (cols["clean"][i] for i in members), terms,
+                    taken - {host[1]} if host else taken)
                 taken.add(label)
+                if not seeds:
+                    found.append((cid, label, set(members)))
                 rows.append({
                     "concern_id": cid, "theme": theme, "label": label,
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
                     "catalogue_ids": [k.id for k in seeds],
+                    "see_also": host[0] if host else "",
                 })
         self.assignments_ = main_first(assigned, cols, catalogue, known_ids)
         self.known_ = known_ids
@@ -424,6 +431,21 @@ class ConcernFinder:
         return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
                                           self.other_coherence, self.min_respondents),
                           result.top_terms)
+
+
+# A new concern most of whose units (this share) a new concern of an earlier theme holds already
+# is the same people saying the same thing, coded into two themes: it may take that concern's
+# words for a label and points to it (``see_also``).
+SAME_UNITS_SHARE = 0.8
+
+
+def _host(found: list[tuple[str, str, set[int]]], members: list[int]
+          ) -> tuple[str, str, set[int]] | None:
+    """The earlier new concern holding ``SAME_UNITS_SHARE`` of ``members``, if any."""
+    for concern in found:
+        if len(concern[2].intersection(members)) >= SAME_UNITS_SHARE * len(members):
+            return concern
+    return None
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -121,6 +121,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
     quoted = _Quoted()  # what this list has quoted so far, in reading order
     listed = {(r["theme"], k) for r in overall["concern"]
               for k in _catalogue_ids(concern_info.get(r["key"]))}
+    listed |= {("", r["key"]) for r in overall["concern"]}  # and every concern by its id
     for trow in theme_order:
         items = []
         for crow in concerns_of.get(trow["key"], []):
@@ -129,7 +130,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             members = members_of(crow["key"])
             items.append(ConcernItem(
                 concern_id=crow["key"],
-                label=crow["label"] + _see_also(info, trow["key"], home_of, listed, codebook),
+                label=crow["label"] + _see_also(info, trow["key"], home_of, listed, codebook,
+                                                concern_info),
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
@@ -186,10 +188,17 @@ def _catalogue_ids(info: Any) -> tuple[str, ...]:
 
 
 def _see_also(info: Any, theme: str, home_of: Mapping[str, str],
-              listed: set[tuple[str, str]], codebook: Codebook) -> str:
+              listed: set[tuple[str, str]], codebook: Codebook,
+              concern_info: Mapping[str, Any] | None = None) -> str:
     """``（另见“就业与职业发展”）`` for a known concern listed here and, as well, under the theme
     the catalogue files it under first: the same label in two sections with two counts reads as
-    two findings (技能培训与证书 under the union's section and under employment)."""
+    two findings (技能培训与证书 under the union's section and under employment). A concern
+    clustering found points to the concern of another theme that holds most of its units
+    (``see_also`` of the concerns table), when this list shows it. ``listed``: (theme, catalogue
+    id) of every known concern in the list, and ("", id) of every concern."""
+    host = str(getattr(info, "see_also", "") or "")
+    if host and ("", host) in listed and concern_info is not None and host in concern_info:
+        return f"（另见“{codebook.label(concern_info[host].theme)}”）"
     for k in _catalogue_ids(info):
         home = home_of.get(k)
         if home and home != theme and (home, k) in listed:
