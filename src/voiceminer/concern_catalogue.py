@@ -104,14 +104,14 @@ class ConcernCatalogue:
         if not owners:
             return self
         findall = re.compile(trie_pattern(owners)).findall
+        homes = [frozenset(c.themes) for c in self.concerns]
         said: dict[tuple[int, str], list[int]] = {}  # (concern, term) -> [units, at home]
         for toks, coded in zip(tokens, themes):
-            found = set(findall("".join(toks)))
-            for term in found:
+            for term in set(findall("".join(toks))):
                 for j in owners[term]:
                     counts = said.setdefault((j, term), [0, 0])
                     counts[0] += 1
-                    counts[1] += not set(self.concerns[j].themes).isdisjoint(coded)
+                    counts[1] += not homes[j].isdisjoint(coded)
         kept = []
         for j, c in enumerate(self.concerns):
             terms = tuple(t for t in c.terms

@@ -35,8 +35,9 @@ def known_label(seeds: list[KnownConcern]) -> str:
 # A new concern is named by a clause its own people wrote (``phrase_label``): up to the first
 # length when one says its leading term, else up to the second, else by its terms.
 PHRASE_CHARS = (16, 24)
-# Clauses are looked for in at most this many of a concern's units (its first, in table order):
-# enough to count which wording recurs, and a million-post concern costs no more than a small one.
+# A new concern's label is looked for in at most this many of its units (its first, in table
+# order): enough to count which wording recurs, and a million-post concern costs no more than a
+# small one (``new_label``).
 PHRASE_SAMPLE = 5000
 # A new concern's label names a second wording when at least this share of its units does not
 # say its leading term (``new_label``).
@@ -64,9 +65,7 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
     weights = {t: 1.0 / (k + 1) for k, t in enumerate(terms[:3])}
     lead = terms[0]
     said: Counter[str] = Counter()
-    for n, text in enumerate(texts):
-        if n == PHRASE_SAMPLE:
-            break
+    for text in texts:
         if lead not in text:
             continue
         parts = [p for p in (_CLAUSE_EDGE.sub("", p) for p in _CLAUSE_BREAK.split(text)) if p]
