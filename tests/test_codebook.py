@@ -57,3 +57,16 @@ def test_a_rest_stop_is_living_and_a_parcel_station_is_not(text, living):
     from voiceminer.quality import make_coder
 
     assert ("living" in make_coder().code(text)[0]) is living
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("工会应该监督平台，不要乱罚款", "platform_rules"),
+    ("帮我们反映一下乱罚款的问题", "platform_rules"),  # a fine, most often the platform's
+    ("交警乱罚款", "enforcement"),
+    ("路政乱罚款太多了", "enforcement"),
+])
+def test_a_fine_is_the_platforms_unless_the_police_or_road_administration_give_it(text, theme):
+    from voiceminer.quality import make_coder
+
+    themes = make_coder().code(text)[0]
+    assert theme in themes and not {"platform_rules", "enforcement"} - {theme} & set(themes)
