@@ -104,6 +104,40 @@ def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]
     return f"“{first}”“{second}”等" if second else f"“{first}”等"
 
 
+# A new concern most of whose units (this share) a new concern of an earlier theme holds already
+# is the same people saying the same thing, coded into two themes: it may take that concern's
+# words for a label and points to it (``see_also``).
+SAME_UNITS_SHARE = 0.8
+
+
+class ConcernNames:
+    """Names the concerns of one analysis in order, remembering what it gave: no two concerns
+    found by clustering are called the same, unless one holds most of the other's units (then
+    the later one points to it). ``texts``: every unit's clean text, by unit index."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.taken: set[str] = set()
+        self.found: list[tuple[str, str, set[int]]] = []  # new concerns: id, label, units
+
+    def name(self, concern_id: str, members: list[int], terms: Sequence[str],
+             seeds: list[KnownConcern]) -> tuple[str, str]:
+        """(label, see_also) of a concern: a known one's catalogue label, a new one's
+        ``new_label``; ``see_also`` is the earlier new concern holding ``SAME_UNITS_SHARE`` of
+        its units, or ""."""
+        if seeds:
+            label, host = known_label(seeds), None
+        else:
+            host = next((f for f in self.found
+                         if len(f[2].intersection(members)) >= SAME_UNITS_SHARE * len(members)),
+                        None)
+            label = new_label((self.texts[i] for i in members), terms,
+                              self.taken - {host[1]} if host else self.taken)
+            self.found.append((concern_id, label, set(members)))
+        self.taken.add(label)
+        return label, host[0] if host else ""
+
+
 def _phrases_of(label: str) -> list[str]:
     """The clauses quoted in a label made by ``new_label`` (none in a catalogue label)."""
     return re.findall(r"“([^”]*)”", label)

@@ -51,12 +51,11 @@ import pandas as pd
 from .codebook import OTHER_THEME
 from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
 from .concern_labels import (
+    ConcernNames,
     TermPresence,
     coherent_labels,
     ctfidf_terms,
-    known_label,
     naming_core,
-    new_label,
     said_terms,
     top_term_against_rest,
     top_terms_single,
@@ -172,8 +171,7 @@ class ConcernFinder:
             outside = catalogue.trusted_outside([cols["tokens"][i] for i in live],
                                                 [cols["themes"][i] for i in live])
         known_ids: dict[str, list[str]] = {}
-        taken: set[str] = set()  # labels given so far: no two new concerns are called the same
-        found: list[tuple[str, str, set[int]]] = []  # new concerns so far: id, label, units
+        names = ConcernNames(cols["clean"])
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
         for theme, (idx, people, result) in zip(themes, clustered):
@@ -187,19 +185,12 @@ class ConcernFinder:
                 seeds = result.known[c] if c < len(result.known) else []
                 if seeds:
                     known_ids[cid] = [k.id for k in seeds]
-                host = None if seeds else _host(found, members)
-                label = known_label(seeds) if seeds else new_label(
-                    (cols["clean"][i] for i in members), terms,
-                    taken - {host[1]} if host else taken)
-                taken.add(label)
-                if not seeds:
-                    found.append((cid, label, set(members)))
+                label, see_also = names.name(cid, members, terms, seeds)
                 rows.append({
                     "concern_id": cid, "theme": theme, "label": label,
                     "top_terms": terms, "units": len(members),
                     "respondents": len({cols["respondent_id"][i] for i in members}),
-                    "catalogue_ids": [k.id for k in seeds],
-                    "see_also": host[0] if host else "",
+                    "catalogue_ids": [k.id for k in seeds], "see_also": see_also,
                 })
         self.assignments_ = main_first(assigned, cols, catalogue, known_ids)
         self.known_ = known_ids
@@ -431,21 +422,6 @@ class ConcernFinder:
         return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
                                           self.other_coherence, self.min_respondents),
                           result.top_terms)
-
-
-# A new concern most of whose units (this share) a new concern of an earlier theme holds already
-# is the same people saying the same thing, coded into two themes: it may take that concern's
-# words for a label and points to it (``see_also``).
-SAME_UNITS_SHARE = 0.8
-
-
-def _host(found: list[tuple[str, str, set[int]]], members: list[int]
-          ) -> tuple[str, str, set[int]] | None:
-    """The earlier new concern holding ``SAME_UNITS_SHARE`` of ``members``, if any."""
-    for concern in found:
-        if len(concern[2].intersection(members)) >= SAME_UNITS_SHARE * len(members):
-            return concern
-    return None
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
