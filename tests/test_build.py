@@ -298,3 +298,20 @@ def test_a_found_concern_points_to_the_concern_of_another_theme_that_holds_its_u
     shown = {("", "organization.07"), ("", "rights.03")}
     assert _see_also(info, "rights", {}, shown, codebook, concern_info) == "（另见“组织与入会”）"
     assert _see_also(info, "rights", {}, {("", "rights.03")}, codebook, concern_info) == ""
+
+
+def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():
+    from voiceminer.report.build import _local_label
+    from voiceminer.report.model import NATIONAL
+
+    label = "“港区周边没地方吃饭休息”等"
+    rest = _members_of([("r1", "休息", ["休息"]), ("r2", "休息。。", ["休息"]),
+                        ("r3", "想休息", ["休息"])])
+    assert _local_label(label, rest, ("休息",), "广东") == "“休息”等"
+    assert _local_label(label, rest, ("休息",), NATIONAL) == label  # the national list's own
+    said = _members_of([("r1", "港区周边没地方吃饭休息啊", ["港区", "休息"])])
+    assert _local_label(label, said, ("休息",), "天津") == label  # one of them says it
+    pair = _members_of([("r1", "驾驶室都变形了，心里堵得慌", ["驾驶室", "变形", "心里堵"])])
+    assert _local_label("“驾驶室都变形，心里堵得慌”等", pair, ("变形",), "云南") == \
+        "“驾驶室都变形，心里堵得慌”等"
+    assert _local_label("拖欠工资、讨薪难", rest, ("休息",), "广东") == "拖欠工资、讨薪难"  # catalogue

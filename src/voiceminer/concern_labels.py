@@ -90,7 +90,7 @@ def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]
     own clause is named too (“快递柜费用不要让快递员出”“给三轮车一个合法身份”等), so that the
     label does not hide the second issue."""
     texts = list(islice(texts, PHRASE_SAMPLE))
-    given = {p for label in taken for p in _phrases_of(label)}
+    given = {p for label in taken for p in quoted_phrases(label)}
     first = phrase_label(texts, terms, given)
     if not first:
         return "、".join(terms[:3])
@@ -138,7 +138,7 @@ class ConcernNames:
         return label, host[0] if host else ""
 
 
-def _phrases_of(label: str) -> list[str]:
+def quoted_phrases(label: str) -> list[str]:
     """The clauses quoted in a label made by ``new_label`` (none in a catalogue label)."""
     return re.findall(r"“([^”]*)”", label)
 

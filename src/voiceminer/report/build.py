@@ -19,6 +19,7 @@ import pandas as pd
 from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
+from ..concern_labels import new_label, quoted_phrases
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
@@ -130,8 +131,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             members = members_of(crow["key"])
             items.append(ConcernItem(
                 concern_id=crow["key"],
-                label=crow["label"] + _see_also(info, trow["key"], home_of, listed, codebook,
-                                                concern_info),
+                label=_local_label(crow["label"], members, terms, province)
+                + _see_also(info, trow["key"], home_of, listed, codebook, concern_info),
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
@@ -179,6 +180,22 @@ def _approving(members: _Members, terms: tuple[str, ...]) -> int:
         if any(_APPROVAL.search(x) and not _BUT.search(x) for x in about):
             people.add(str(who))
     return len(people)
+
+
+def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str) -> str:
+    """A found concern's label as a province's list shows it: the national one when some unit
+    of the province says one of its clauses, else the province's own wording (``new_label`` on
+    its units), since a list naming 港区周边没地方吃饭休息 above four answers that all say 休息
+    describes other provinces' people. A catalogue label stays as it is."""
+    phrases = quoted_phrases(label)
+    if province == NATIONAL or not phrases or members.empty:
+        return label
+    cleans = [str(c) for c in members.column("clean")]
+    # a clause pair is said when both its clauses are (驾驶室都变形了，心里堵得慌)
+    if any(all(part in c for part in p.split("，")) for c in cleans for p in phrases):
+        return label
+    local = new_label(cleans, terms, ())
+    return local if quoted_phrases(local) else label
 
 
 def _catalogue_ids(info: Any) -> tuple[str, ...]:
