@@ -225,12 +225,12 @@ def test_a_known_concern_listed_under_two_themes_points_to_its_home():
     home_of = {"skills_training": "employment"}
     guest = SimpleNamespace(catalogue_ids=["skills_training"])
     listed = {("employment", "skills_training"), ("organization", "skills_training")}
-    assert _see_also(guest, "organization", home_of, listed, codebook) == "（另见“就业与职业发展”）"
-    assert _see_also(guest, "employment", home_of, listed, codebook) == ""  # at home
+    assert _see_also(guest, "organization", home_of, listed, {}, codebook) == "（另见“就业与职业发展”）"
+    assert _see_also(guest, "employment", home_of, listed, {}, codebook) == ""  # at home
     # not listed at home in this list (another province, say): nothing to point to
-    assert _see_also(guest, "organization", home_of, {("organization", "skills_training")},
+    assert _see_also(guest, "organization", home_of, {("organization", "skills_training")}, {},
                      codebook) == ""
-    assert _see_also(SimpleNamespace(catalogue_ids=[]), "organization", home_of, listed,
+    assert _see_also(SimpleNamespace(catalogue_ids=[]), "organization", home_of, listed, {},
                      codebook) == ""  # found by clustering
 
 
@@ -294,10 +294,9 @@ def test_a_found_concern_points_to_the_concern_of_another_theme_that_holds_its_u
 
     codebook = Codebook.default()
     info = SimpleNamespace(catalogue_ids=[], see_also="organization.07")
-    concern_info = {"organization.07": SimpleNamespace(theme="organization")}
-    shown = {("", "organization.07"), ("", "rights.03")}
-    assert _see_also(info, "rights", {}, shown, codebook, concern_info) == "（另见“组织与入会”）"
-    assert _see_also(info, "rights", {}, {("", "rights.03")}, codebook, concern_info) == ""
+    shown = {"organization.07": "organization", "rights.03": "rights"}
+    assert _see_also(info, "rights", {}, set(), shown, codebook) == "（另见“组织与入会”）"
+    assert _see_also(info, "rights", {}, set(), {"rights.03": "rights"}, codebook) == ""
 
 
 def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():

@@ -42,6 +42,7 @@ PHRASE_SAMPLE = 5000
 # A new concern's label names a second wording when at least this share of its units does not
 # say its leading term (``new_label``).
 SECOND_WORDING_SHARE = 0.3
+_PAIR = "，"  # joins two neighbouring clauses into one phrase
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:\s~～…]+")
 _CLAUSE_EDGE = re.compile(r"^[的了吧啊呀呢哦嘛啦就还也都又]+|[吧啊呀呢了哦嘛啦的]+$")
 
@@ -69,7 +70,7 @@ def phrase_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[s
         if lead not in text:
             continue
         parts = [p for p in (_CLAUSE_EDGE.sub("", p) for p in _CLAUSE_BREAK.split(text)) if p]
-        found = {*parts, *(f"{a}，{b}" for a, b in zip(parts, parts[1:]))}
+        found = {*parts, *(f"{a}{_PAIR}{b}" for a, b in zip(parts, parts[1:]))}
         said.update(c for c in found if lead in c and len(c) <= PHRASE_CHARS[-1])
     for limit in PHRASE_CHARS:
         fits = [c for c in said if len(c) <= limit and c not in taken]
@@ -113,34 +114,43 @@ SAME_UNITS_SHARE = 0.8
 class ConcernNames:
     """Names the concerns of one analysis in order, remembering what it gave: no two concerns
     found by clustering are called the same, unless one holds most of the other's units (then
-    the later one points to it). ``texts``: every unit's clean text, by unit index."""
+    the later one points to it). ``texts``: every unit's clean text, by unit index;
+    ``assigned``: every unit's concern ids so far, which the caller fills as it goes."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = texts
+    def __init__(self, texts: Sequence[str], assigned: Sequence[list[str]]) -> None:
+        self.texts, self.assigned = texts, assigned
         self.taken: set[str] = set()
-        self.found: list[tuple[str, str, set[int]]] = []  # new concerns: id, label, units
+        self.found: dict[str, str] = {}  # new concerns so far: id -> label, in order
 
     def name(self, concern_id: str, members: list[int], terms: Sequence[str],
              seeds: list[KnownConcern]) -> tuple[str, str]:
         """(label, see_also) of a concern: a known one's catalogue label, a new one's
         ``new_label``; ``see_also`` is the earlier new concern holding ``SAME_UNITS_SHARE`` of
-        its units, or ""."""
+        its units (counted from ``assigned``), or ""."""
+        host = ""
         if seeds:
-            label, host = known_label(seeds), None
+            label = known_label(seeds)
         else:
-            host = next((f for f in self.found
-                         if len(f[2].intersection(members)) >= SAME_UNITS_SHARE * len(members)),
-                        None)
+            shared = Counter(c for i in members for c in self.assigned[i] if c in self.found)
+            host = next((c for c in self.found
+                         if shared[c] >= SAME_UNITS_SHARE * len(members)), "")
             label = new_label((self.texts[i] for i in members), terms,
-                              self.taken - {host[1]} if host else self.taken)
-            self.found.append((concern_id, label, set(members)))
+                              self.taken - {self.found[host]} if host else self.taken)
+            self.found[concern_id] = label
         self.taken.add(label)
-        return label, host[0] if host else ""
+        return label, host
 
 
 def quoted_phrases(label: str) -> list[str]:
     """The clauses quoted in a label made by ``new_label`` (none in a catalogue label)."""
     return re.findall(r"“([^”]*)”", label)
+
+
+def phrase_said(phrase: str, text: str) -> bool:
+    """Whether ``text`` says a ``phrase_label`` phrase: each of its clauses, since a pair is
+    joined with "，" after particles were trimmed (驾驶室都变形了，心里堵得慌 says
+    驾驶室都变形，心里堵得慌)."""
+    return all(part in text for part in phrase.split(_PAIR))
 
 
 def naming_core(labels: np.ndarray, clusters: list[list[KnownConcern]],

@@ -171,7 +171,7 @@ class ConcernFinder:
             outside = catalogue.trusted_outside([cols["tokens"][i] for i in live],
                                                 [cols["themes"][i] for i in live])
         known_ids: dict[str, list[str]] = {}
-        names = ConcernNames(cols["clean"])
+        names = ConcernNames(cols["clean"], assigned)
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
         for theme, (idx, people, result) in zip(themes, clustered):

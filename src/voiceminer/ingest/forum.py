@@ -6,6 +6,7 @@ five problems yields units the coder can handle, while the author stays one resp
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -92,8 +93,6 @@ def forum_respondent(author: str) -> str:
     id, so one poster is still one voice, but no table carries the handle. A handle names a
     person online as surely as a name does, and units.csv and the code matrix are the files
     people share; the post's origin (file:line) still leads back to it."""
-    import hashlib
-
     return "forum:" + hashlib.sha256(author.strip().encode("utf-8")).hexdigest()[:10]
 
 

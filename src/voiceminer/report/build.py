@@ -19,7 +19,7 @@ import pandas as pd
 from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
-from ..concern_labels import new_label, quoted_phrases
+from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
@@ -122,7 +122,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
     quoted = _Quoted()  # what this list has quoted so far, in reading order
     listed = {(r["theme"], k) for r in overall["concern"]
               for k in _catalogue_ids(concern_info.get(r["key"]))}
-    listed |= {("", r["key"]) for r in overall["concern"]}  # and every concern by its id
+    shown = {r["key"]: r["theme"] for r in overall["concern"]}
     for trow in theme_order:
         items = []
         for crow in concerns_of.get(trow["key"], []):
@@ -132,7 +132,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             items.append(ConcernItem(
                 concern_id=crow["key"],
                 label=_local_label(crow["label"], members, terms, province)
-                + _see_also(info, trow["key"], home_of, listed, codebook, concern_info),
+                + _see_also(info, trow["key"], home_of, listed, shown, codebook),
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
@@ -191,8 +191,7 @@ def _local_label(label: str, members: _Members, terms: tuple[str, ...], province
     if province == NATIONAL or not phrases or members.empty:
         return label
     cleans = [str(c) for c in members.column("clean")]
-    # a clause pair is said when both its clauses are (驾驶室都变形了，心里堵得慌)
-    if any(all(part in c for part in p.split("，")) for c in cleans for p in phrases):
+    if any(phrase_said(p, c) for c in cleans for p in phrases):
         return label
     local = new_label(cleans, terms, ())
     return local if quoted_phrases(local) else label
@@ -205,17 +204,16 @@ def _catalogue_ids(info: Any) -> tuple[str, ...]:
 
 
 def _see_also(info: Any, theme: str, home_of: Mapping[str, str],
-              listed: set[tuple[str, str]], codebook: Codebook,
-              concern_info: Mapping[str, Any] | None = None) -> str:
+              listed: set[tuple[str, str]], shown: Mapping[str, str], codebook: Codebook) -> str:
     """``（另见“就业与职业发展”）`` for a known concern listed here and, as well, under the theme
     the catalogue files it under first: the same label in two sections with two counts reads as
     two findings (技能培训与证书 under the union's section and under employment). A concern
     clustering found points to the concern of another theme that holds most of its units
     (``see_also`` of the concerns table), when this list shows it. ``listed``: (theme, catalogue
-    id) of every known concern in the list, and ("", id) of every concern."""
+    id) of every known concern in the list; ``shown``: every concern of the list -> its theme."""
     host = str(getattr(info, "see_also", "") or "")
-    if host and ("", host) in listed and concern_info is not None and host in concern_info:
-        return f"（另见“{codebook.label(concern_info[host].theme)}”）"
+    if host in shown:
+        return f"（另见“{codebook.label(shown[host])}”）"
     for k in _catalogue_ids(info):
         home = home_of.get(k)
         if home and home != theme and (home, k) in listed:
