@@ -131,11 +131,14 @@ def test_analyze_uses_an_edited_concern_catalogue(tmp_path):
     catalogue = tmp_path / "cb" / "concerns.toml"
     text = catalogue.read_text(encoding="utf-8")
     assert '"进小区、写字楼难"' in text
-    catalogue.write_text(text.replace('"进小区、写字楼难"', '"小区门禁拦骑手（自编）"'), encoding="utf-8")
+    catalogue.write_text(text.replace('"进小区、写字楼难"', '"小区门禁拦骑手（自编）"')
+                         .replace('"市长热线"', '"12345", "市长热线"'), encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(app, ["analyze", str(corpus), "--out", str(out), "--format", "csv",
                                  "--concerns", str(catalogue), "--no-cache"])
     assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # a bare number is never a content token: said so
+    assert "1 terms can never be found" in said and "12345 (government_channels)" in said
     labels = pd.read_csv(out / "concerns.csv", dtype=str)["label"].tolist()
     assert "小区门禁拦骑手（自编）" in labels and "进小区、写字楼难" not in labels
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ import pytest
 
 from voiceminer.codebook import Codebook
 from voiceminer.concern_catalogue import (ConcernCatalogue, KnownConcern, TermMatcher,
-                                          load_catalogue, trie_pattern)
+                                          load_catalogue, trie_pattern, unmatchable)
 from voiceminer.concern_seeds import give_way, seeds_from_scores
 from voiceminer.concerns import ConcernFinder
 from voiceminer.errors import CodebookError
@@ -40,6 +40,21 @@ def test_bundled_catalogue_loads_and_names_only_codebook_themes():
     assert {t for c in cat.concerns for t in c.themes} <= themes
     assert all(len(cat.for_theme(t)) >= 2 for t in themes)
     assert len({c.label for c in cat.concerns}) == len(cat.concerns)
+
+
+def test_every_bundled_catalogue_term_can_be_found_in_the_tokens():
+    """Terms are looked for in a unit's content tokens joined. The analysis's segmenter keeps them
+    whole, so 不知道工会 (知道 is a stopword) and 个小时 (个 is one) are found as written; a bare
+    number never is, and is reported."""
+    from voiceminer.pipeline import make_segmenter
+    from voiceminer.settings import Settings
+
+    seg = make_segmenter(Codebook.default(), Settings())
+    assert unmatchable(ConcernCatalogue.load(), seg) == []
+    assert "不知道工会" in "".join(seg.tokens("我不知道工会是干什么的"))
+    assert "个小时" in "".join(seg.tokens("一天跑十二个小时"))
+    custom = ConcernCatalogue((KnownConcern("hotline", "热线", ("rights",), ("12345", "热线")),))
+    assert unmatchable(custom, seg) == [("hotline", "12345")]
 
 
 @pytest.mark.parametrize("text, message", [

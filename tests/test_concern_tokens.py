@@ -15,6 +15,7 @@ from voiceminer.coding import ThemeCoder, code_themes
 from voiceminer.coding import sentence_bounds as coding_sentence_bounds
 from voiceminer.concern_tokens import ThemeTokens, sentence_bounds, sentence_cuts, sentence_marks
 from voiceminer.concerns import find_concerns
+from voiceminer.framing import without_framing
 from voiceminer.pipeline import make_segmenter
 from voiceminer.segment import segment
 
@@ -83,12 +84,13 @@ def demo_units(seg):
 
 
 def _definition(clean: str, tokens: list[str], spans: list, theme: str, seg) -> list[str]:
-    """What a unit's theme tokens are by definition: its theme's sentences, joined by 。, cut
-    again (every token when that is the whole text or leaves nothing)."""
+    """What a unit's theme tokens are by definition: its theme's sentences less a post's framing,
+    joined by 。, cut again (every token when that is the whole text or leaves nothing)."""
     bounds = sorted({coding_sentence_bounds(clean, a, b) for t, a, b in spans if t == theme})
     if bounds == [(0, len(clean))]:
         return tokens
-    return seg.tokens("。".join(clean[a:b] for a, b in bounds)) or tokens
+    lo, hi = without_framing(clean)
+    return seg.tokens("。".join(clean[max(a, lo):min(b, hi)] for a, b in bounds)) or tokens
 
 
 def test_demo_theme_tokens_equal_the_sentences_segmented_again(seg, demo_units):

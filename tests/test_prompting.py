@@ -27,6 +27,21 @@ def test_a_question_prompts_the_themes_it_names(mini_codebook, mini_segmenter, u
     ]
 
 
+def test_a_short_follow_up_asks_about_what_the_question_before_it_named(
+        mini_codebook, mini_segmenter, units_factory):
+    """还有别的吗？ after a question about dispatch draws out more of it; a longer question that
+    names no theme opens a new topic; another interview does not inherit the topic."""
+    coder = ThemeCoder(mini_codebook, mini_segmenter)
+    rows = [("d1", "平台派单对您影响大吗？"), ("d1", "还有别的吗？"), ("d1", "那您具体说说？"),
+            ("d1", "最后您对我们的调查还有什么想说的吗？"), ("d1", "还有别的吗？"),
+            ("d2", "还有别的吗？"), ("s1", "还有别的吗？")]
+    units = units_factory([{"doc_id": doc, "question": q, "text": "又被罚了",
+                            "source": "survey" if doc == "s1" else "interview"}
+                           for doc, q in rows])
+    assert question_themes(units, coder).tolist() == [
+        ("platform_rules",), ("platform_rules",), ("platform_rules",), (), (), (), ()]
+
+
 def test_unprompted_counts_people_who_raised_a_theme_where_no_question_named_it(units_factory):
     units = units_factory([
         # r1 speaks of pay only under the pay question; r2 under it and elsewhere; r3 elsewhere

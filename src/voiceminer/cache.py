@@ -8,12 +8,13 @@ code):
   codebook terms it was made with (``.terms.json``). When the codebook's terms change, only the
   texts containing an added or removed term are segmented again: elsewhere the word graph is the
   same. Editing labels, cues, exclusions or salience re-segments nothing.
-* ``code-<segmenter>-<codebook>-<stopwords>.parquet`` — text hash → themes, evidence, spans,
-  content tokens and sentence cuts (what the concern stage slices tokens by), keyed by the full
-  segmenter fingerprint, the codebook's SHA-256 (any codebook edit may change the coding) and the
-  stopword list (it decides the content tokens). A re-run with the same settings reads
-  everything from here and never loads the words; after an edit of the codebook or the
-  stopwords, coding runs again from the cached words and nothing is segmented again.
+* ``code-r<rules>-<segmenter>-<codebook>-<stopwords>.parquet`` — text hash → themes, evidence,
+  spans, content tokens and sentence cuts (what the concern stage slices tokens by), keyed by the
+  version of the coding code, the full segmenter fingerprint, the codebook's SHA-256 (any
+  codebook edit may change the coding) and the stopword list (it decides the content tokens).
+  A re-run with the same settings reads everything from here and never loads the words; after
+  an edit of the codebook or the stopwords, coding runs again from the cached words and nothing
+  is segmented again.
 """
 
 from __future__ import annotations
@@ -236,17 +237,21 @@ class AnalysisCache:
     fingerprint : the segmenter's full fingerprint (base + terms).
     codebook_sha : the codebook file's SHA-256.
     stopwords : a fingerprint of the segmenter's stopwords (``Segmenter.stopwords_fingerprint``).
+    rules : the version of the code that codes a text (``engine.kernel.RULES``): a cache
+        written by an older voiceminer is not read as if it were current.
     """
 
     def __init__(self, folder: str | Path, base_fingerprint: str, terms: Sequence[str],
-                 fingerprint: str, codebook_sha: str, stopwords: str = "") -> None:
+                 fingerprint: str, codebook_sha: str, stopwords: str = "", rules: int = 1
+                 ) -> None:
         self.folder = Path(folder)
         sweep_stale_tmp(self.folder)
         stem = f"seg-{base_fingerprint[:20]}"
         self._terms_path = self.folder / f"{stem}.terms.json"
         self.words = _Table(self.folder / f"{stem}.parquet", ("words",))
         self.codes = _Table(
-            self.folder / f"code-{fingerprint[:16]}-{codebook_sha[:16]}-{stopwords[:12]}.parquet",
+            self.folder / f"code{'' if rules == 1 else f'-r{rules}'}-{fingerprint[:16]}-"
+                          f"{codebook_sha[:16]}-{stopwords[:12]}.parquet",
             ("themes", "evidence", "spans", "tokens", "cuts"), {"cuts": "int32"})
         self.terms = list(dict.fromkeys(terms))
         old_terms: list[str] = []

@@ -9,8 +9,9 @@ PhraseMatcher does on exact token text), and one regular expression per theme fo
 inside a longer token (jieba may keep "超时罚款" whole, and "罚款" must still count), whose
 matches are worked out once per distinct token and remembered. Coding needs no spaCy Doc: building
 one per text, and running the regular expressions on every token again, cost more than all the
-rest of coding. Matches inside an exclusion phrase, and matches followed in the same clause by a
-"that is fine" cue (社保还行) or preceded by a denial (从来没被罚款), are dropped.
+rest of coding. Matches inside an exclusion phrase, matches followed in the same clause by a
+"that is fine" cue (社保还行) or preceded by a denial (从来没被罚款), and matches in a post's
+framing (大半夜睡不着，上来说两句。: ``framing.py``) are dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from itertools import accumulate
 import pandas as pd
 
 from .codebook import Codebook
+from .framing import without_framing
 from .schema import analysed_mask, check_units
 from .segment import Segmenter
 
@@ -178,7 +180,10 @@ class ThemeCoder:
                 if key not in found:  # a whole-term match of the same span came first
                     found[key] = Evidence(label, term, a, key[2])
         kept, self._dropped = [], set()
+        lo, hi = without_framing(clean)  # a post's opening and sign-off say nothing to code
         for ev in found.values():
+            if ev.start < lo or ev.end > hi:
+                continue
             if any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded):
                 continue
             if self._fine_or_denied(clean, ev):

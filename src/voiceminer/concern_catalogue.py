@@ -121,6 +121,16 @@ class ConcernCatalogue:
         return replace(self, concerns=tuple(kept))
 
 
+def unmatchable(catalogue: ConcernCatalogue, segmenter: Any) -> list[tuple[str, str]]:
+    """(concern id, term) for each term no unit's content tokens can hold, because the
+    ``segmenter`` cuts it and drops a piece: a bare number, a stopword (不/知道/工会 without
+    知道, 个/小时 without 个). Terms are looked for in the tokens joined, so such a term never
+    seeds its concern; a run says so instead of ignoring it. The bundled user dictionary keeps
+    the bundled catalogue's phrases whole."""
+    return [(c.id, t) for c in catalogue.concerns for t in c.terms
+            if "".join(segmenter.tokens(t)) != t]
+
+
 def default_catalogue_path() -> Path:
     return Path(str(resources.files("voiceminer") / "resources" / "concerns.toml"))
 

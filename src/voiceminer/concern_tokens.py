@@ -2,7 +2,8 @@
 
 A long answer touching four themes is clustered in each by what it says about that theme, so
 ``ConcernFinder`` wants, per (unit, theme), the tokens of the sentences around the theme's
-evidence spans: by definition, those sentences joined with "。" and segmented again. Each text's
+evidence spans: by definition, those sentences, less a post's framing (``framing.py``), joined
+with "。" and segmented again. Each text's
 sentence marks are found once and a span's sentences by binary search (``coding.sentence_bounds``
 searched the text once per mark, for every span).
 
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 
 from .codebook import OTHER_THEME
 from .coding import _SENTENCE_MARKS
+from .framing import without_framing
 from .segment import Segmenter
 
 _MARKS = re.compile(f"[{re.escape(_SENTENCE_MARKS)}]")
@@ -69,8 +71,10 @@ class ThemeTokens:
         if not bounds or (len(bounds) == 1 and bounds[0] == (0, len(clean))):
             return tokens
         cuts = self.segmenter.cuts_of(clean)
-        if cuts is None:
-            local = self.segmenter.tokens("。".join(clean[a:b] for a, b in bounds))
+        if cuts is None:  # the sentences without a post's framing, as the unit's tokens are
+            lo, hi = without_framing(clean)
+            local = self.segmenter.tokens("。".join(clean[max(a, lo):min(b, hi)]
+                                                    for a, b in bounds))
         else:  # a sentence runs from just after a mark to just after the next one
             n = len(tokens)
             local = [w for a, b in bounds for w in tokens[

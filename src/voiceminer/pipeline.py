@@ -13,7 +13,7 @@ from . import __version__
 from .codebook import Codebook
 from .coding import ThemeCoder
 from .compare import keyness, prevalence
-from .concern_catalogue import ConcernCatalogue
+from .concern_catalogue import ConcernCatalogue, unmatchable
 from .concerns import find_concerns
 from .normalize import normalize
 from .prompting import question_themes
@@ -143,6 +143,12 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
 
     warmup.wait()
     catalogue = ConcernCatalogue.load(settings.concern_catalogue)
+    dead = unmatchable(catalogue, segmenter)
+    if dead:
+        notes = (*notes, f"concern catalogue: {len(dead)} terms can never be found, since the "
+                 f"content tokens drop them or part of them (a bare number, a stopword; add a "
+                 f"phrase to a user dictionary to keep it whole): "
+                 f"{'、'.join(f'{t} ({cid})' for cid, t in dead[:10])}")
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,
                                     random_state=settings.random_state, segmenter=segmenter,

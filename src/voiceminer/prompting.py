@@ -23,24 +23,41 @@ from .normalize import clean_text
 
 # sources whose ``question`` was asked by the research team
 ASKED_SOURCES = ("survey", "interview")
+# An interviewer's question this short that names no theme follows up the one before it in the
+# same interview (还有别的吗？ 那您具体说说？ 这个情况多吗？): what it draws out was asked for by
+# that question. A longer one that names none opens a new topic (您对工作还有什么想说的吗？).
+FOLLOW_UP_CHARS = 8
 
 
 def question_themes(units: pd.DataFrame, coder: ThemeCoder) -> np.ndarray:
     """Per unit, the codebook themes its question asks about, as a tuple (empty for forum posts
-    and units without a question). Each distinct question is coded once."""
+    and units without a question). Each distinct question is coded once. In an interview, a short
+    follow-up question that names no theme asks about what the question before it named
+    (``FOLLOW_UP_CHARS``); units are read in table order, which is the order of the turns."""
     asked = np.empty(len(units), dtype=object)
     asked[:] = [()] * len(units)
     if "question" not in units.columns or not len(units):
         return asked
     questions = units["question"].fillna("").astype(str).to_numpy(dtype=object)
     sources = units["source"].astype(str).to_numpy(dtype=object)
-    memo: dict[str, tuple[str, ...]] = {}
-    for i, (question, source) in enumerate(zip(questions, sources)):
+    docs = units["doc_id"].astype(str).to_numpy(dtype=object) if "doc_id" in units.columns \
+        else np.full(len(units), "", dtype=object)
+    memo: dict[str, tuple[tuple[str, ...], bool]] = {}
+    topic: dict[str, tuple[str, ...]] = {}  # interview -> themes of its last question that set one
+    for i, (question, source, doc) in enumerate(zip(questions, sources, docs)):
         if not question or source not in ASKED_SOURCES:
             continue
-        themes = memo.get(question)
-        if themes is None:
-            themes = memo[question] = _themes_named(coder, clean_text(question))
+        named = memo.get(question)
+        if named is None:
+            clean = clean_text(question)
+            themes = _themes_named(coder, clean)
+            named = memo[question] = (themes, not themes and len(clean) <= FOLLOW_UP_CHARS)
+        themes, follow_up = named
+        if source == "interview":
+            if follow_up:
+                themes = topic.get(doc, ())
+            else:
+                topic[doc] = themes
         asked[i] = themes
     return asked
 

@@ -299,5 +299,15 @@ def segment(units: pd.DataFrame, segmenter: Segmenter | None = None) -> pd.DataF
     seg = segmenter or Segmenter()
     ok = analysed_mask(units).to_numpy()
     out = units.copy()
-    out["tokens"] = [seg.tokens(c) if keep else [] for c, keep in zip(out["clean"], ok)]
+    out["tokens"] = [_unit_tokens(seg, c) if keep else [] for c, keep in zip(out["clean"], ok)]
     return out
+
+
+def _unit_tokens(seg: Segmenter, clean: str) -> list[str]:
+    """A unit's content tokens, a post's framing left out, as the analysis pipeline has them."""
+    from .framing import unframed, without_framing
+
+    lo, hi = without_framing(clean)
+    if lo == 0 and hi == len(clean):
+        return seg.tokens(clean)
+    return unframed(*seg.content_with_starts(seg.words(clean)), lo, hi)[0]

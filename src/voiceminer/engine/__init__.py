@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import warmup
 from ..schema import analysed_mask, check_units
-from .kernel import WorkSpec, adopt, code_batch
+from .kernel import RULES, WorkSpec, adopt, code_batch
 from .local import LocalEngine
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
 
         cache = AnalysisCache(settings.cache_dir, segmenter.base_fingerprint, segmenter.terms,
                               segmenter.fingerprint, codebook.sha256,
-                              stopwords=segmenter.stopwords_fingerprint)
+                              stopwords=segmenter.stopwords_fingerprint, rules=RULES)
     own = engine is None
     engine = engine or make_engine(settings)
     if coder is not None and hasattr(engine, "refork"):

@@ -12,8 +12,14 @@ from pathlib import Path
 
 from ..codebook import Codebook
 from ..concern_tokens import sentence_cuts, sentence_marks
+from ..framing import unframed, without_framing
 
 _BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder), per process
+
+# The version of what ``coded_text`` makes of a text, for the cache's key: raise it with any
+# change to coding or to the content tokens that gives other results for the same text and
+# settings (2: a post's framing is neither coded nor counted).
+RULES = 2
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,14 @@ def coded_text(seg, coder, text: str, words: list[str]) -> tuple:
     sentence mark: the concern stage slices only those by sentence."""
     themes, evidence, spans = coder.code(text) if text else ([], [], [])
     marks = sentence_marks(text) if spans else ()
-    if not marks:
+    lo, hi = without_framing(text)
+    framed = lo > 0 or hi < len(text)
+    if not marks and not framed:
         return seg.content(words), themes, evidence, spans, None
     content, starts = seg.content_with_starts(words)
-    return content, themes, evidence, spans, sentence_cuts(marks, starts)
+    if framed:  # a post's opening and sign-off are not what it says (framing.py)
+        content, starts = unframed(content, starts, lo, hi)
+    return content, themes, evidence, spans, (sentence_cuts(marks, starts) if marks else None)
 
 
 def code_batch(spec: WorkSpec, texts: list[str], known: list[list[str] | None],

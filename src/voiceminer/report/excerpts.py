@@ -8,58 +8,13 @@ The same sentence posted with two different openings is then one quote, not two.
 
 from __future__ import annotations
 
-import re
 
+from ..framing import SENTENCE as _SENTENCE
+from ..framing import without_framing
 from ..normalize import clean_text
 
 MAX_QUOTE_CHARS = 200
 WHOLE_QUOTE_CHARS = 30  # after framing is cut, answers up to this long are quoted whole
-
-# Clauses that address the forum or stall for time rather than say anything (this team's list,
-# from how posts and transcripts open and close); cut at either end of a quote.
-OPENERS = frozenset("""嗯 嗯嗯 额 呃 咋说呢 怎么说呢 这么说吧 家人们 兄弟们 姐妹们 老铁们 各位 大家好 说个事
-    说一下 问一下 问一下大家 请问大家 求助 记录一下 记录一下今天 刚收工 吐槽一下 唉 哎 上来说两句
-    有没有懂的老哥""".split())
-CLOSERS = frozenset("""求支招 大家怎么看 有同样遭遇的吗 说多了都是泪 就这样吧 睡了 唉 哎 你们呢 大家呢 谁懂啊
-    求解答 在线等 有没有人知道 求指点 就这样""".split())
-
-# a forum post often ends a sentence with emoji instead of a mark (挺贴心👍双十一还没到)
-_EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\uFE0F\u200D"
-_SENTENCE = re.compile(f"[^。！？!?；;\n{_EMOJI}]+[。！？!?；;{_EMOJI}]*")
-_CLAUSE = re.compile(f"[^，,。！？!?；;：:…~～\\s{_EMOJI}]+")
-_CLOSING = re.compile(f"[。！？!?；;…~～{_EMOJI}]*")
-
-
-def without_framing(text: str) -> tuple[int, int]:
-    """Where ``text`` is left once opening and closing framing is cut: (start, end).
-
-    Clauses in ``OPENERS`` at the start and ``CLOSERS`` at the end go, and so does a whole first
-    sentence that ends in an opener (大半夜睡不着，上来说两句。): it says why the post was
-    written, not what about. Nothing is cut when fewer than four characters would be left."""
-    clauses = [(m.start(), m.end(), m.group()) for m in _CLAUSE.finditer(text)]
-    lo, hi = 0, len(clauses)
-    while lo < hi and clauses[lo][2] in OPENERS:
-        lo += 1
-    first = _SENTENCE.match(text)
-    if first is not None:
-        inside = [k for k, (a, b, _) in enumerate(clauses) if b <= first.end()]
-        if inside and clauses[inside[-1]][2] in OPENERS and len(inside) < len(clauses):
-            lo = max(lo, inside[-1] + 1)
-    while hi > lo and clauses[hi - 1][2] in CLOSERS:
-        hi -= 1
-    if lo >= hi:
-        return 0, len(text)
-    start = clauses[lo][0] if lo else 0
-    end = _end_of(text, clauses[hi - 1][1]) if hi < len(clauses) else len(text)
-    if sum(len(c) for _, _, c in clauses[lo:hi]) < 4:
-        return 0, len(text)
-    return start, end
-
-
-def _end_of(text: str, stop: int) -> int:
-    """``stop`` moved past the marks that close its clause (。！？ and emoji)."""
-    return _CLOSING.match(text, stop).end()
-
 
 def sentences(text: str) -> list[str]:
     """``text``'s sentences, each with its closing marks (emoji count as one)."""
