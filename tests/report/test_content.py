@@ -115,3 +115,16 @@ def test_a_concern_most_people_approve_of_says_so(approving, respondents, marked
                           respondents=respondents, share=0.03, groups=(), quotes=(),
                           approving=approving)
     assert c.concern_text(concern).endswith("；多为肯定性评价）") is marked
+
+
+@pytest.mark.parametrize(("approving", "respondents", "said"),
+                         [(8, 88, "88 人；其中 8 人为肯定性评价）"), (4, 88, "88 人）"),
+                          (0, 88, "88 人）"), (None, 88, "88 人）")])
+def test_a_minority_of_approving_people_is_counted_in_the_line(approving, respondents, said):
+    """Praise from a few of a concern's people is part of its count; the line says how much."""
+    from voiceminer.report.model import ConcernItem
+
+    concern = ConcernItem(concern_id="living.03", label="吃饭、喝水、如厕不便", top_terms=(),
+                          respondents=respondents, share=0.05, groups=(),
+                          quotes=(), approving=approving)
+    assert c.concern_text(concern).endswith(said)

@@ -33,7 +33,8 @@ METHOD_NOTE: Final = (
     "问卷或访谈专门问到的主题，总提及比例会因提问而偏高；"
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "并列两段原话表示这一类里有两种说法、可能是两个问题，请结合关键词和引语核对后改写或拆分；"
-    "“多为肯定性评价”表示提到该问题的受访者中半数以上是在肯定现有做法（如送清凉、慰问），而非反映困难；"
+    "“多为肯定性评价”表示提到该问题的受访者中半数以上是在肯定现有做法（如送清凉、慰问），而非反映困难，"
+    "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
 )
@@ -211,11 +212,15 @@ def theme_heading(numeral: str, theme: ThemeSection) -> str:
 def concern_text(concern: ConcernItem) -> str:
     """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）`` — the list number is added by
     the format. The head count stands beside the share: in a small province 2% may be one
-    person. A concern most of whose people approve says ``；多为肯定性评价``."""
+    person. A concern most of whose people approve says ``；多为肯定性评价``; one where fewer,
+    but at least ``MIN_LEAD_RESPONDENTS``, do says how many (``；其中 8 人为肯定性评价``): the
+    count is not all complaints, and the reader should know before quoting it as one."""
     lead = lead_phrase(concern.groups)
     extra = f"，{lead}" if lead else ""
     if mostly_approving(concern):
         extra += "；多为肯定性评价"
+    elif concern.approving is not None and concern.approving >= MIN_LEAD_RESPONDENTS:
+        extra += f"；其中 {concern.approving} 人为肯定性评价"
     return f"{concern.label}（提及 {format_pct(concern.share)}，{concern.respondents} 人{extra}）"
 
 
