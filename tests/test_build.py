@@ -314,3 +314,9 @@ def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():
     assert _local_label("“驾驶室都变形，心里堵得慌”等", pair, ("变形",), "云南") == \
         "“驾驶室都变形，心里堵得慌”等"
     assert _local_label("拖欠工资、讨薪难", rest, ("休息",), "广东") == "拖欠工资、讨薪难"  # catalogue
+    # of a two-clause label, only the clause the province's people say
+    two = "“希望工会帮忙争取职业伤害保障”“希望工会帮忙维权”等"
+    help_ = _members_of([("r1", "希望工会帮忙维权", ["工会", "维权"]),
+                         ("r2", "希望工会帮忙维权！", ["工会", "维权"])])
+    assert _local_label(two, help_, ("维权",), "江苏") == "“希望工会帮忙维权”等"
+    assert _local_label(two, help_, ("维权",), NATIONAL) == two

@@ -38,6 +38,10 @@ def test_lead_phrase_single_double_many_unknown() -> None:
     # below five people nobody raises anything "mainly"
     assert c.lead_phrase([g("快递员", 2, 0.1)]) == "" and c.lead_groups([g("快递员", 4, 0.5)]) == ()
     assert c.lead_phrase([]) == ""
+    # a group of two in the line is not named, however high its rate
+    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "货车司机为主"
+    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 2, 0.2), g("快递员", 1, 0.1)]) == \
+        "多个群体均有提及"
 
 
 def test_titles(issues) -> None:
@@ -106,8 +110,8 @@ def test_a_short_answer_is_quoted_after_its_question(source, text, question, bod
 
 
 @pytest.mark.parametrize(("approving", "respondents", "marked"),
-                         [(30, 50, True), (20, 50, False), (4, 6, False), (5, 10, True),
-                          (None, 50, False)])
+                         [(30, 50, True), (20, 50, False), (4, 6, False), (5, 10, False),
+                          (6, 10, True), (None, 50, False)])
 def test_a_concern_most_people_approve_of_says_so(approving, respondents, marked) -> None:
     from voiceminer.report.model import ConcernItem
 

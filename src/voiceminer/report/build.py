@@ -183,16 +183,18 @@ def _approving(members: _Members, terms: tuple[str, ...]) -> int:
 
 
 def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str) -> str:
-    """A found concern's label as a province's list shows it: the national one when some unit
-    of the province says one of its clauses, else the province's own wording (``new_label`` on
-    its units), since a list naming 港区周边没地方吃饭休息 above four answers that all say 休息
-    describes other provinces' people. A catalogue label stays as it is."""
+    """A found concern's label as a province's list shows it: the national label's clauses
+    that some unit of the province says (of “A”“B”等, only “B”等 where nobody here says A), else
+    the province's own wording (``new_label`` on its units), since a list naming
+    港区周边没地方吃饭休息 above four answers that all say 休息 describes other provinces'
+    people. A catalogue label stays as it is."""
     phrases = quoted_phrases(label)
     if province == NATIONAL or not phrases or members.empty:
         return label
     cleans = [str(c) for c in members.column("clean")]
-    if any(phrase_said(p, c) for c in cleans for p in phrases):
-        return label
+    said = [p for p in phrases if any(phrase_said(p, c) for c in cleans)]
+    if said:
+        return label if len(said) == len(phrases) else "".join(f"“{p}”" for p in said) + "等"
     local = new_label(cleans, terms, ())
     return local if quoted_phrases(local) else label
 

@@ -33,7 +33,8 @@ METHOD_NOTE: Final = (
     "问卷或访谈专门问到的主题，总提及比例会因提问而偏高；"
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "并列两段原话表示这一类里有两种说法、可能是两个问题，请结合关键词和引语核对后改写或拆分；"
-    "“多为肯定性评价”表示提到该问题的受访者中半数以上是在肯定现有做法（如送清凉、慰问），而非反映困难，"
+    "“某群体为主”比较的是各群体内的提及比例（各群体人数相差很大），不是人数，且该群体至少有 3 人提及；"
+    "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
@@ -41,6 +42,9 @@ METHOD_NOTE: Final = (
 
 # Below this many people raising a concern, no group is named as raising it "mainly".
 MIN_LEAD_RESPONDENTS: Final = 5
+# Nor is a group with fewer of them than this: in a small province one or two riders give riders
+# the highest rate, and "外卖骑手为主" over two riders is not a finding.
+MIN_GROUP_RESPONDENTS: Final = 3
 
 # A theme heading gives its unprompted share too when at least this share of the people who raised
 # it did so only where a question asked about it: below, the two figures tell the same story.
@@ -111,15 +115,19 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
     Share (not head count) decides, because group sizes differ a lot between provinces. A second
     group is named when it is within 5 percentage points; if three or more are that close no
     group dominates and nothing is returned. 未知 and groups with nobody are never named, and
-    below ``MIN_LEAD_RESPONDENTS`` people no group is: one rider is not "riders mainly".
+    below ``MIN_LEAD_RESPONDENTS`` people no group is: one rider is not "riders mainly". Only
+    groups with ``MIN_GROUP_RESPONDENTS`` or more people in the line compete.
     """
     rank = {g: i for i, g in enumerate(GROUPS)}
+    known = [g for g in groups if g.respondents > 0 and g.group not in ("", UNKNOWN)
+             and math.isfinite(g.share)]
+    if sum(g.respondents for g in known) < MIN_LEAD_RESPONDENTS:
+        return ()
     candidates = sorted(
-        (g for g in groups if g.respondents > 0 and g.group not in ("", UNKNOWN)
-         and math.isfinite(g.share)),
+        (g for g in known if g.respondents >= MIN_GROUP_RESPONDENTS),
         key=lambda g: (-g.share, -g.respondents, rank.get(g.group, len(rank)), g.group),
     )
-    if not candidates or sum(g.respondents for g in candidates) < MIN_LEAD_RESPONDENTS:
+    if not candidates:
         return ()
     top = candidates[0].share
     close = [g.group for g in candidates if top - g.share <= LEAD_MARGIN + 1e-9]
@@ -225,10 +233,11 @@ def concern_text(concern: ConcernItem) -> str:
 
 
 def mostly_approving(concern: ConcernItem) -> bool:
-    """At least half the concern's respondents, and ``MIN_LEAD_RESPONDENTS`` of them, approve
-    of what they speak of (``approving``): one or two people say little about a list's tone."""
+    """More than half the concern's respondents, and ``MIN_LEAD_RESPONDENTS`` of them, approve
+    of what they speak of (``approving``): one or two people say little about a list's tone, and
+    five praising against five complaining is no "mostly"."""
     return (concern.approving is not None and concern.approving >= MIN_LEAD_RESPONDENTS
-            and 2 * concern.approving >= concern.respondents)
+            and 2 * concern.approving > concern.respondents)
 
 
 def terms_line(concern: ConcernItem) -> str:
