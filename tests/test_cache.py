@@ -100,6 +100,8 @@ def test_codes_round_trip(tmp_path):
     assert AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="s").get_codes(keys) == rows
     assert AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="t").get_codes(keys) == \
         [None, None]  # other stopwords, other content tokens
+    assert AnalysisCache(tmp_path, "b", [], "f", "c", stopwords="s", rules=9).get_codes(keys) \
+        == [None, None]  # codes written by another version of the coding code
 
 
 def _counting_cuts(monkeypatch) -> set[str]:

@@ -1,5 +1,6 @@
 import pytest
 
+import voiceminer as vm
 from voiceminer.coding import ThemeCoder, code_themes, displacy_spans
 
 
@@ -170,3 +171,21 @@ def test_coding_is_the_same_with_a_small_memo(coder, monkeypatch):
     monkeypatch.setattr(coding, "_WORD_MEMO_LIMIT", 3)
     fresh = ThemeCoder(coder.codebook, coder.segmenter)
     assert [fresh.code(t) for t in texts * 2] == expected * 2
+
+
+@pytest.mark.parametrize("text, themes", [
+    # a wish that lists what might happen: the union, not three complaints
+    ("我们遇到欠薪、罚款、受伤这些事的时候，工会能站出来帮我们说话", ["organization"]),
+    # the same list without a supposition is three complaints
+    ("希望解决欠薪、罚款、受伤这些问题", ["pay", "safety", "platform_rules"]),
+    # one problem after 遇到 is still that problem
+    ("遇到欠薪不知道怎么办", ["pay"]),
+    # the supposition covers its own clause only
+    ("万一出了车祸、罚款、欠薪怎么办，现在社保也没交", ["social_insurance"]),
+])
+def test_a_list_of_what_might_happen_is_not_a_list_of_complaints(text, themes):
+    from voiceminer.pipeline import make_segmenter
+
+    cb = vm.Codebook.default()
+    coder = ThemeCoder(cb, make_segmenter(cb, vm.Settings()))
+    assert coder.code(text)[0] == themes

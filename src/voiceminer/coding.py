@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -32,6 +32,10 @@ from .segment import Segmenter
 _CLAUSE_MARKS = "，,。．.！!？?；;：:\n"
 _SENTENCE_MARKS = "。！!？?；;\n"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+# A clause that lists problems of two themes or more after one of these cues names what might
+# happen, not what did: 遇到欠薪、罚款、受伤这些事的时候，工会能站出来 is a wish about the union,
+# not three complaints.
+_SUPPOSING = re.compile("遇到|碰到|万一|如果|一旦|要是|假如|出了")
 _SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _EXCLUDE = "__exclude__"
 _WORD_MEMO_LIMIT = 200_000  # distinct words whose possible matches are remembered
@@ -181,8 +185,9 @@ class ThemeCoder:
                     found[key] = Evidence(label, term, a, key[2])
         kept, self._dropped = [], set()
         lo, hi = without_framing(clean)  # a post's opening and sign-off say nothing to code
+        supposed = _supposed_lists(clean, found.values(), self._study)
         for ev in found.values():
-            if ev.start < lo or ev.end > hi:
+            if ev.start < lo or ev.end > hi or (ev.start, ev.end) in supposed:
                 continue
             if any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded):
                 continue
@@ -242,6 +247,27 @@ class ThemeCoder:
         evidence = list(dict.fromkeys(f"{ev.theme}:{ev.term}" for ev in evs))
         spans = [(ev.theme, ev.start, ev.end) for ev in evs]
         return themes, evidence, spans
+
+
+def _supposed_lists(clean: str, evs: Iterable[Evidence], study: Collection[str]
+                    ) -> set[tuple[int, int]]:
+    """Spans of the matches in clauses that list study themes' problems after a cue of
+    supposition (``_SUPPOSING``): at least three matches of two themes or more, with the cue
+    before the first of them in the clause. Most texts have no such cue and cost one search."""
+    if _SUPPOSING.search(clean) is None:
+        return set()
+    clause = clause_finder(clean)
+    by_clause: dict[tuple[int, int], list[Evidence]] = {}
+    for ev in evs:
+        if ev.theme in study:
+            by_clause.setdefault(clause(ev.start, ev.end), []).append(ev)
+    out: set[tuple[int, int]] = set()
+    for (a, _b), members in by_clause.items():
+        first = min(ev.start for ev in members)
+        if len(members) >= 3 and len({ev.theme for ev in members}) >= 2 and \
+                _SUPPOSING.search(clean, a, first) is not None:
+            out.update((ev.start, ev.end) for ev in members)
+    return out
 
 
 def _any_of(cues: Iterable[str]) -> re.Pattern[str] | None:
