@@ -47,6 +47,13 @@ def test_keyness_finds_what_is_distinctive_of_a_province():
     assert "运费" not in set(keys["term"])  # equally common everywhere: not distinctive
 
 
+def test_keyness_leaves_out_single_characters_and_the_provinces_own_name():
+    rows = [(f"y{i}", "云南", "货车司机", [], ["山路", "门", "云南"]) for i in range(30)] + \
+           [(f"s{i}", "上海", "外卖骑手", [], ["小区", "运费", "上海市"]) for i in range(30)]
+    terms = set(keyness(_units(rows), min_count=3)["term"])
+    assert {"山路", "小区"} <= terms and not {"门", "云南", "上海市"} & terms
+
+
 def test_unit_term_counts_match_a_binary_count_vectoriser_across_chunks():
     """The direct count (chunked codes, one bincount) against scikit-learn's binary counts
     summed per province, with terms repeated inside units and a chunk size that splits them."""

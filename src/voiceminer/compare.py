@@ -148,7 +148,7 @@ def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
         n_units_i = int((keys == value).sum())
         n_units_j = len(keys) - n_units_i
         for t in np.argsort(-z, kind="stable")[:top_n * 3]:
-            if z[t] < min_z or yi[t] < min_count:
+            if z[t] < min_z or yi[t] < min_count or not _telling(str(terms[t]), value):
                 continue
             rows.append((value, str(terms[t]), round(float(z[t]), 4), int(yi[t]), int(yj[t]),
                          round(yi[t] / max(n_units_i, 1), 6), round(yj[t] / max(n_units_j, 1), 6)))
@@ -157,6 +157,13 @@ def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
                           ascending=[True, False, True], kind="mergesort")
     return out.groupby("province", sort=True).head(top_n).reset_index(drop=True)
 
+
+
+def _telling(term: str, province: str) -> bool:
+    """Whether a distinctive term says something about the province: not a single character
+    (门, 开个门's leftover) and not the province's own name (上海 is distinctive of 上海's posts,
+    and tells its reader nothing)."""
+    return len(term) >= 2 and term not in province and province not in term
 
 
 def _units_with_term(tokens: pd.Series, keys: np.ndarray, values: list[str],
