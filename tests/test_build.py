@@ -194,6 +194,20 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     assert [q.unit_id for q in named] == ["u1", "u2"]
 
 
+def test_a_known_concern_cuts_a_quote_around_its_catalogue_words_too():
+    """Top terms the answer does not say leave nothing to cut by; the catalogue's words for the
+    concern that it does say still pick the sentence."""
+    from voiceminer.report.build import _pick_quotes
+
+    text = ("充电是个大问题，电瓶一天要换两块。\n驿站那边可以歇个脚，有时候去蹭个空调喝口水。"
+            "住的是公司租的集体宿舍，八个人一间，晚上睡不好。")
+    members = _members_of([("r1", text, ["充电", "电瓶", "驿站", "宿舍", "睡不好"])])
+    terms = ("吃饭不准时", "饿着肚子")
+    assert _pick_quotes(members, terms, 1, None)[0].text == text  # nothing to cut by
+    cut = _pick_quotes(members, terms, 1, None, named=re.compile("睡不好|熬夜"))
+    assert cut[0].text == "…住的是公司租的集体宿舍，八个人一间，晚上睡不好。"
+
+
 def test_emoji_end_a_sentence_in_a_post():
     from voiceminer.report.excerpts import excerpt
 
