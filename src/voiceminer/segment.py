@@ -25,6 +25,7 @@ from typing import Protocol
 import pandas as pd
 
 from .errors import InputFileError
+from .framing import unframed, without_framing
 from .schema import analysed_mask, check_units
 
 _NOT_A_TERM = re.compile(r"^[\s\W_]+$|^\d+(\.\d+)?$", re.UNICODE)
@@ -305,8 +306,6 @@ def segment(units: pd.DataFrame, segmenter: Segmenter | None = None) -> pd.DataF
 
 def _unit_tokens(seg: Segmenter, clean: str) -> list[str]:
     """A unit's content tokens, a post's framing left out, as the analysis pipeline has them."""
-    from .framing import unframed, without_framing
-
     lo, hi = without_framing(clean)
     if lo == 0 and hi == len(clean):
         return seg.tokens(clean)
