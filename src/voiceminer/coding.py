@@ -10,8 +10,9 @@ inside a longer token (jieba may keep "超时罚款" whole, and "罚款" must st
 matches are worked out once per distinct token and remembered. Coding needs no spaCy Doc: building
 one per text, and running the regular expressions on every token again, cost more than all the
 rest of coding. Matches inside an exclusion phrase, matches followed in the same clause by a
-"that is fine" cue (社保还行) or preceded by a denial (从来没被罚款), and matches in a post's
-framing (大半夜睡不着，上来说两句。: ``framing.py``) are dropped.
+"that is fine" cue (社保还行) or preceded by a denial (从来没被罚款), matches in a post's
+framing (大半夜睡不着，上来说两句。: ``framing.py``), and a clause's list of what might happen
+(遇到欠薪、罚款、受伤这些事的时候) are dropped.
 """
 
 from __future__ import annotations
