@@ -133,3 +133,18 @@ def test_new_label_names_a_second_wording_the_leading_term_misses():
     assert new_label(lockers + trikes, terms, ["“快递柜费用不要让快递员出”“别的”等"]) == \
         "“快递柜费用高”“给三轮车一个合法身份”等"
     assert new_label(["没有"] * 3, ["快递柜", "费用"], ()) == "快递柜、费用"  # no clause: terms
+
+
+def test_uncoded_answers_point_to_the_theme_concern_their_leading_word_leads():
+    """送清凉 said by most of a 其他 concern's people, and leading a union concern: the same issue
+    in words the codebook does not know, so the list points there. A theme's own concern and
+    uncoded answers sharing no leading word get no pointer."""
+    from voiceminer.concern_labels import ConcernNames
+
+    texts = ["工会送清凉，慰问品挺好", "送清凉很贴心", "夏天送清凉挺好，希望能坚持",
+             "夏天送清凉挺好，希望能坚持！", "说了也没用", "说了也没用啊", "送清凉挺好"]
+    names = ConcernNames(texts, [[] for _ in texts])
+    assert names.name("organization.01", [0, 1], ["送清凉", "慰问品"], [])[1] == ""
+    assert names.name("living.01", [6], ["送清凉"], [])[1] == ""  # a theme's: never by word
+    assert names.name("other.01", [2, 3], ["坚持", "送清凉", "挺好"], [])[1] == "organization.01"
+    assert names.name("other.02", [4, 5], ["没用"], [])[1] == ""

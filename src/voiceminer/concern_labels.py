@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .codebook import OTHER_THEME
 from .concern_catalogue import KnownConcern
 
 # Words that frame a request or count something rather than name a concern: fine inside a
@@ -109,6 +110,11 @@ def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]
 # is the same people saying the same thing, coded into two themes: it may take that concern's
 # words for a label and points to it (``see_also``).
 SAME_UNITS_SHARE = 0.8
+# A concern of uncoded answers whose leading word this share of its units say, and which is one
+# of the first ``LEAD_TERMS`` terms of a theme's concern, points to that concern: the same issue
+# said in words the codebook does not know (给三轮车一个合法身份 beside “三轮车上路被查”等).
+SAME_WORD_SHARE = 0.5
+LEAD_TERMS = 3
 
 
 class ConcernNames:
@@ -121,13 +127,16 @@ class ConcernNames:
         self.texts, self.assigned = texts, assigned
         self.taken: set[str] = set()
         self.found: dict[str, str] = {}  # new concerns so far: id -> label, in order
+        self.leads: dict[str, tuple[set[str], int]] = {}  # theme concerns: lead terms, units
 
     def name(self, concern_id: str, members: list[int], terms: Sequence[str],
              seeds: list[KnownConcern]) -> tuple[str, str]:
         """(label, see_also) of a concern: a known one's catalogue label, a new one's
         ``new_label``; ``see_also`` is the earlier new concern holding ``SAME_UNITS_SHARE`` of
-        its units (counted from ``assigned``), or ""."""
+        its units (counted from ``assigned``), or for uncoded answers the theme concern their
+        leading word leads (``SAME_WORD_SHARE``), or ""."""
         host = ""
+        uncoded = concern_id.startswith(f"{OTHER_THEME}.")
         if seeds:
             label = known_label(seeds)
         else:
@@ -137,8 +146,22 @@ class ConcernNames:
             label = new_label((self.texts[i] for i in members), terms,
                               self.taken - {self.found[host]} if host else self.taken)
             self.found[concern_id] = label
+            if uncoded and not host:
+                host = self._led_by(members, terms)
+        if not uncoded:
+            self.leads[concern_id] = (set(islice((t for t in terms if labelable(t)), LEAD_TERMS)),
+                                      len(members))
         self.taken.add(label)
         return label, host
+
+    def _led_by(self, members: list[int], terms: Sequence[str]) -> str:
+        """The largest theme concern led by one of the first ``LEAD_TERMS`` words of
+        ``members`` that most of them say, or ""."""
+        texts = [self.texts[i] for i in members]
+        words = {t for t in islice((t for t in terms if labelable(t)), LEAD_TERMS)
+                 if sum(t in x for x in texts) >= SAME_WORD_SHARE * len(texts)}
+        hosts = [(n, cid) for cid, (lead, n) in self.leads.items() if words & lead]
+        return max(hosts)[1] if hosts else ""
 
 
 def quoted_phrases(label: str) -> list[str]:
