@@ -49,6 +49,31 @@ def test_markdown_content(issues: IssueList, tmp_path: Path) -> None:
     assert text.endswith("\n") and "\r" not in text
 
 
+def test_a_one_person_concern_is_told_in_one_line_in_a_province_list(issues, tmp_path) -> None:
+    """Numbered findings first; a concern one person raised follows as a line with its words. The
+    national list and a theme with no larger concern keep every concern numbered."""
+    pay = next(t for t in issues.themes if t.theme_id == "pay")
+    one = replace(pay.concerns[1], concern_id="pay.03", label="押金不退", respondents=1, groups=(),
+                  share=0.003, quotes=(replace(pay.concerns[1].quotes[0], text="押金一直不退"),))
+    listed = replace(issues, themes=tuple(replace(t, concerns=(*t.concerns, one)) if t is pay
+                                          else t for t in issues.themes))
+    lines = write_markdown(listed, tmp_path / "云南.md").read_text(encoding="utf-8").splitlines()
+    assert "3. 押金不退（提及 <1%，1 人）" not in lines
+    at = lines.index("另有以下问题各仅 1 人提及：")
+    assert lines[at + 2] == "- 押金不退：“押金一直不退”——货车司机，云南（云南/访谈/y.txt:5）"
+    assert "1. 充电桩少（提及 <1%，1 人）" in lines  # its theme has nothing larger
+    national = write_markdown(replace(listed, province=NATIONAL), tmp_path / "n.md")
+    assert "3. 押金不退（提及 <1%，1 人）" in national.read_text(encoding="utf-8").splitlines()
+    docx_text = _docx_text(write_docx(listed, tmp_path / "云南.docx"))
+    assert "另有以下问题各仅 1 人提及：" in docx_text and "押金不退：“押金一直不退”" in docx_text
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
 def test_markdown_national_and_no_keyness(issues: IssueList, tmp_path: Path) -> None:
     national = replace(issues, province=NATIONAL, keyness=())
     text = write_markdown(national, tmp_path / "n.md").read_text(encoding="utf-8")

@@ -191,6 +191,31 @@ def numbered_themes(issues: IssueList) -> list[tuple[str, ThemeSection]]:
     return [(chinese_numeral(i), t) for i, t in enumerate(ordered_themes(issues), start=1)]
 
 
+# In a province's list a concern one person raised is told in one line at the end of its theme
+# (its name, that person's words and where they were said) rather than as a numbered finding:
+# in a small province such lines were a third to a half of the list, and the reader looking for
+# what the province's workers raise had to step over them. The national list, and every table
+# and JSON file, keep them as they are.
+SINGLES_HEADING: Final = "另有以下问题各仅 1 人提及："
+
+
+def findings_and_singles(issues: IssueList, theme: ThemeSection
+                         ) -> tuple[tuple[ConcernItem, ...], tuple[ConcernItem, ...]]:
+    """(the theme's numbered concerns, its one-person concerns told in a line each): in a
+    province's list, when the theme has a concern of two people or more; else all numbered."""
+    if issues.province == NATIONAL:
+        return theme.concerns, ()
+    findings = tuple(k for k in theme.concerns if k.respondents > 1)
+    if not findings:
+        return theme.concerns, ()
+    return findings, tuple(k for k in theme.concerns if k.respondents <= 1)
+
+
+def single_line(concern: ConcernItem) -> str:
+    """``住房与房租负担：“…”——快递员，河北（…:12）``, or the name alone without a quote."""
+    return f"{concern.label}：{quote_line(concern.quotes[0])}" if concern.quotes else concern.label
+
+
 def mostly_prompted(theme: ThemeSection) -> bool:
     """At least ``PROMPTED_NOTE_SHARE`` of the theme's respondents raised it only where a
     question asked about it."""

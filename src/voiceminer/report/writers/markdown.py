@@ -43,7 +43,8 @@ def render_markdown(issues: IssueList) -> str:
         out += ["（本次材料中没有发现反复出现的问题。）", ""]
     for numeral, theme in themes:
         out += [f"## {md_escape(c.theme_heading(numeral, theme))}", ""]
-        for n, concern in enumerate(theme.concerns, start=1):
+        findings, singles = c.findings_and_singles(issues, theme)
+        for n, concern in enumerate(findings, start=1):
             marker = f"{n}. "
             pad = " " * len(marker)  # continuation lines must align with the item text
             out += [marker + md_escape(c.concern_text(concern)), ""]
@@ -51,6 +52,9 @@ def render_markdown(issues: IssueList) -> str:
                 out += [pad + md_escape(terms), ""]
             for quote in concern.quotes:
                 out += [f"{pad}> {md_escape(c.quote_line(quote))}", ""]
+        if singles:
+            out += [md_escape(c.SINGLES_HEADING), ""]
+            out += [f"- {md_escape(c.single_line(concern))}" for concern in singles] + [""]
     if issues.keyness:
         out += [f"## {md_escape(c.keyness_heading(issues))}", "",
                 md_escape(c.keyness_line(issues.keyness)), ""]

@@ -61,12 +61,17 @@ def write_docx(issues: IssueList, path: Path) -> Path:
     for numeral, theme in themes:
         body.paragraph(c.theme_heading(numeral, theme), "Heading 2")
         num_id = _new_numbering(document, body.list_abstract_id)  # restart at 1. in every theme
-        for concern in theme.concerns:
+        findings, singles = c.findings_and_singles(issues, theme)
+        for concern in findings:
             body.list_item(c.concern_text(concern), num_id)
             if terms := c.terms_line(concern):
                 body.paragraph(terms, "List Continue")
             for quote in concern.quotes:
                 body.quote(c.quote_body(quote), c.quote_attribution(quote))
+        if singles:
+            body.paragraph(c.SINGLES_HEADING)
+            for concern in singles:
+                body.paragraph(c.single_line(concern), "List Continue")
 
     if issues.keyness:
         body.paragraph(c.keyness_heading(issues), "Heading 2")
