@@ -158,7 +158,6 @@ def keyness(units: pd.DataFrame, *, prior_scale: float = 1.0,
     return out.groupby("province", sort=True).head(top_n).reset_index(drop=True)
 
 
-
 def _telling(term: str, province: str) -> bool:
     """Whether a distinctive term says something about the province: not a single character
     (门, 开个门's leftover) and not the province's own name (上海 is distinctive of 上海's posts,

@@ -112,7 +112,7 @@ def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]
 SAME_UNITS_SHARE = 0.8
 # A concern of uncoded answers whose leading word this share of its units say, and which is one
 # of the first ``LEAD_TERMS`` terms of a theme's concern, points to that concern: the same issue
-# said in words the codebook does not know (给三轮车一个合法身份 beside “三轮车上路被查”等).
+# said in words the codebook does not know (夏天送清凉挺好 beside 工会活动与慰问帮扶).
 SAME_WORD_SHARE = 0.5
 LEAD_TERMS = 3
 
