@@ -97,18 +97,14 @@ class ConcernCatalogue:
         catalogue is checked against the corpus itself, so nothing here is tuned to a data set.
         ``tokens`` and ``themes``: every analysed unit's.
         """
-        owners: dict[str, list[int]] = {}
-        for j, c in enumerate(self.concerns):
-            for t in c.terms:
-                owners.setdefault(t, []).append(j)
-        if not owners:
+        matcher = TermMatcher(self.concerns)
+        if not matcher.owners:
             return self
-        findall = re.compile(trie_pattern(owners)).findall
         homes = [frozenset(c.themes) for c in self.concerns]
         said: dict[tuple[int, str], list[int]] = {}  # (concern, term) -> [units, at home]
         for toks, coded in zip(tokens, themes):
-            for term in set(findall("".join(toks))):
-                for j in owners[term]:
+            for term in matcher.terms_in(toks):
+                for j in matcher.owners[term]:
                     counts = said.setdefault((j, term), [0, 0])
                     counts[0] += 1
                     counts[1] += not homes[j].isdisjoint(coded)
@@ -214,12 +210,16 @@ class TermMatcher:
 
     def __init__(self, concerns: Sequence[KnownConcern]) -> None:
         self.concerns = tuple(concerns)
-        owners: dict[str, list[int]] = {}
+        owners: dict[str, list[int]] = {}  # term -> the concerns (indices) it names
         for j, c in enumerate(self.concerns):
             for t in c.terms:
                 owners.setdefault(t, []).append(j)
-        self._owners = owners
+        self.owners = owners
         self._pattern = re.compile(trie_pattern(owners)) if owners else None
+
+    def terms_in(self, tokens: Sequence[str]) -> set[str]:
+        """The distinct terms a unit's tokens say, found as ``scores`` finds them."""
+        return set(self._pattern.findall("".join(tokens))) if self._pattern is not None else set()
 
     def scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """(units × concerns) counts of the distinct terms found; a term two concerns share
@@ -231,7 +231,7 @@ class TermMatcher:
         n, k = len(tokens), len(self.concerns)
         if self._pattern is None or not n:
             return np.zeros((n, k), dtype=np.float32)
-        findall, owners = self._pattern.findall, self._owners
+        findall, owners = self._pattern.findall, self.owners
         cells = array("q")  # unit * k + concern, once per distinct term found; 8 bytes each
         for i, toks in enumerate(tokens):
             found = findall("".join(toks))
