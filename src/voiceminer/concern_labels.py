@@ -149,8 +149,7 @@ class ConcernNames:
             if uncoded and not host:
                 host = self._led_by(members, terms)
         if not uncoded:
-            self.leads[concern_id] = (set(islice((t for t in terms if labelable(t)), LEAD_TERMS)),
-                                      len(members))
+            self.leads[concern_id] = (set(_leading(terms)), len(members))
         self.taken.add(label)
         return label, host
 
@@ -158,10 +157,15 @@ class ConcernNames:
         """The largest theme concern led by one of the first ``LEAD_TERMS`` words of
         ``members`` that most of them say, or ""."""
         texts = [self.texts[i] for i in members]
-        words = {t for t in islice((t for t in terms if labelable(t)), LEAD_TERMS)
+        words = {t for t in _leading(terms)
                  if sum(t in x for x in texts) >= SAME_WORD_SHARE * len(texts)}
         hosts = [(n, cid) for cid, (lead, n) in self.leads.items() if words & lead]
         return max(hosts)[1] if hosts else ""
+
+
+def _leading(terms: Sequence[str]) -> list[str]:
+    """A concern's first ``LEAD_TERMS`` terms that could name it (``labelable``)."""
+    return list(islice((t for t in terms if labelable(t)), LEAD_TERMS))
 
 
 def quoted_phrases(label: str) -> list[str]:

@@ -74,7 +74,8 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 SHORT_UNIT_TOKENS = 12
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
 # a concern clustering found that no catalogue entry foresaw. see_also: for such a concern, the
-# one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), else ""
+# one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), or for one of
+# uncoded answers the theme concern its leading word leads (``SAME_WORD_SHARE``), else ""
 CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respondents",
                    "catalogue_ids", "see_also")
 # Above this many (unit, theme) pairs to cluster, themes and candidate k are worked on one at a
