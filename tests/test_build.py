@@ -76,7 +76,8 @@ def test_non_answer_is_in_the_ledger_not_the_base(result):
 def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
     import numpy as np
 
-    from voiceminer.report.build import _Members, _pick_quotes, _Quoted, _Row
+    from voiceminer.report.build import _Members, _Row
+    from voiceminer.report.quotes import Quoted, pick_quotes
 
     rows = [("u1", "r1", "抽成太高了，罚款也越来越多", ["抽成", "罚款"]),
             ("u2", "r2", "抽成太高了", ["抽成"]), ("u3", "r3", "超时就罚款，一次五十", ["罚款"])]
@@ -88,10 +89,10 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
                       "source": "survey", "question": "7、您最大的困难是什么？"}[name]
                      for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
-    used = _Quoted()
+    used = Quoted()
 
     def pick(positions, terms):
-        quotes = _pick_quotes(_Members(fields, np.array(positions)), terms, 1, None, used)
+        quotes = pick_quotes(_Members(fields, np.array(positions)), terms, 1, None, used)
         return [q.unit_id for q in quotes]
 
     assert pick([0, 1], ("抽成",)) == ["u1"]  # the best quote of the first concern
@@ -102,7 +103,8 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
 def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_said_them():
     import numpy as np
 
-    from voiceminer.report.build import _Members, _pick_quotes, _Quoted, _Row
+    from voiceminer.report.build import _Members, _Row
+    from voiceminer.report.quotes import Quoted, pick_quotes
 
     template = "希望工会真正走到我们中间来，遇到欠薪、罚款的时候能站出来"
     rows = [("u1", "r1", template, ["工会", "欠薪", "罚款"]), ("u2", "r2", template, ["工会", "欠薪", "罚款"]),
@@ -112,10 +114,10 @@ def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_
         for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", "外卖骑手",
                                               "survey", "")):
             fields[name][k] = value
-    used = _Quoted()
-    assert [q.unit_id for q in _pick_quotes(_Members(fields, np.array([0])), ("欠薪",), 1, None,
-                                            used)] == ["u1"]
-    later = _pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
+    used = Quoted()
+    assert [q.unit_id for q in pick_quotes(_Members(fields, np.array([0])), ("欠薪",), 1, None,
+                                           used)] == ["u1"]
+    later = pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
     assert [q.unit_id for q in later] == ["u3", "u2"]  # the repeated words last, not first
 
 
@@ -174,7 +176,8 @@ def test_a_short_answer_or_one_without_the_terms_is_quoted_whole():
 def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words():
     import numpy as np
 
-    from voiceminer.report.build import _Members, _pick_quotes, _Row
+    from voiceminer.report.build import _Members, _Row
+    from voiceminer.report.quotes import pick_quotes
 
     said = [("感觉这个城市不属于我，只是来这里挣钱的", ["城市", "挣钱"]),  # only nearest to it
             ("收入不稳定，一个月三千多", ["收入", "不稳定", "三千多"]),
@@ -188,8 +191,8 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
             fields[f][i] = row[f]
     members = _Members(fields, np.arange(len(said)))
     terms = ("挣钱", "收入", "工资")  # the cluster's top terms put the stray unit's word first
-    plain = _pick_quotes(members, terms, 2, None)
-    named = _pick_quotes(members, terms, 2, None, named=re.compile("收入不稳定|时高时低"))
+    plain = pick_quotes(members, terms, 2, None)
+    named = pick_quotes(members, terms, 2, None, named=re.compile("收入不稳定|时高时低"))
     assert plain[0].unit_id == "u0"
     assert [q.unit_id for q in named] == ["u1", "u2"]
 
@@ -197,14 +200,14 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
 def test_a_known_concern_cuts_a_quote_around_its_catalogue_words_too():
     """Top terms the answer does not say leave nothing to cut by; the catalogue's words for the
     concern that it does say still pick the sentence."""
-    from voiceminer.report.build import _pick_quotes
+    from voiceminer.report.quotes import pick_quotes
 
     text = ("充电是个大问题，电瓶一天要换两块。\n驿站那边可以歇个脚，有时候去蹭个空调喝口水。"
             "住的是公司租的集体宿舍，八个人一间，晚上睡不好。")
     members = _members_of([("r1", text, ["充电", "电瓶", "驿站", "宿舍", "睡不好"])])
     terms = ("吃饭不准时", "饿着肚子")
-    assert _pick_quotes(members, terms, 1, None)[0].text == text  # nothing to cut by
-    cut = _pick_quotes(members, terms, 1, None, named=re.compile("睡不好|熬夜"))
+    assert pick_quotes(members, terms, 1, None)[0].text == text  # nothing to cut by
+    cut = pick_quotes(members, terms, 1, None, named=re.compile("睡不好|熬夜"))
     assert cut[0].text == "…住的是公司租的集体宿舍，八个人一间，晚上睡不好。"
 
 
@@ -280,23 +283,23 @@ def _members_of(said):
 
 
 def test_a_quote_that_is_part_of_another_is_not_quoted_again():
-    from voiceminer.report.build import _pick_quotes
+    from voiceminer.report.quotes import pick_quotes
 
     said = [("r1", "问一下，灵活就业社保在哪交？跑网约车的都交了吗？", ["灵活就业", "社保", "网约车"]),
             ("r2", "灵活就业社保在哪交？", ["灵活就业", "社保"]),
             ("r3", "社保断缴了三个月，补缴要交滞纳金", ["社保", "断缴", "补缴"])]
-    quotes = _pick_quotes(_members_of(said), ("社保", "灵活就业"), 3, None)
+    quotes = pick_quotes(_members_of(said), ("社保", "灵活就业"), 3, None)
     ids = {q.unit_id for q in quotes}
     assert len(quotes) == 2 and "u2" in ids and len(ids & {"u0", "u1"}) == 1
     assert sum("灵活就业社保在哪交" in q.text for q in quotes) == 1
 
 
 def test_a_post_whose_concern_words_were_cut_as_framing_is_quoted_last():
-    from voiceminer.report.build import _pick_quotes
+    from voiceminer.report.quotes import pick_quotes
 
     said = [("r1", "大半夜睡不着，上来说两句。快递柜又涨价了。", ["半夜", "睡不着", "快递柜", "涨价"]),
             ("r2", "天天熬夜送件，睡不着也得起", ["熬夜", "送件", "睡不着"])]
-    quotes = _pick_quotes(_members_of(said), ("睡不着", "熬夜"), 2, None)
+    quotes = pick_quotes(_members_of(said), ("睡不着", "熬夜"), 2, None)
     assert [q.unit_id for q in quotes] == ["u1", "u0"]
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,19 +19,18 @@ from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
-from ..normalize import clean_text
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
-from .excerpts import excerpt, sentences
+from .excerpts import sentences
 from .model import (
     NATIONAL,
     ConcernItem,
     GroupShare,
     IssueList,
     KeyTerm,
-    Quote,
     ThemeSection,
 )
+from .quotes import Quoted, pick_quotes
 
 _Row = namedtuple("_Row",
                   "unit_id respondent_id text clean tokens origin province group source question")
@@ -47,7 +45,7 @@ def build_issue_lists(
     """IssueLists keyed by province, national summary last under ``NATIONAL``.
 
     ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
-    decide which units are quoted first (``_pick_quotes``)."""
+    decide which units are quoted first (``quotes.pick_quotes``)."""
     # only the columns the lists use: each province's slice would copy every text column
     live = units.loc[analysed_mask(units), [*_Row._fields, "concerns"]]
     provinces = sorted(set(live["province"].astype(str)))
@@ -119,7 +117,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
     theme_order = sorted(overall["theme"], key=lambda r: (
         r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
     sections = []
-    quoted = _Quoted()  # what this list has quoted so far, in reading order
+    quoted = Quoted()  # what this list has quoted so far, in reading order
     listed = {(r["theme"], k) for r in overall["concern"]
               for k in _catalogue_ids(concern_info.get(r["key"]))}
     shown = {r["key"]: r["theme"] for r in overall["concern"]}
@@ -136,7 +134,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
-                quotes=_pick_quotes(members, terms, n_quotes, do_redact, quoted,
+                quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"])),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=_approving(members, terms), **_unprompted(crow),
@@ -259,109 +257,6 @@ class _Members:
         return [_Row(*values) for values in zip(*(self.column(f) for f in _Row._fields))]
 
 
-@dataclass
-class _Quoted:
-    """What an issue list has quoted so far: the units, and the words (one answer given by 24
-    people had led the quotes of four concerns, a different person each time)."""
-
-    units: set[str] = field(default_factory=set)
-    words: set[str] = field(default_factory=set)
-
-
-# How many units a concern's quote search looks at beyond those it takes, skipping words the list
-# quoted already, before it falls back to them: a concern of 100,000 identical answers is not
-# read through.
-_QUOTE_SCAN = 200
-
-
-def _pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
-                 do_redact: Callable[[str], str] | None, used: _Quoted | None = None,
-                 named: re.Pattern[str] | None = None) -> tuple[Quote, ...]:
-    """Quotes that say the concern in its own words, each from a different respondent.
-
-    A unit that says one of the catalogue's words for a known concern (``named``) comes first:
-    a concern also holds units that were only nearest to it (这个城市不属于我，只是来这里挣钱的
-    under 收入低), and those do not show a reader what the concern is. Then a unit scores by the
-    concern's top terms it contains (earlier terms weigh more), with a preference for quotes
-    long enough to say something and short enough to read. A longer answer is cut to the
-    sentences about the concern (``excerpt``), and the same words from two people are quoted
-    once.
-    ``used``: units and words already quoted elsewhere in the same issue list, taken only when
-    no other unit is left (a long answer touching four concerns was quoted under all four); the
-    quotes picked here are added to it.
-    """
-    if members.empty or n <= 0:
-        return ()
-    weights = {t: 1.0 / (r + 1) for r, t in enumerate(terms)}
-
-    def score(row) -> float:
-        toks = set(row.tokens)
-        length = len(row.clean)
-        fit = sum(w for t, w in weights.items() if t in toks)
-        if named is not None:  # found as the concern stage finds them, in the tokens joined
-            fit += 2.0 * (named.search("".join(row.tokens)) is not None)
-        return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
-
-    rows = members.rows()
-    used = _Quoted() if used is None else used
-    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units, -score(r), r.unit_id))
-    chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
-    later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
-    people: set[str] = set()
-    said: set[str] = set()
-    aside: list[tuple[_Row, str, str]] = []  # what is quoted names none of the concern's words
-    for seen, row in enumerate(ranked):
-        if len(chosen) == n or seen - len(chosen) > _QUOTE_SCAN:
-            break
-        if row.respondent_id in people:
-            continue
-        text = excerpt(str(row.text).strip(), _excerpt_words(terms, named, str(row.clean)))
-        quoted = clean_text(text)
-        gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
-        if _repeats(gist, said):
-            continue
-        people.add(row.respondent_id)
-        said.add(gist)
-        if not _names(quoted, terms, named):  # its words were in the framing cut, say
-            aside.append((row, text, gist))
-        else:
-            (later if gist in used.words else chosen).append((row, text, gist))
-    taken = [*chosen, *later, *aside][:n]
-    used.units.update(str(row.unit_id) for row, _, _ in taken)
-    used.words.update(gist for _, _, gist in taken)
-    return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
-
-
-def _excerpt_words(terms: tuple[str, ...], named: re.Pattern[str] | None, clean: str
-                   ) -> tuple[str, ...]:
-    """The words a quote is cut around: the concern's top terms, then the catalogue's words for
-    it that this answer says. A province's two answers about 睡不好 were quoted whole, three
-    topics long, when the national top terms were 吃饭不准时 and 饿着肚子."""
-    if named is None:
-        return terms
-    return (*terms, *(w for w in dict.fromkeys(named.findall(clean)) if w not in terms))
-
-
-def _repeats(gist: str, said: set[str]) -> bool:
-    """``gist`` was quoted already, whole or as part of a longer quote (灵活就业社保在哪交 cut
-    from one post and quoted whole from another)."""
-    return gist in said or (len(gist) >= 6 and any(gist in g or g in gist for g in said
-                                                    if len(g) >= 6))
-
-
-def _names(quoted: str, terms: tuple[str, ...], named: re.Pattern[str] | None) -> bool:
-    """Whether a quote says one of the concern's top terms or catalogue words."""
-    if any(t in quoted for t in terms):
-        return True
-    return named is not None and named.search(quoted) is not None
-
-
-def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quote:
-    return Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
-                 origin=str(row.origin), province=str(row.province), group=str(row.group),
-                 source=str(row.source), question=_question(row.question, do_redact))
-
-
 def _said_here(terms: tuple[str, ...], members: _Members) -> tuple[str, ...]:
     """The concern's key terms that its units in this list use, in the concern's order.
 
@@ -375,12 +270,3 @@ def _said_here(terms: tuple[str, ...], members: _Members) -> tuple[str, ...]:
         if not missing:
             return terms
     return tuple(t for t in terms if t not in missing)
-
-
-def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
-    text = "" if question is None or question != question else str(question)  # NaN: none
-    return do_redact(text) if do_redact and text else text
-
-
-# what two quotes are compared by: their words, without punctuation or a trailing particle
-_GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)

@@ -1,0 +1,131 @@
+"""Picking an issue list's quotes: a concern's own words, each from another person.
+
+Split from ``build.py``, which assembles the lists; this module decides which units of a concern
+are quoted, how much of each (``excerpts.excerpt``), and what the list has quoted already.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..normalize import clean_text
+from .excerpts import excerpt
+from .model import Quote
+
+if TYPE_CHECKING:
+    from .build import _Members, _Row
+
+
+@dataclass
+class Quoted:
+    """What an issue list has quoted so far: the units, and the words (one answer given by 24
+    people had led the quotes of four concerns, a different person each time)."""
+
+    units: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+
+# How many units a concern's quote search looks at beyond those it takes, skipping words the list
+# quoted already, before it falls back to them: a concern of 100,000 identical answers is not
+# read through.
+_QUOTE_SCAN = 200
+
+
+def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
+                do_redact: Callable[[str], str] | None, used: Quoted | None = None,
+                named: re.Pattern[str] | None = None) -> tuple[Quote, ...]:
+    """Quotes that say the concern in its own words, each from a different respondent.
+
+    A unit that says one of the catalogue's words for a known concern (``named``) comes first:
+    a concern also holds units that were only nearest to it (这个城市不属于我，只是来这里挣钱的
+    under 收入低), and those do not show a reader what the concern is. Then a unit scores by the
+    concern's top terms it contains (earlier terms weigh more), with a preference for quotes
+    long enough to say something and short enough to read. A longer answer is cut to the
+    sentences about the concern (``excerpt``), and the same words from two people are quoted
+    once.
+    ``used``: units and words already quoted elsewhere in the same issue list, taken only when
+    no other unit is left (a long answer touching four concerns was quoted under all four); the
+    quotes picked here are added to it.
+    """
+    if members.empty or n <= 0:
+        return ()
+    weights = {t: 1.0 / (r + 1) for r, t in enumerate(terms)}
+
+    def score(row) -> float:
+        toks = set(row.tokens)
+        length = len(row.clean)
+        fit = sum(w for t, w in weights.items() if t in toks)
+        if named is not None:  # found as the concern stage finds them, in the tokens joined
+            fit += 2.0 * (named.search("".join(row.tokens)) is not None)
+        return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
+
+    rows = members.rows()
+    used = Quoted() if used is None else used
+    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units, -score(r), r.unit_id))
+    chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
+    later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
+    people: set[str] = set()
+    said: set[str] = set()
+    aside: list[tuple[_Row, str, str]] = []  # what is quoted names none of the concern's words
+    for seen, row in enumerate(ranked):
+        if len(chosen) == n or seen - len(chosen) > _QUOTE_SCAN:
+            break
+        if row.respondent_id in people:
+            continue
+        text = excerpt(str(row.text).strip(), _excerpt_words(terms, named, str(row.clean)))
+        quoted = clean_text(text)
+        gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
+        if _repeats(gist, said):
+            continue
+        people.add(row.respondent_id)
+        said.add(gist)
+        if not _names(quoted, terms, named):  # its words were in the framing cut, say
+            aside.append((row, text, gist))
+        else:
+            (later if gist in used.words else chosen).append((row, text, gist))
+    taken = [*chosen, *later, *aside][:n]
+    used.units.update(str(row.unit_id) for row, _, _ in taken)
+    used.words.update(gist for _, _, gist in taken)
+    return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
+
+
+def _excerpt_words(terms: tuple[str, ...], named: re.Pattern[str] | None, clean: str
+                   ) -> tuple[str, ...]:
+    """The words a quote is cut around: the concern's top terms, then the catalogue's words for
+    it that this answer says. A province's two answers about 睡不好 were quoted whole, three
+    topics long, when the national top terms were 吃饭不准时 and 饿着肚子."""
+    if named is None:
+        return terms
+    return (*terms, *(w for w in dict.fromkeys(named.findall(clean)) if w not in terms))
+
+
+def _repeats(gist: str, said: set[str]) -> bool:
+    """``gist`` was quoted already, whole or as part of a longer quote (灵活就业社保在哪交 cut
+    from one post and quoted whole from another)."""
+    return gist in said or (len(gist) >= 6 and any(gist in g or g in gist for g in said
+                                                    if len(g) >= 6))
+
+
+def _names(quoted: str, terms: tuple[str, ...], named: re.Pattern[str] | None) -> bool:
+    """Whether a quote says one of the concern's top terms or catalogue words."""
+    if any(t in quoted for t in terms):
+        return True
+    return named is not None and named.search(quoted) is not None
+
+
+def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quote:
+    return Quote(unit_id=str(row.unit_id), text=do_redact(text) if do_redact else text,
+                 origin=str(row.origin), province=str(row.province), group=str(row.group),
+                 source=str(row.source), question=_question(row.question, do_redact))
+
+
+def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
+    text = "" if question is None or question != question else str(question)  # NaN: none
+    return do_redact(text) if do_redact and text else text
+
+
+# what two quotes are compared by: their words, without punctuation or a trailing particle
+_GIST = re.compile(r"[\W_]+|[吧啊呀呢了哦嘛啦]+(?=[\W_]*$)", re.UNICODE)
