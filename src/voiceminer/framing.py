@@ -9,6 +9,7 @@ kept whole: two people who post the same sentence with different openings are st
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Clauses that address the forum or stall for time rather than say anything (this team's list,
 # from how posts and transcripts open and close); cut at either end of a quote.
@@ -33,6 +34,7 @@ _ANY_CLOSER = re.compile("|".join(map(re.escape, sorted(CLOSERS, key=len, revers
 _TAIL = 24  # a closing clause lies within this many characters of the end (with its marks)
 
 
+@lru_cache(maxsize=1)  # coding asks for a text's span, then the kernel again for its tokens
 def without_framing(text: str) -> tuple[int, int]:
     """Where ``text`` is left once opening and closing framing is cut: (start, end).
 
