@@ -250,8 +250,8 @@ class AnalysisCache:
         self._terms_path = self.folder / f"{stem}.terms.json"
         self.words = _Table(self.folder / f"{stem}.parquet", ("words",))
         self.codes = _Table(
-            self.folder / f"code{'' if rules == 1 else f'-r{rules}'}-{fingerprint[:16]}-"
-                          f"{codebook_sha[:16]}-{stopwords[:12]}.parquet",
+            self.folder / f"code-r{rules}-{fingerprint[:16]}-{codebook_sha[:16]}-"
+                          f"{stopwords[:12]}.parquet",
             ("themes", "evidence", "spans", "tokens", "cuts"), {"cuts": "int32"})
         self.terms = list(dict.fromkeys(terms))
         old_terms: list[str] = []
