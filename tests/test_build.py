@@ -337,3 +337,38 @@ def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():
                          ("r2", "希望工会帮忙维权！", ["工会", "维权"])])
     assert _local_label(two, help_, ("维权",), "江苏") == "“希望工会帮忙维权”等"
     assert _local_label(two, help_, ("维权",), NATIONAL) == two
+
+
+def test_a_quote_from_a_later_line_of_an_answer_gives_that_line():
+    from voiceminer.report.quotes import quoted_lines
+
+    text = "我跑了三年了。\n最难的是超时罚款，一次扣五十。\n别的还好。"
+    assert quoted_lines("访谈/王师傅.txt:12-14", text, "…最难的是超时罚款，一次扣五十。…") \
+        == "访谈/王师傅.txt:13"
+    # around a blank line (13) that holds none of the answer
+    assert quoted_lines("访谈/王师傅.txt:12,14-15", text, "…最难的是超时罚款，一次扣五十。\n别的还好。") \
+        == "访谈/王师傅.txt:14-15"
+    # one line per location or nothing: a post or a questionnaire cell keeps its own origin
+    assert quoted_lines("论坛/posts.jsonl:7", text, "…别的还好。") == "论坛/posts.jsonl:7"
+    assert quoted_lines("问卷.xlsx:Sheet1:3", text, "…别的还好。") == "问卷.xlsx:Sheet1:3"
+
+
+def test_an_interview_quote_is_traced_to_the_line_it_comes_from(tmp_path):
+    from voiceminer.ingest.corpus import read_corpus
+
+    notes = ("问：您平时跑单遇到什么问题？\n"
+             "答：我在这个站跑了两年多了，什么天气都跑。\n"
+             "\n"
+             "最难受的是超时罚款，一单超时就扣五十块钱，一天白干。\n"
+             "问：您交社保吗？\n"
+             "答：社保没交过，公司不给交。\n")
+    folder = tmp_path / "云南" / "访谈"
+    folder.mkdir(parents=True)
+    (folder / "01_外卖骑手.txt").write_text(notes, encoding="utf-8")
+    units = read_corpus(tmp_path)
+    answer = units[units["text"].str.startswith("我在这个站")].iloc[0]
+    assert answer["origin"] == "云南/访谈/01_外卖骑手.txt:2,4"
+    run = analyze(units, codebook=load_codebook(FIXTURES / "mini_codebook.toml"))
+    quotes = [q for il in run.issue_lists.values() for t in il.themes for c in t.concerns
+              for q in c.quotes if q.unit_id == answer["unit_id"]]
+    assert quotes and {q.origin for q in quotes} == {"云南/访谈/01_外卖骑手.txt:4"}

@@ -11,7 +11,9 @@ import pytest
 import voiceminer as vm
 from voiceminer.coding import ThemeCoder
 from voiceminer.evaluation import score_multilabel
+from voiceminer.ingest.docx_lines import docx_lines
 from voiceminer.ingest.encoding import read_text
+from voiceminer.ingest.turns import expand_line_ranges
 from voiceminer.normalize import clean_text
 from voiceminer.output import write_run
 from voiceminer.pipeline import make_segmenter
@@ -104,21 +106,40 @@ def test_recurring_uncoded_concerns_have_their_section(demo_run):
 
 
 def test_quote_origins_resolve_to_the_real_line(demo_run):
+    """An interview quote starts on the first line its origin gives and ends on the last, also
+    when it is cut from the middle of an answer over several lines (.txt lines, .docx
+    paragraphs)."""
     _, result, _ = demo_run
-    checked = 0
+    sources: dict[str, dict[int, str]] = {}
+    checked = multi = 0
     for issues in result.issue_lists.values():
         for theme in issues.themes:
             for concern in theme.concerns:
                 for q in concern.quotes:
-                    path, _, line = q.origin.rpartition(":")
-                    if not path.endswith(".txt") or "[" in q.text:
+                    path, _, where = q.origin.rpartition(":")
+                    numbers = expand_line_ranges(where)
+                    if not path.endswith((".txt", ".docx")) or numbers is None or "[" in q.text:
                         continue
-                    lines = read_text(DEMO / path)[0].splitlines()  # decoded as in the run
-                    first = q.text.lstrip("…").split("\n")[0][:8]
-                    assert first in lines[int(line) - 1] or first in "\n".join(
-                        lines[int(line) - 1:int(line) + 2]), q.origin
+                    if path not in sources:
+                        sources[path] = _numbered_lines(DEMO / path)
+                    lines = sources[path]
+                    core = q.text.strip("…")
+                    assert core.split("\n")[0][:8] in lines[numbers[0]], q.origin
+                    assert core.split("\n")[-1][-8:] in lines[numbers[-1]], q.origin
                     checked += 1
-    assert checked > 20
+                    multi += core != q.text.strip() and int(numbers[0]) > 1
+    assert checked > 20 and multi > 5
+
+
+def _numbered_lines(path: Path) -> dict[int, str]:
+    """A notes file's text by the line (or paragraph) numbers that origins give."""
+    if path.suffix == ".docx":
+        out: dict[int, str] = {}
+        for line in docx_lines(path):
+            if line.loc.isdigit():
+                out[int(line.loc)] = out.get(int(line.loc), "") + line.text
+        return out
+    return dict(enumerate(read_text(path)[0].splitlines(), 1))
 
 
 def test_tables_written_before_or_beside_the_issue_lists_give_the_same_files(

@@ -36,7 +36,8 @@ INGEST_COLUMNS: Final = (
     "province",  # normalised short name, or 未知
     "group",  # worker group, or 未知
     "origin",  # "file:line" (txt/md/jsonl), "file:N" (docx paragraph), "file:Sheet:row" (xlsx),
-    #            "file:row" (csv); several units may share one origin (a row's open answers)
+    #            "file:row" (csv); several units may share one origin (a row's open answers);
+    #            an interview turn over several lines gives them all: "file:12-14,16"
     "speaker",  # respondent / interviewer; "" for an interview note (a title) nobody said
     "question",  # the question this unit answers (survey column header, interviewer turn), or ""
     "text",  # the words as written

@@ -79,7 +79,9 @@ def test_continuation_lines_join_the_previous_turn(write_text):
     records = read(write_text("a.txt", text))
     assert len(records) == 4
     assert records[1].text == "第一是收入低。\n比如：上个月才挣四千。\n第二是没有保险。"
-    assert records[1].origin == "a.txt:2"
+    # every line the answer is on, around the blank line 4 that holds none of it
+    assert records[1].origin == "a.txt:2-3,5"
+    assert records[3].origin == "a.txt:7"
 
 
 def test_name_colon_turns_use_the_interviewer_from_the_header(write_text):
@@ -190,7 +192,7 @@ def test_empty_answer_is_an_empty_record(write_text):
 def test_notes_without_markers_become_one_answer_per_paragraph(write_text):
     records = read(write_text("a.txt", "省份：江苏\n\n他说平台抽成太高。\n一天跑不到三百。\n\n站长经常罚款。"))
     assert [(r.speaker, r.text, r.origin) for r in records] == [
-        ("respondent", "他说平台抽成太高。\n一天跑不到三百。", "a.txt:3"),
+        ("respondent", "他说平台抽成太高。\n一天跑不到三百。", "a.txt:3-4"),
         ("respondent", "站长经常罚款。", "a.txt:6")]
     assert records[0].province == "江苏"
 
@@ -234,7 +236,7 @@ def test_docx_paragraphs_and_header_table(make_docx):
         ("interviewer", "每天派多少件？"), ("respondent", "两百多件。\n旺季更多。"),
         ("interviewer", "有投诉吗？"), ("respondent", "经常被投诉。")]
     # body paragraphs: 1 heading, 2 问, 3 答, 4 continuation, 5 陈, 6 小周 (tables not counted)
-    assert [r.origin for r in records] == ["广西/访谈/d.docx:2", "广西/访谈/d.docx:3",
+    assert [r.origin for r in records] == ["广西/访谈/d.docx:2", "广西/访谈/d.docx:3-4",
                                            "广西/访谈/d.docx:5", "广西/访谈/d.docx:6"]
     assert {(r.province, r.group) for r in records} == {("广西", "快递员")}
 
@@ -300,7 +302,7 @@ def test_text_before_the_first_marker_is_listed_not_lost(write_text):
             "他的电动车被交警扣了两次。\n\n问：您每天跑多久？\n答：十二个小时。\n")
     records = read(write_text("a.txt", text))
     note = records[0]
-    assert (note.skip_reason, note.origin, note.speaker) == ("not_a_turn", "a.txt:4", "")
+    assert (note.skip_reason, note.origin, note.speaker) == ("not_a_turn", "a.txt:4-5", "")
     assert note.text == "赵师傅一开始就说：平台抽成太高，挣不到钱。\n他的电动车被交警扣了两次。"
     assert "a.txt:4" in note.skip_detail and "答：" in note.skip_detail
     assert [(r.speaker, r.text) for r in records[1:]] == [

@@ -47,7 +47,7 @@ def read_interview(path: Path, relpath: str) -> list[Record]:
     records: list[Record] = []
     question = ""
     for turn in sorted([*turns, *parsed.notes], key=lambda t: t.at):  # stable: turns first
-        origin = f"{relpath}:{turn.loc}"
+        origin = f"{relpath}:{turn.where}"
         text = turn.text
         speaker, asked = turn.speaker, ""
         if turn.speaker in (HEADING, PREAMBLE):

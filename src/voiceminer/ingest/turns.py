@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -59,9 +60,56 @@ class Turn:
     at: int = 0
     name: str = ""  # the name label that started it (王师傅：), if any
 
+    locs: list[str] = field(default_factory=list)  # each line's location, beside ``lines``
+
+    def __post_init__(self) -> None:
+        if not self.locs:
+            self.locs = [self.loc] * len(self.lines)
+
+    def add(self, ln: Line, text: str) -> None:
+        """A further line of the same turn."""
+        self.lines.append(text)
+        self.locs.append(ln.loc)
+
     @property
     def text(self) -> str:
         return "\n".join(self.lines).strip()
+
+    @property
+    def where(self) -> str:
+        """The lines the turn's text is on: "12", "12-15", or "12-13,15" around lines that hold
+        none of it. An answer over several lines used to be placed on its first line only, and a
+        quote from its third line sent the reader looking a line or two early. Locations that
+        are not line numbers (a table cell, 表1行3) give the first one."""
+        locs = [loc for loc, line in zip(self.locs, self.lines) if line.strip()] or [self.loc]
+        if not all(loc.isdigit() for loc in locs):
+            return locs[0]
+        return line_ranges(int(loc) for loc in locs)
+
+
+def line_ranges(numbers: Iterable[int]) -> str:
+    """``12,13,14,16`` → ``"12-14,16"`` (repeats, as of one paragraph's soft line breaks, once)."""
+    runs: list[list[int]] = []
+    for n in dict.fromkeys(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def expand_line_ranges(where: str) -> list[int] | None:
+    """``"12-14,16"`` → ``[12, 13, 14, 16]``; None when ``where`` is not such a list."""
+    if not _RANGES.fullmatch(where):
+        return None
+    out: list[int] = []
+    for part in where.split(","):
+        a, _, b = part.partition("-")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
+
+
+_RANGES: Final = re.compile(r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*")
 
 
 # Simplified -> traditional for the characters of markers and header keys, so notes typed in
@@ -268,7 +316,7 @@ def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False) -> Par
             turns.append(Turn(RESPONDENT, ln.loc, [ln.text.strip()], i))
             expect_answer = False
         elif turns:
-            turns[-1].lines.append(ln.text.strip())
+            turns[-1].add(ln, ln.text.strip())
         else:
             notes.add(PREAMBLE, ln, ln.text.strip(), i)
     if not turns:
@@ -291,7 +339,7 @@ class _Notes:
 
     def add(self, kind: str, ln: Line, text: str, at: int) -> None:
         if self._open and self.found[-1].speaker == kind:
-            self.found[-1].lines.append(text)
+            self.found[-1].add(ln, text)
         else:
             self.found.append(Turn(kind, ln.loc, [text], at))
         self._open = True
@@ -387,5 +435,5 @@ def _paragraph_turns(lines: list[Line], probes: list[str], each_line: bool) -> l
             current = Turn(RESPONDENT, ln.loc, [ln.text.strip()], i)
             turns.append(current)
         else:
-            current.lines.append(ln.text.strip())
+            current.add(ln, ln.text.strip())
     return turns
