@@ -15,6 +15,7 @@ from voiceminer.errors import InputFileError  # noqa: E402
 from voiceminer.ingest.corpus import read_file  # noqa: E402
 from voiceminer.ingest.encoding import decode_bytes  # noqa: E402
 from voiceminer.ingest.markup import strip_html  # noqa: E402
+from voiceminer.ingest.turns import expand_line_ranges  # noqa: E402
 from voiceminer.normalize import clean_text  # noqa: E402
 from voiceminer.privacy import redact  # noqa: E402
 
@@ -124,16 +125,17 @@ def test_readers_never_raise_on_any_bytes(tmp_path, data, ext):
 @FAST
 @given(st.lists(st.text(alphabet=st.sampled_from(list("答问：王说罚款社保单价 \t𠀾😭１2")),
                         max_size=30), min_size=1, max_size=12))
-def test_interview_origins_point_at_or_before_the_words_of_the_turn(tmp_path, lines):
+def test_interview_origins_give_every_line_of_the_turn(tmp_path, lines):
     path = tmp_path / "访谈.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     original = path.read_text(encoding="utf-8").split("\n")
     for r in read_file(path, "访谈.txt"):
         if not r.text:
             continue
-        line_no = int(r.origin.rsplit(":", 1)[1])
-        first = r.text.split("\n")[0].strip()
-        # the turn starts on its origin line; its words are there or (after a bare "问：")
-        # on a following line, never before it
-        assert any(first in ln for ln in original[line_no - 1:]), (r.origin, r.text, original)
+        numbers = expand_line_ranges(r.origin.rsplit(":", 1)[1])
+        # the origin gives each line of the turn's text, in order (a bare "问：" line holds none)
+        said = r.text.split("\n")
+        assert numbers is not None and len(numbers) == len(said), (r.origin, r.text, original)
+        for words, n in zip(said, numbers):
+            assert words.strip() in original[n - 1], (r.origin, r.text, original)
 
