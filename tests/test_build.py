@@ -372,3 +372,38 @@ def test_an_interview_quote_is_traced_to_the_line_it_comes_from(tmp_path):
     quotes = [q for il in run.issue_lists.values() for t in il.themes for c in t.concerns
               for q in c.quotes if q.unit_id == answer["unit_id"]]
     assert quotes and {q.origin for q in quotes} == {"云南/访谈/01_外卖骑手.txt:4"}
+
+
+def test_a_list_counts_its_answers_in_no_line(result):
+    units = result.units.set_index("unit_id")
+    for province, issues in result.issue_lists.items():
+        live = units[(units["skip_reason"] == "") & ((units["province"] == province)
+                                                    | (province == NATIONAL))]
+        assert issues.unplaced == sum(not len(c) for c in live["concerns"])
+    assert result.issue_lists[NATIONAL].unplaced > 0  # the mini codebook leaves some uncoded
+
+
+def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _Row
+    from voiceminer.report.quotes import pick_quotes
+
+    rows = [("u1", "r1", "司机之家挺好，必须点赞，司机之家能歇脚"),
+            ("u2", "r2", "司机之家太少了，想歇脚都找不到"),
+            ("u3", "r3", "司机之家离得远")]
+    fields = {}
+    for name in _Row._fields:
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t,
+                      "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
+                      "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
+                      "source": "forum", "question": ""}[name]
+                     for k, (u, r, t) in enumerate(rows)]
+        fields[name] = column
+    members = _Members(fields, np.arange(3))
+    terms = ("司机之家", "歇脚")
+    # u1 scores best on the terms, but praises: it comes last unless most people here praise
+    assert [q.unit_id for q in pick_quotes(members, terms, 3, None, praise_last=True)] \
+        == ["u2", "u3", "u1"]
+    assert [q.unit_id for q in pick_quotes(members, terms, 3, None)][0] == "u1"

@@ -152,3 +152,20 @@ def test_a_known_concerns_key_terms_come_from_the_units_that_name_it():
     # too few to name it by, so all stay; the new concern (2) is left as it is
     assert core.tolist() == [0, 0, -1, -1, 1, 1, 1, 2]
     assert labels.tolist() == [0, 0, 0, 0, 1, 1, 1, 2]
+
+
+def test_uncoded_answers_may_report_twice_max_concerns_and_none_is_lost_in_a_mixed_cluster():
+    """其他 holds unrelated matters: with max_concerns=2 four blocks of one answer each are four
+    concerns, where two clusters had each mixed two blocks and named them by one."""
+    blocks = [["充电", "电瓶"], ["机场", "排队"], ["电费", "涨价"], ["三轮车", "身份"]]
+    rows = [(f"{b}{i}", [*words, t], []) for b, words in enumerate(blocks)
+            for i, t in enumerate("甲乙丙丁")]
+    rows += [(f"q{i}", [w], []) for i, w in enumerate(["天气", "孩子", "吃饭", "回家", "过年"])]
+    units, concerns = find_concerns(_coded(rows), min_respondents=3, max_concerns=2)
+    other = concerns.loc[concerns["theme"] == "other"]
+    assert len(other) == 4
+    first = units["concerns"].map(lambda c: c[0] if c else "").tolist()
+    for b in range(4):
+        block = first[4 * b:4 * b + 4]
+        assert block[0] and len(set(block)) == 1
+    assert len(set(first[:16])) == 4 and not any(first[16:])

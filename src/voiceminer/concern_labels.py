@@ -338,18 +338,19 @@ def top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:
 
 
 def coherent_labels(labels: np.ndarray, top_terms: list[list[str]], tokens: list[list[str]],
-                    people: list[str], coherence: float, min_respondents: int) -> np.ndarray:
+                    people: list[str], coherence: float, min_respondents: int,
+                    held_by: int = 3) -> np.ndarray:
     """``labels`` with -1 for the units of clusters that do not hang together: a unit sharing
-    none of its cluster's first three top terms leaves it, and a cluster whose top term fewer
-    than ``coherence`` of the rest say, or that fewer than ``min_respondents`` people make up,
-    names no issue (how uncoded units become "other recurring concerns")."""
+    none of its cluster's first ``held_by`` top terms leaves it, and a cluster whose top term
+    fewer than ``coherence`` of the rest say, or that fewer than ``min_respondents`` people make
+    up, names no issue (how uncoded units become "other recurring concerns")."""
     labels = labels.copy()
     for c, terms in enumerate(top_terms):
         members = np.flatnonzero(labels == c)
         if not terms or not len(members):
             labels[members] = -1
             continue
-        strays = [j for j in members if not set(terms[:3]) & set(tokens[j])]
+        strays = [j for j in members if not set(terms[:held_by]) & set(tokens[j])]
         labels[strays] = -1
         members = np.flatnonzero(labels == c)
         if not len(members):

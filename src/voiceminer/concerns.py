@@ -72,6 +72,11 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 # many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
+# partitions of the uncoded units, each of those no coherent cluster kept (``_other``)
+OTHER_ROUNDS = 3
+# 其他 holds what no theme does, several unrelated matters at once: it may report this many times
+# ``max_concerns``
+OTHER_BUDGET = 2
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
 # a concern clustering found that no catalogue entry foresaw. see_also: for such a concern, the
 # one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), or for one of
@@ -297,12 +302,36 @@ class ConcernFinder:
     def _other(self, X, tokens: list[list[str]], people: list[str],
                presence: TermPresence) -> _Clustered:
         """Uncoded units: only clusters that hang together (``_coherent``) are concerns.
-        ``presence``: the same units' ``TermPresence`` (of ``X``), to name them."""
+        ``presence``: the same units' ``TermPresence`` (of ``X``), to name them.
+
+        A round keeps, of each coherent cluster, the units that say its top term; the others are
+        partitioned again, up to ``OTHER_ROUNDS`` times, while there is room for concerns (twice
+        ``max_concerns``: what no theme holds is several unrelated matters). In one round of at
+        most ``max_concerns`` clusters over a few hundred unrelated answers, 14 people's
+        机场排队时间太长 had shared a cluster named by words they did not say, and were in no
+        line at all."""
         labels = np.full(len(tokens), -1)
-        live = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
-        if len(live) >= 2 * self.min_respondents:
-            labels[live] = self._partition(X[live], [tokens[j] for j in live],
-                                           [people[j] for j in live])
+        free = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
+        found, budget = 0, self.max_concerns * OTHER_BUDGET
+        for _ in range(OTHER_ROUNDS):
+            if found >= budget or len(free) < (1 if found else 2) * self.min_respondents:
+                break  # after the first round, what is left may be one concern alone
+            some_tokens, some_people = [tokens[j] for j in free], [people[j] for j in free]
+            part = self._partition(X[free], some_tokens, some_people, budget - found)
+            terms = ctfidf_terms(some_tokens, part, self._global_idf, presence=presence.take(free))
+            # a round keeps only the units that say their cluster's top term, so that a block of
+            # answers merged into another's cluster is partitioned again, on its own
+            kept = coherent_labels(part, terms, some_tokens, some_people, self.other_coherence,
+                                   self.min_respondents, held_by=1)
+            new = sorted(set(kept[kept >= 0].tolist()),
+                         key=lambda c: (-len({some_people[j] for j in np.flatnonzero(kept == c)}), c))
+            new = new[:budget - found]
+            if not new:
+                break
+            for c in new:
+                labels[free[kept == c]] = found
+                found += 1
+            free = np.setdiff1d(free, np.flatnonzero(labels >= 0), assume_unique=True)
         result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                  presence=presence))
         return self._coherent(result, tokens, people)
@@ -358,7 +387,7 @@ class ConcernFinder:
                 self.other_coherence
 
         result = seeded_partition(Z, seeding, known, people,
-                                  max_concerns=self.max_concerns,
+                                  max_concerns=self.max_concerns * (OTHER_BUDGET if other else 1),
                                   min_respondents=self.min_respondents,
                                   discover=discover, coherent=coherent, strict=other)
         if not result.known and other:
@@ -405,12 +434,13 @@ class ConcernFinder:
             idf = self._idf[term] = float(np.log((1 + self._n) / (1 + self._df.get(term, 0))))
         return idf
 
-    def _partition(self, X, tokens: list[list[str]], people: list[str]) -> np.ndarray:
+    def _partition(self, X, tokens: list[list[str]], people: list[str],
+                   most: int | None = None) -> np.ndarray:
         kind = self.clusterer
         if kind == "auto":
             short = np.median([len(t) for t in tokens]) <= SHORT_UNIT_TOKENS
             kind = "dmm" if short else "kmeans"
-        k_max = min(self.max_concerns, len(tokens) // max(2 * self.min_respondents, 1))
+        k_max = min(most or self.max_concerns, len(tokens) // max(2 * self.min_respondents, 1))
         if kind == "dmm":
             return dmm_partition(X, tokens, people, max_k=k_max,
                                  min_respondents=self.min_respondents,

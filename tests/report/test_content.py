@@ -132,3 +132,11 @@ def test_a_minority_of_approving_people_is_counted_in_the_line(approving, respon
                           respondents=respondents, share=0.05, groups=(),
                           quotes=(), approving=approving)
     assert c.concern_text(concern).endswith(said)
+
+
+def test_the_basis_line_counts_what_no_line_holds(issues) -> None:
+    from dataclasses import replace
+
+    line = c.basis_line(replace(issues, unplaced=12))
+    assert line.startswith("依据 300 名受访者的 500 条有效表述（")
+    assert "其中 12 条未归入下列任何一条问题" in line and "units.csv" in line

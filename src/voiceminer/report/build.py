@@ -21,7 +21,7 @@ from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
 from ..schema import analysed_mask
-from .excerpts import sentences
+from .approval import approves
 from .model import (
     NATIONAL,
     ConcernItem,
@@ -127,6 +127,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             info = concern_info.get(crow["key"])
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
+            approving = _approving(members, terms)
             items.append(ConcernItem(
                 concern_id=crow["key"],
                 label=_local_label(crow["label"], members, terms, province)
@@ -135,9 +136,10 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
-                                    named.get(crow["key"])),
+                                    named.get(crow["key"]),
+                                    praise_last=2 * approving <= int(crow["respondents"])),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
-                approving=_approving(members, terms), **_unprompted(crow),
+                approving=approving, **_unprompted(crow),
             ))
         if trow["key"] == OTHER_THEME and not items:
             continue
@@ -153,14 +155,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         province=province, respondents_total=int(total), respondents_by_group=groups_base,
         units_analysed=len(scope),
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
-        themes=tuple(sections), keyness=keyterms, meta=meta)
-
-
-# Words that approve of what they speak of, not preceded by a negation (不满意 is no praise),
-# and words that turn an answer to a complaint after all (挺好的，就是工资太低): this team's lists.
-_APPROVAL = re.compile(r"(?<![不没])(?:挺好|很好|不错|满意|贴心|暖心|感谢|点赞|给力|"
-                       r"希望能坚持|希望继续|坚持下去)")
-_BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
+        themes=tuple(sections), keyness=keyterms, meta=meta,
+        unplaced=sum(not len(c) for c in scope["concerns"]))
 
 
 def _approving(members: _Members, terms: tuple[str, ...]) -> int:
@@ -169,15 +165,9 @@ def _approving(members: _Members, terms: tuple[str, ...]) -> int:
     word and no "but" (送清凉挺好，希望能坚持 is praise of the union's summer visits, not an
     issue). A post praising a station owner in one sentence and asking about arbitration in
     the next does not approve of arbitration."""
-    people = set()
-    for clean, who in zip(members.column("clean"), members.column("respondent_id")):
-        clean = str(clean)
-        if not _APPROVAL.search(clean):  # most units: nothing to look at sentence by sentence
-            continue
-        about = [x for x in sentences(clean) if any(t in x for t in terms)] or [clean]
-        if any(_APPROVAL.search(x) and not _BUT.search(x) for x in about):
-            people.add(str(who))
-    return len(people)
+    return len({str(who) for clean, who in zip(members.column("clean"),
+                                                members.column("respondent_id"))
+                if approves(str(clean), terms)})
 
 
 def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str) -> str:

@@ -90,6 +90,7 @@ class IssueList:
     themes: tuple[ThemeSection, ...]
     keyness: tuple[KeyTerm, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)  # version, codebook name/hash, run date
+    unplaced: int = 0  # analysed units in no concern line (said no theme, and nothing others said)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain-JSON view (tuples become lists) used by the JSON writer and tests."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..ingest.turns import expand_line_ranges, line_ranges
 from ..normalize import clean_text
+from .approval import approves
 from .excerpts import excerpt
 from .model import Quote
 
@@ -37,7 +38,8 @@ _QUOTE_SCAN = 200
 
 def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
-                named: re.Pattern[str] | None = None) -> tuple[Quote, ...]:
+                named: re.Pattern[str] | None = None, praise_last: bool = False
+                ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -49,7 +51,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     once.
     ``used``: units and words already quoted elsewhere in the same issue list, taken only when
     no other unit is left (a long answer touching four concerns was quoted under all four); the
-    quotes picked here are added to it.
+    quotes picked here are added to it. ``praise_last``: units that approve of the concern
+    (``approval.approves``) come after the others — for a concern most of whose people do not
+    approve, a thank-you for the 司机之家 was quoted as the problem.
     """
     if members.empty or n <= 0:
         return ()
@@ -65,7 +69,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
 
     rows = members.rows()
     used = Quoted() if used is None else used
-    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units, -score(r), r.unit_id))
+    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units,
+                                         praise_last and approves(str(r.clean), terms),
+                                         -score(r), r.unit_id))
     chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
     later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()

@@ -37,7 +37,10 @@ METHOD_NOTE: Final = (
     "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
-    "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料。"
+    "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料；"
+    "引语出处中 .txt、.md 文件为行号，.docx 文件为正文段落序号（从正文第一段数起，不计表格，"
+    "表格中的文字写作“表1行3”），问卷为工作表名和行号，网帖为文件行号，"
+    "如“12-14,16”表示该回答分在第 12 至 14 行和第 16 行。"
 )
 
 # Below this many people raising a concern, no group is named as raising it "mainly".
@@ -164,6 +167,9 @@ def basis_line(issues: IssueList) -> str:
     ]
     if parts:
         line += "（" + "、".join(parts) + "）"
+    if issues.unplaced:  # so that a reader knows what no line holds, and where to find it
+        line += (f"；其中 {issues.unplaced} 条未归入下列任何一条问题，"
+                 "可在 units.csv 中查看 concerns 为空的行")
     return line + "。"
 
 

@@ -1,0 +1,29 @@
+"""Does an answer approve of what it speaks of? Read for counts and for choosing quotes.
+
+A list of worker concerns also gathers praise: 送清凉挺好，希望能坚持 is a verdict on the union's
+summer visits, not a problem. The issue list counts the people who only approve of a concern
+(build.py), and quotes someone who complains before someone who praises (quotes.py), since a
+line that says a concern is raised and then quotes a thank-you misleads the reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .excerpts import sentences
+
+# Words that approve of what they speak of, not preceded by a negation (不满意 is no praise),
+# and words that turn an answer to a complaint after all (挺好的，就是工资太低): this team's lists.
+_APPROVAL = re.compile(r"(?<![不没])(?:挺好|很好|不错|满意|贴心|暖心|感谢|点赞|给力|"
+                       r"希望能坚持|希望继续|坚持下去)")
+_BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
+
+
+def approves(clean: str, terms: tuple[str, ...]) -> bool:
+    """In the sentences that say the concern's terms (the whole answer when none does), an
+    approving word and no "but". A post praising a station owner in one sentence and asking
+    about arbitration in the next does not approve of arbitration."""
+    if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
+        return False
+    about = [x for x in sentences(clean) if any(t in x for t in terms)] or [clean]
+    return any(_APPROVAL.search(x) and not _BUT.search(x) for x in about)
