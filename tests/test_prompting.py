@@ -64,3 +64,37 @@ def test_unprompted_counts_people_who_raised_a_theme_where_no_question_named_it(
     unknown = prevalence(units)
     assert unknown["unprompted"].isna().all() and unknown["unprompted_share"].isna().all()
     assert unknown["respondents"].tolist() == prev["respondents"].tolist()
+
+
+def test_a_short_answer_naming_no_theme_answers_the_one_theme_its_question_asks_about(
+        mini_codebook, mini_segmenter, units_factory):
+    """说了也没用 under a question about dispatch is a view of dispatch; an answer that names a
+    theme of its own keeps it, a question naming two themes or none passes none on, and a long
+    answer that names none has moved on; a post's title asks nothing."""
+    from voiceminer.pipeline import analyze
+    from voiceminer.prompting import ANSWER_CHARS, answered_themes
+
+    long_answer = "我们家里老人身体不好，" * 5
+    assert len(long_answer) > ANSWER_CHARS
+    rows = [("平台派单对您影响大吗？", "说了也没用", "survey"),
+            ("平台派单对您影响大吗？", "社保没交过", "survey"),
+            ("您对平台派单和社保有什么意见？", "说了也没用", "survey"),
+            ("先聊聊您的基本情况吧", "说了也没用", "interview"),
+            ("平台派单对您影响大吗？", long_answer, "interview"),
+            ("派单太少了", "说了也没用", "forum")]
+    units = units_factory([{"respondent_id": f"r{i}", "question": q, "text": t, "source": s}
+                           for i, (q, t, s) in enumerate(rows)])
+    run = analyze(units, codebook=mini_codebook)
+    assert [list(t) for t in run.units["themes"]] == [
+        ["platform_rules"], ["social_insurance"], [], [], [], []]
+    assert "platform_rules:question" in run.units["evidence"].iat[0]
+    # the inherited theme was asked about: nobody raised it unprompted
+    prev = run.prevalence
+    row = prev[(prev["level"] == "theme") & (prev["key"] == "platform_rules")
+               & (prev["province"] == NATIONAL) & (prev["group"] == "全部")]
+    assert row["respondents"].iat[0] == 1 and row["unprompted"].iat[0] == 0
+    # the step alone, on a coded table: only the study's themes are passed on
+    coded = run.units.assign(themes=[[] for _ in rows], evidence=[[] for _ in rows])
+    asked = np.empty(len(rows), dtype=object)
+    asked[:] = [("platform_rules",)] * len(rows)
+    assert answered_themes(coded, asked, ["pay"])["themes"].map(len).sum() == 0

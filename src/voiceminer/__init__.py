@@ -29,6 +29,7 @@ _EXPORTS = {
     "read_corpus": "ingest",
     "normalize": "normalize",
     "question_themes": "prompting",
+    "answered_themes": "prompting",
     "check_units": "schema", "ledger": "schema",
     "Segmenter": "segment", "segment": "segment",
     "Settings": "settings",

@@ -16,7 +16,7 @@ from .compare import keyness, prevalence
 from .concern_catalogue import ConcernCatalogue, unmatchable
 from .concerns import find_concerns
 from .normalize import normalize
-from .prompting import question_themes
+from .prompting import answered_themes, question_themes
 from .report.build import build_issue_lists
 from .report.model import IssueList
 from .schema import analysed_mask, check_units, ledger
@@ -133,6 +133,8 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     units = segment_and_code(units, codebook, settings, segmenter, coder, engine=engine)
     step("code")
     units, notes = add_learned_labels(units, coder, settings)
+    asked = question_themes(units, coder)
+    units = answered_themes(units, asked, codebook.ids)
     if settings.screen:
         from .relevance import screen_units
 
@@ -155,7 +157,7 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
                                     catalogue=catalogue)
     segmenter.forget_cuts()  # coding left them for the concern stage only
     step("compare")
-    prev = prevalence(units, concerns, codebook, asked=question_themes(units, coder))
+    prev = prevalence(units, concerns, codebook, asked=asked)
     keys = keyness(units)
     step("issues")
     meta = {"version": __version__,

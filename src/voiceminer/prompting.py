@@ -15,11 +15,14 @@ post is prompted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from .coding import ThemeCoder
 from .normalize import clean_text
+from .schema import analysed_mask
 
 # sources whose ``question`` was asked by the research team
 ASKED_SOURCES = ("survey", "interview")
@@ -68,3 +71,36 @@ def _themes_named(coder: ThemeCoder, clean: str) -> tuple[str, ...]:
     found, _evidence, _spans = coder.code(clean)
     named = set(found) | coder.suppressed(clean)
     return tuple(t for t in coder.codebook.ids if t in named)
+
+
+# An answer up to this long that names no theme of its own (说了也没用, 子女教育, 没接触过) is
+# read as answering the question it follows; a longer one that names none has moved on.
+ANSWER_CHARS = 40
+
+
+def answered_themes(units: pd.DataFrame, asked: np.ndarray, themes: Sequence[str]
+                    ) -> pd.DataFrame:
+    """Analysed questionnaire and interview answers that name no theme take the theme of their
+    question, when the question names exactly one (``asked``: ``question_themes``), with
+    ``theme:question`` as evidence.
+
+    Asked 您对工会组织有什么意见和建议？, 30 people answered 说了也没用 and 34 听说过，没入: a
+    researcher codes those as views of the union, but coded by their own words they named no
+    theme and were listed under 其他, away from the union's section. They stay prompted (their
+    question asked), so the count of people who raised the union unprompted is unchanged. Only
+    ``themes`` (the codebook's study themes) are inherited, and only by answers of up to
+    ``ANSWER_CHARS`` characters.
+    """
+    out = units.copy()
+    ok = analysed_mask(out).to_numpy()
+    wanted = set(themes)
+    coded, evidence = out["themes"].tolist(), out["evidence"].tolist()
+    cleans = out["clean"].to_numpy(dtype=object)
+    for i in np.flatnonzero(ok):
+        named = asked[i]
+        if len(named) == 1 and named[0] in wanted and not len(coded[i]) \
+                and len(str(cleans[i])) <= ANSWER_CHARS:
+            coded[i] = [named[0]]
+            evidence[i] = [*evidence[i], f"{named[0]}:question"]
+    out["themes"], out["evidence"] = coded, evidence
+    return out
