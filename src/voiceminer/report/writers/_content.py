@@ -34,7 +34,7 @@ METHOD_NOTE: Final = (
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "并列两段原话表示这一类里有两种说法、可能是两个问题，请结合关键词和引语核对后改写或拆分；"
     "“某群体为主”比较的是各群体内的提及比例（各群体人数相差很大），不是人数，且该群体至少有 3 人提及；"
-    "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
+    "“多为肯定性评价”表示提到该问题的受访者中超过半数（且至少 3 人）是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料；"
@@ -50,8 +50,9 @@ MIN_LEAD_RESPONDENTS: Final = 5
 MIN_GROUP_RESPONDENTS: Final = 3
 
 # A theme heading gives its unprompted share too when at least this share of the people who raised
-# it did so only where a question asked about it: below, the two figures tell the same story.
-PROMPTED_NOTE_SHARE: Final = 0.1
+# it did so only where a question asked about it: below, the two figures tell the same story (at
+# a tenth, two of eighteen people put the note on headings of themes mostly raised unprompted).
+PROMPTED_NOTE_SHARE: Final = 0.25
 
 # meta keys shown in the provenance line, in this order, with their Chinese names.
 META_LABELS: Final = (
@@ -222,12 +223,19 @@ def single_line(concern: ConcernItem) -> str:
     return f"{concern.label}：{quote_line(concern.quotes[0])}" if concern.quotes else concern.label
 
 
-def mostly_prompted(theme: ThemeSection) -> bool:
+def partly_prompted(theme: ThemeSection) -> bool:
     """At least ``PROMPTED_NOTE_SHARE`` of the theme's respondents raised it only where a
     question asked about it."""
     return (theme.unprompted is not None and theme.unprompted_share is not None
             and theme.respondents - theme.unprompted >= PROMPTED_NOTE_SHARE * theme.respondents
             and theme.unprompted < theme.respondents)
+
+
+def mostly_prompted(theme: ThemeSection) -> bool:
+    """More than half the theme's respondents raised it only where a question asked about it,
+    as the caveat's 多为回答专门提问时提及 says."""
+    return (theme.unprompted is not None and theme.unprompted_share is not None
+            and 2 * (theme.respondents - theme.unprompted) > theme.respondents)
 
 
 def prompted_note(themes: Iterable[ThemeSection]) -> str:
@@ -241,7 +249,7 @@ def prompted_note(themes: Iterable[ThemeSection]) -> str:
 def theme_heading(numeral: str, theme: ThemeSection) -> str:
     """``一、工资收入（提及 45%，共 120 人）``, and ``；其中未经提问主动提及 4 人（3%）`` when at least
     ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it."""
-    prompted = mostly_prompted(theme)
+    prompted = partly_prompted(theme)
     own = (f"；其中未经提问主动提及 {theme.unprompted} 人（{format_pct(theme.unprompted_share)}）"
            if prompted else "")
     return (f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，"
@@ -264,10 +272,11 @@ def concern_text(concern: ConcernItem) -> str:
 
 
 def mostly_approving(concern: ConcernItem) -> bool:
-    """More than half the concern's respondents, and ``MIN_LEAD_RESPONDENTS`` of them, approve
+    """More than half the concern's respondents, and ``MIN_GROUP_RESPONDENTS`` of them, approve
     of what they speak of (``approving``): one or two people say little about a list's tone, and
-    five praising against five complaining is no "mostly"."""
-    return (concern.approving is not None and concern.approving >= MIN_LEAD_RESPONDENTS
+    five praising against five complaining is no "mostly". A province's line of four people
+    who all thank the union for its summer visits had carried no mark when five were needed."""
+    return (concern.approving is not None and concern.approving >= MIN_GROUP_RESPONDENTS
             and 2 * concern.approving > concern.respondents)
 
 

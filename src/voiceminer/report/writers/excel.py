@@ -173,7 +173,7 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> list[list[Any]]:
              *({g.group: float(g.share) for g in t.groups}.get(name, 0.0) for name in groups)]
             for t in themes]
     header = ["主题", "全部", *groups]
-    if any(c.mostly_prompted(t) for t in themes):  # after the groups: the charts read B..
+    if any(c.partly_prompted(t) for t in themes):  # after the groups: the charts read B..
         header.append(UNPROMPTED_COLUMN)
         for row, t in zip(rows, themes):
             row.append(t.unprompted_share)
