@@ -309,7 +309,9 @@ class ConcernFinder:
         ``max_concerns``: what no theme holds is several unrelated matters). In one round of at
         most ``max_concerns`` clusters over a few hundred unrelated answers, 14 people's
         机场排队时间太长 had shared a cluster named by words they did not say, and were in no
-        line at all."""
+        line at all. Each round tries at most ``max_concerns`` clusters, as a theme does: on the
+        seed-scale study's 23,634 uncoded units, trying up to 16 at once took 10.8 s, and two
+        rounds of up to 8 take 8 s."""
         labels = np.full(len(tokens), -1)
         free = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
         found, budget = 0, self.max_concerns * OTHER_BUDGET
@@ -317,7 +319,8 @@ class ConcernFinder:
             if found >= budget or len(free) < (1 if found else 2) * self.min_respondents:
                 break  # after the first round, what is left may be one concern alone
             some_tokens, some_people = [tokens[j] for j in free], [people[j] for j in free]
-            part = self._partition(X[free], some_tokens, some_people, budget - found)
+            part = self._partition(X[free], some_tokens, some_people,
+                                   min(self.max_concerns, budget - found))
             terms = ctfidf_terms(some_tokens, part, self._global_idf, presence=presence.take(free))
             # a round keeps only the units that say their cluster's top term, so that a block of
             # answers merged into another's cluster is partitioned again, on its own
