@@ -68,9 +68,10 @@ def test_unprompted_counts_people_who_raised_a_theme_where_no_question_named_it(
 
 def test_a_short_answer_naming_no_theme_answers_the_one_theme_its_question_asks_about(
         mini_codebook, mini_segmenter, units_factory):
-    """说了也没用 under a question about dispatch is a view of dispatch; an answer that names a
-    theme of its own keeps it, a question naming two themes or none passes none on, and a long
-    answer that names none has moved on; a post's title asks nothing."""
+    """说了也没用 under a questionnaire's question about dispatch is a view of dispatch; an answer
+    that names a theme of its own keeps it, a question naming two themes or none passes none on,
+    a long answer that names none has moved on; an interview turn (我先接个电话) and a post's
+    title are left alone."""
     from voiceminer.pipeline import analyze
     from voiceminer.prompting import ANSWER_CHARS, answered_themes
 
@@ -79,14 +80,15 @@ def test_a_short_answer_naming_no_theme_answers_the_one_theme_its_question_asks_
     rows = [("平台派单对您影响大吗？", "说了也没用", "survey"),
             ("平台派单对您影响大吗？", "社保没交过", "survey"),
             ("您对平台派单和社保有什么意见？", "说了也没用", "survey"),
-            ("先聊聊您的基本情况吧", "说了也没用", "interview"),
-            ("平台派单对您影响大吗？", long_answer, "interview"),
+            ("先聊聊您的基本情况吧", "说了也没用", "survey"),
+            ("平台派单对您影响大吗？", long_answer, "survey"),
+            ("平台派单对您影响大吗？", "我先接个电话", "interview"),
             ("派单太少了", "说了也没用", "forum")]
     units = units_factory([{"respondent_id": f"r{i}", "question": q, "text": t, "source": s}
                            for i, (q, t, s) in enumerate(rows)])
     run = analyze(units, codebook=mini_codebook)
     assert [list(t) for t in run.units["themes"]] == [
-        ["platform_rules"], ["social_insurance"], [], [], [], []]
+        ["platform_rules"], ["social_insurance"], [], [], [], [], []]
     assert "platform_rules:question" in run.units["evidence"].iat[0]
     # the inherited theme was asked about: nobody raised it unprompted
     prev = run.prevalence

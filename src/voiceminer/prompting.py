@@ -80,23 +80,25 @@ ANSWER_CHARS = 40
 
 def answered_themes(units: pd.DataFrame, asked: np.ndarray, themes: Sequence[str]
                     ) -> pd.DataFrame:
-    """Analysed questionnaire and interview answers that name no theme take the theme of their
-    question, when the question names exactly one (``asked``: ``question_themes``), with
-    ``theme:question`` as evidence.
+    """Analysed questionnaire answers that name no theme take the theme of their question, when
+    the question names exactly one (``asked``: ``question_themes``), with ``theme:question`` as
+    evidence.
 
     Asked 您对工会组织有什么意见和建议？, 30 people answered 说了也没用 and 34 听说过，没入: a
     researcher codes those as views of the union, but coded by their own words they named no
     theme and were listed under 其他, away from the union's section. They stay prompted (their
     question asked), so the count of people who raised the union unprompted is unchanged. Only
     ``themes`` (the codebook's study themes) are inherited, and only by answers of up to
-    ``ANSWER_CHARS`` characters.
+    ``ANSWER_CHARS`` characters. Not in interviews: a short turn there after a question is as
+    often 你说啥？声音大点 or 我先接个电话 as an answer (8 of the demo's 15 such turns).
     """
     out = units.copy()
     ok = analysed_mask(out).to_numpy()
     wanted = set(themes)
     coded, evidence = out["themes"].tolist(), out["evidence"].tolist()
     cleans = out["clean"].to_numpy(dtype=object)
-    for i in np.flatnonzero(ok):
+    surveyed = out["source"].to_numpy(dtype=object) == "survey"
+    for i in np.flatnonzero(ok & surveyed):
         named = asked[i]
         if len(named) == 1 and named[0] in wanted and not len(coded[i]) \
                 and len(str(cleans[i])) <= ANSWER_CHARS:
