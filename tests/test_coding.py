@@ -189,3 +189,19 @@ def test_a_list_of_what_might_happen_is_not_a_list_of_complaints(text, themes):
     cb = vm.Codebook.default()
     coder = ThemeCoder(cb, make_segmenter(cb, vm.Settings()))
     assert coder.code(text)[0] == themes
+
+
+@pytest.mark.parametrize("text, themes", [
+    ("打12345投诉平台乱扣钱", ["pay", "platform_rules", "rights"]),
+    ("打了12345也没人管", ["rights"]),
+    # the hotline's digits inside a phone number, a plate, an amount: no hotline
+    ("有事打我电话13812345678", []),
+    ("车牌云A·12345，年审过了", []),
+    ("去年工资一共112345元", ["pay"]),
+])
+def test_a_hotline_number_inside_a_longer_number_is_not_the_hotline(text, themes):
+    from voiceminer.pipeline import make_segmenter
+
+    cb = vm.Codebook.default()
+    coder = ThemeCoder(cb, make_segmenter(cb, vm.Settings()))
+    assert sorted(coder.code(text)[0]) == themes

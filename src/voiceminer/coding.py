@@ -39,6 +39,15 @@ _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
 _SUPPOSING = re.compile("遇到|碰到|万一|如果|一旦|要是|假如|出了")
 _SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _EXCLUDE = "__exclude__"
+# what a hotline number (12345, 12333) is not part of: a phone number (13812345678), a plate
+# (云A·12345), an amount (112345元)
+_NUMBER_PART = re.compile(r"[0-9A-Za-z·.\-]")
+
+
+def _part_of_a_number(clean: str, start: int, end: int) -> bool:
+    """Whether the digits ``clean[start:end]`` run on into a longer number or code."""
+    return bool(start > 0 and _NUMBER_PART.match(clean[start - 1])
+                or end < len(clean) and _NUMBER_PART.match(clean[end]))
 _WORD_MEMO_LIMIT = 200_000  # distinct words whose possible matches are remembered
 
 
@@ -189,6 +198,8 @@ class ThemeCoder:
         supposed = _supposed_lists(clean, found.values(), self._study)
         for ev in found.values():
             if ev.start < lo or ev.end > hi or (ev.start, ev.end) in supposed:
+                continue
+            if ev.term.isdigit() and _part_of_a_number(clean, ev.start, ev.end):
                 continue
             if any(t == ev.theme and a <= ev.start and ev.end <= b for t, a, b in excluded):
                 continue
