@@ -389,21 +389,27 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
     from voiceminer.report.build import _Members, _Row
     from voiceminer.report.quotes import pick_quotes
 
-    rows = [("u1", "r1", "司机之家挺好，必须点赞，司机之家能歇脚"),
-            ("u2", "r2", "司机之家太少了，想歇脚都找不到"),
-            ("u3", "r3", "司机之家离得远")]
-    fields = {}
-    for name in _Row._fields:
-        column = np.empty(len(rows), dtype=object)
-        column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t,
-                      "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
-                      "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
-                      "source": "forum", "question": ""}[name]
-                     for k, (u, r, t) in enumerate(rows)]
-        fields[name] = column
-    members = _Members(fields, np.arange(3))
+    def members(rows):
+        fields = {}
+        for name in _Row._fields:
+            column = np.empty(len(rows), dtype=object)
+            column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t,
+                          "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
+                          "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
+                          "source": "forum", "question": ""}[name]
+                         for k, (u, r, t) in enumerate(rows)]
+            fields[name] = column
+        return _Members(fields, np.arange(len(rows)))
+
     terms = ("司机之家", "歇脚")
+    complaints = [("u2", "r2", "司机之家太少了，想歇脚都找不到"), ("u3", "r3", "司机之家离得远")]
     # u1 scores best on the terms, but praises: it comes last unless most people here praise
-    assert [q.unit_id for q in pick_quotes(members, terms, 3, None, praise_last=True)] \
+    mixed = members([("u1", "r1", "司机之家挺好，必须点赞，司机之家能歇脚"), *complaints])
+    assert [q.unit_id for q in pick_quotes(mixed, terms, 3, None, praise_first=False)] \
         == ["u2", "u3", "u1"]
-    assert [q.unit_id for q in pick_quotes(members, terms, 3, None)][0] == "u1"
+    assert [q.unit_id for q in pick_quotes(mixed, terms, 3, None)][0] == "u1"
+    # where most people praise, praise comes first though a complaint would rank before it
+    praised = members([*complaints, ("u9", "r9", "司机之家挺好，必须点赞，能歇脚")])
+    assert [q.unit_id for q in pick_quotes(praised, terms, 3, None)][0] == "u2"
+    assert [q.unit_id for q in pick_quotes(praised, terms, 3, None, praise_first=True)][0] \
+        == "u9"

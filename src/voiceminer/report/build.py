@@ -137,7 +137,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]),
-                                    praise_last=2 * approving <= int(crow["respondents"])),
+                                    praise_first=2 * approving > int(crow["respondents"])),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
             ))

@@ -38,7 +38,7 @@ _QUOTE_SCAN = 200
 
 def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
-                named: re.Pattern[str] | None = None, praise_last: bool = False
+                named: re.Pattern[str] | None = None, praise_first: bool | None = None
                 ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
@@ -51,9 +51,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     once.
     ``used``: units and words already quoted elsewhere in the same issue list, taken only when
     no other unit is left (a long answer touching four concerns was quoted under all four); the
-    quotes picked here are added to it. ``praise_last``: units that approve of the concern
-    (``approval.approves``) come after the others — for a concern most of whose people do not
-    approve, a thank-you for the 司机之家 was quoted as the problem.
+    quotes picked here are added to it. ``praise_first``: False puts the units that approve of
+    the concern (``approval.approves``) after the others, True before them, as most of the
+    concern's people do or do not approve: a thank-you for the 司机之家 was quoted as the
+    problem, and a line of nine people thanking the union opened with its one complaint.
     """
     if members.empty or n <= 0:
         return ()
@@ -69,9 +70,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
 
     rows = members.rows()
     used = Quoted() if used is None else used
-    ranked = sorted(rows, key=lambda r: (str(r.unit_id) in used.units,
-                                         praise_last and approves(str(r.clean), terms),
-                                         -score(r), r.unit_id))
+    ranked = sorted(rows, key=lambda r: (
+        str(r.unit_id) in used.units,
+        praise_first is not None and approves(str(r.clean), terms) != praise_first,
+        -score(r), r.unit_id))
     chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
     later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()
