@@ -223,8 +223,10 @@ def test_docx_paragraphs_and_header_table(make_docx):
     path = make_docx("广西/访谈/d.docx", [
         ("Heading 1", "快递员访谈"),
         [["访谈对象", "小周"], ["省份", "广西壮族自治区"], ["职业", "顺丰快递员"], ["访谈员", "陈"]],
+        "",
         "问：每天派多少件？",
         "答：两百多件。",
+        "",
         "旺季更多。",
         "陈：有投诉吗？",
         "小周：经常被投诉。",
@@ -235,7 +237,8 @@ def test_docx_paragraphs_and_header_table(make_docx):
     assert [(r.speaker, r.text) for r in records] == [
         ("interviewer", "每天派多少件？"), ("respondent", "两百多件。\n旺季更多。"),
         ("interviewer", "有投诉吗？"), ("respondent", "经常被投诉。")]
-    # body paragraphs: 1 heading, 2 问, 3 答, 4 continuation, 5 陈, 6 小周 (tables not counted)
+    # body paragraphs a reader sees: 1 heading, 2 问, 3 答, 4 continuation, 5 陈, 6 小周 (tables
+    # and empty paragraphs not counted)
     assert [r.origin for r in records] == ["广西/访谈/d.docx:2", "广西/访谈/d.docx:3-4",
                                            "广西/访谈/d.docx:5", "广西/访谈/d.docx:6"]
     assert {(r.province, r.group) for r in records} == {("广西", "快递员")}

@@ -28,6 +28,10 @@ _ANSWER_HEADS: Final = ("回答", "答", "受访者回答", "受访者", "回复
 def docx_lines(path: Path) -> list[Line]:
     """Body paragraphs and table rows of a .docx, in document order.
 
+    Paragraphs are numbered as a reader counts them, skipping empty ones: a notes file that
+    opens with a header table and an empty paragraph had every quote placed one paragraph after
+    where a reader counting the visible ones looked.
+
     Raises ``InputFileError`` naming the reason and the fix when the file is not a readable
     .docx (truncated zip, an old .doc renamed, a WPS file with a wrong extension).
     """
@@ -39,11 +43,12 @@ def docx_lines(path: Path) -> list[Line]:
     n_par = n_table = 0
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            n_par += 1
+            boxes = _text_box_paragraphs(block)  # drawn boxes anchored in it
+            n_par += bool(block.text.strip() or any(t.strip() for t in boxes))
             heading = _is_heading(block)
             for part in block.text.split("\n"):  # Shift+Enter line breaks inside a paragraph
                 lines.append(Line(str(n_par), part, heading))
-            for text in _text_box_paragraphs(block):  # drawn boxes anchored in it
+            for text in boxes:
                 lines.extend(Line(str(n_par), part) for part in text.split("\n"))
         elif isinstance(block, Table):
             n_table += 1
