@@ -340,7 +340,7 @@ def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():
 
 
 def test_a_quote_from_a_later_line_of_an_answer_gives_that_line():
-    from voiceminer.report.quotes import quoted_lines
+    from voiceminer.origins import quoted_lines
 
     text = "我跑了三年了。\n最难的是超时罚款，一次扣五十。\n别的还好。"
     assert quoted_lines("访谈/王师傅.txt:12-14", text, "…最难的是超时罚款，一次扣五十。…") \

@@ -13,8 +13,8 @@ from voiceminer.coding import ThemeCoder
 from voiceminer.evaluation import score_multilabel
 from voiceminer.ingest.docx_lines import docx_lines
 from voiceminer.ingest.encoding import read_text
-from voiceminer.ingest.turns import expand_line_ranges
 from voiceminer.normalize import clean_text
+from voiceminer.origins import expand_line_ranges
 from voiceminer.output import write_run
 from voiceminer.pipeline import make_segmenter
 from voiceminer.prompting import question_themes

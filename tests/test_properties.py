@@ -15,8 +15,8 @@ from voiceminer.errors import InputFileError  # noqa: E402
 from voiceminer.ingest.corpus import read_file  # noqa: E402
 from voiceminer.ingest.encoding import decode_bytes  # noqa: E402
 from voiceminer.ingest.markup import strip_html  # noqa: E402
-from voiceminer.ingest.turns import expand_line_ranges  # noqa: E402
 from voiceminer.normalize import clean_text  # noqa: E402
+from voiceminer.origins import expand_line_ranges  # noqa: E402
 from voiceminer.privacy import redact  # noqa: E402
 
 FAST = settings(max_examples=150, deadline=None,

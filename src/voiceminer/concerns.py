@@ -64,6 +64,7 @@ from .concern_order import main_first
 from .concern_threads import CorePool, cores, one_core_each
 from .concern_tokens import ThemeTokens
 from .latent_space import dmm_partition, kmeans_partition, lsa, lsa_dims, tfidf_matrix
+from .other_concerns import OTHER_BUDGET, in_rounds
 from .schema import analysed_mask, check_units
 from .segment import Segmenter
 
@@ -72,11 +73,6 @@ CLUSTERERS = ("kmeans", "dmm", "auto")
 # many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
 # LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
 SHORT_UNIT_TOKENS = 12
-# partitions of the uncoded units, each of those no coherent cluster kept (``_other``)
-OTHER_ROUNDS = 3
-# 其他 holds what no theme does, several unrelated matters at once: it may report this many times
-# ``max_concerns``
-OTHER_BUDGET = 2
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
 # a concern clustering found that no catalogue entry foresaw. see_also: for such a concern, the
 # one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), or for one of
@@ -301,40 +297,12 @@ class ConcernFinder:
 
     def _other(self, X, tokens: list[list[str]], people: list[str],
                presence: TermPresence) -> _Clustered:
-        """Uncoded units: only clusters that hang together (``_coherent``) are concerns.
-        ``presence``: the same units' ``TermPresence`` (of ``X``), to name them.
-
-        A round keeps, of each coherent cluster, the units that say its top term; the others are
-        partitioned again, up to ``OTHER_ROUNDS`` times, while there is room for concerns (twice
-        ``max_concerns``: what no theme holds is several unrelated matters). In one round of at
-        most ``max_concerns`` clusters over a few hundred unrelated answers, 14 people's
-        机场排队时间太长 had shared a cluster named by words they did not say, and were in no
-        line at all. Each round tries at most ``max_concerns`` clusters, as a theme does: on the
-        seed-scale study's 23,634 uncoded units, trying up to 16 at once took 10.8 s, and two
-        rounds of up to 8 take 8 s."""
-        labels = np.full(len(tokens), -1)
-        free = np.flatnonzero(X.getnnz(axis=1) > 0)  # sharing no word with any other: no recurrence
-        found, budget = 0, self.max_concerns * OTHER_BUDGET
-        for _ in range(OTHER_ROUNDS):
-            if found >= budget or len(free) < (1 if found else 2) * self.min_respondents:
-                break  # after the first round, what is left may be one concern alone
-            some_tokens, some_people = [tokens[j] for j in free], [people[j] for j in free]
-            part = self._partition(X[free], some_tokens, some_people,
-                                   min(self.max_concerns, budget - found))
-            terms = ctfidf_terms(some_tokens, part, self._global_idf, presence=presence.take(free))
-            # a round keeps only the units that say their cluster's top term, so that a block of
-            # answers merged into another's cluster is partitioned again, on its own
-            kept = coherent_labels(part, terms, some_tokens, some_people, self.other_coherence,
-                                   self.min_respondents, held_by=1)
-            new = sorted(set(kept[kept >= 0].tolist()),
-                         key=lambda c: (-len({some_people[j] for j in np.flatnonzero(kept == c)}), c))
-            new = new[:budget - found]
-            if not new:
-                break
-            for c in new:
-                labels[free[kept == c]] = found
-                found += 1
-            free = np.setdiff1d(free, np.flatnonzero(labels >= 0), assume_unique=True)
+        """Uncoded units: only clusters that hang together (``_coherent``) are concerns, found in
+        rounds (``other_concerns.in_rounds``). ``presence``: the same units' ``TermPresence``
+        (of ``X``), to name them."""
+        labels = in_rounds(X, tokens, people, presence, partition=self._partition,
+                           global_idf=self._global_idf, max_concerns=self.max_concerns,
+                           min_respondents=self.min_respondents, coherence=self.other_coherence)
         result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                  presence=presence))
         return self._coherent(result, tokens, people)

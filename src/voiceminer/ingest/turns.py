@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
+from ..origins import line_ranges
 from ..schema import INTERVIEWER, RESPONDENT
 
 
@@ -85,31 +85,6 @@ class Turn:
         if not all(loc.isdigit() for loc in locs):
             return locs[0]
         return line_ranges(int(loc) for loc in locs)
-
-
-def line_ranges(numbers: Iterable[int]) -> str:
-    """``12,13,14,16`` → ``"12-14,16"`` (repeats, as of one paragraph's soft line breaks, once)."""
-    runs: list[list[int]] = []
-    for n in dict.fromkeys(numbers):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
-def expand_line_ranges(where: str) -> list[int] | None:
-    """``"12-14,16"`` → ``[12, 13, 14, 16]``; None when ``where`` is not such a list."""
-    if not _RANGES.fullmatch(where):
-        return None
-    out: list[int] = []
-    for part in where.split(","):
-        a, _, b = part.partition("-")
-        out.extend(range(int(a), int(b or a) + 1))
-    return out
-
-
-_RANGES: Final = re.compile(r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*")
 
 
 # Simplified -> traditional for the characters of markers and header keys, so notes typed in

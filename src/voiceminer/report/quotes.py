@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..ingest.turns import expand_line_ranges, line_ranges
 from ..normalize import clean_text
+from ..origins import quoted_lines
 from .approval import approves
 from .excerpts import excerpt
 from .model import Quote
@@ -130,23 +130,6 @@ def _quote(row: _Row, text: str, do_redact: Callable[[str], str] | None) -> Quot
                  origin=quoted_lines(str(row.origin), str(row.text).strip(), text),
                  province=str(row.province), group=str(row.group),
                  source=str(row.source), question=_question(row.question, do_redact))
-
-
-def quoted_lines(origin: str, text: str, quote: str) -> str:
-    """``origin`` narrowed to the lines ``quote`` was cut from, when ``text`` is an interview
-    answer over several lines (origin ``file:12-15``): a quote of its third line is at
-    ``file:14``. Anything that does not map line for line keeps the whole origin."""
-    path, sep, where = origin.rpartition(":")
-    numbers = expand_line_ranges(where) if sep and "\n" in text else None
-    core = quote.strip("…")
-    if numbers is None or not core:
-        return origin
-    lines = text.split("\n")
-    at = text.find(core)
-    if len(lines) != len(numbers) or at < 0:
-        return origin
-    first, last = text.count("\n", 0, at), text.count("\n", 0, at + len(core))
-    return f"{path}:{line_ranges(numbers[first:last + 1])}"
 
 
 def _question(question: object, do_redact: Callable[[str], str] | None) -> str:
