@@ -20,9 +20,14 @@ NON_ANSWERS = frozenset(
     """无 没 没有 暂无 暂时没有 目前没有 无意见 没意见 没有意见 无建议 没建议 没有建议 暂无建议 暂无意见
     不知道 不清楚 说不清 说不上来 不好说 没想过 没什么 没啥 没有了 无了 无无 略 空 否 一般 还好 还行
     还可以 挺好 很好 好 可以 满意 都挺好 没什么意见 没什么建议 没什么问题 没问题 无问题 没有问题
-    谢谢 暂时没想到 想不到
+    谢谢 暂时没想到 想不到 不了解 没了解过
     不晓得 不懂 null none na n/a no nothing""".split()
 )
+# what may stand before a listed non-answer and leave it one: 这个不太清楚, 我也不知道 (but 我没有,
+# answering 您交社保吗？, is not 没有 said of nothing)
+_NON_ANSWER_OPENING = re.compile(r"^(?:这个|那个|这|那|(?:我也|我们|我)(?=不))")
+# the longest clause that can say nothing: a listed non-answer, an opening, 太 and a particle
+_LONGEST_PART = max(map(len, NON_ANSWERS)) + 4
 _PUNCT_ONLY = re.compile(r"^[\s\W_]*$", re.UNICODE)
 _STRIP_FOR_NON_ANSWER = re.compile(r"[\s\W_]+", re.UNICODE)
 _SPACE_CHARS = " \t\u00a0\u3000"
@@ -75,15 +80,23 @@ def is_non_answer(clean: str) -> bool:
         return True
     # the opening of a long answer settles it: more word characters than a few listed
     # non-answers, and not one character repeated, is an answer (without stripping it all)
-    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_NON_ANSWER + 2)])
-    if len(head) > _NON_ANSWER_PARTS * _LONGEST_NON_ANSWER and head.count(head[0]) < len(head):
+    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_PART + 2)])
+    if len(head) > _NON_ANSWER_PARTS * _LONGEST_PART and head.count(head[0]) < len(head):
         return False
     core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
     if core in NON_ANSWERS or (len(set(core)) == 1 and core[0] in "无没略"):
         return True
     parts = [p for p in _STRIP_FOR_NON_ANSWER.split(clean.lower()) if p]
-    return len(parts) <= _NON_ANSWER_PARTS and all(
-        p in NON_ANSWERS or p.rstrip(_NON_ANSWER_PARTICLES) in NON_ANSWERS for p in parts)
+    return len(parts) <= _NON_ANSWER_PARTS and all(map(_says_nothing, parts))
+
+
+def _says_nothing(part: str) -> bool:
+    """One clause that is a listed non-answer, give or take a closing particle, an opening
+    这个/我也 and a softening 太 (这个不太清楚 was clustered as a recurring concern of 4 people)."""
+    for p in (part, _NON_ANSWER_OPENING.sub("", part).replace("不太", "不")):
+        if p in NON_ANSWERS or p.rstrip(_NON_ANSWER_PARTICLES) in NON_ANSWERS:
+            return True
+    return False
 
 
 def normalize(units: pd.DataFrame) -> pd.DataFrame:
