@@ -107,7 +107,7 @@ def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
                 or (len(parts) <= 3 and all(map(says_nothing, parts))))
 
     rng = random.Random(5)
-    pieces = [*NON_ANSWERS, "无", "没", "略", "工资", "N", "o", "。", "！", " ", "…", "_", "\n",
+    pieces = [*sorted(NON_ANSWERS), "无", "没", "略", "工资", "N", "o", "。", "！", " ", "…", "_", "\n",
               "这个", "我也", "不太清楚", "啊", "这个没什么建议啊"]
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) * rng.choice([1, 1, 2, 9, 30])

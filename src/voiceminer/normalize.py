@@ -20,7 +20,8 @@ NON_ANSWERS = frozenset(
     """无 没 没有 暂无 暂时没有 目前没有 无意见 没意见 没有意见 无建议 没建议 没有建议 暂无建议 暂无意见
     不知道 不清楚 说不清 说不上来 不好说 没想过 没什么 没啥 没有了 无了 无无 略 空 否 一般 还好 还行
     还可以 挺好 很好 好 可以 满意 都挺好 没什么意见 没什么建议 没什么问题 没问题 无问题 没有问题
-    谢谢 暂时没想到 想不到 不了解 没了解过
+    谢谢 暂时没想到 想不到 不了解 没了解过 习惯了 都习惯了 习惯
+    稍等 等一下 接个电话 我先接个电话 你说啥 你说什么 听不清 没听清 声音大点
     不晓得 不懂 null none na n/a no nothing""".split()
 )
 # what may stand before a listed non-answer and leave it one: 这个不太清楚, 我也不知道 (but 我没有,
@@ -36,6 +37,7 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 _LONGEST_NON_ANSWER = max(map(len, NON_ANSWERS))
 _NON_ANSWER_PARTS = 3  # 没有，挺好的，谢谢 is still no answer; a fourth clause may say something
 _NON_ANSWER_PARTICLES = "的了啊吧呀呢哦啦嘛"
+_NO_PARTICLES = str.maketrans("", "", _NON_ANSWER_PARTICLES)
 
 # Full-width ASCII letters, digits and a few symbols fold one-to-one to ASCII so that offsets into
 # ``clean`` stay aligned with positions a reader can count; CJK punctuation (，。！？) is kept
@@ -81,6 +83,7 @@ def is_non_answer(clean: str) -> bool:
     # the opening of a long answer settles it: more word characters than a few listed
     # non-answers, and not one character repeated, is an answer (without stripping it all)
     head = _STRIP_FOR_NON_ANSWER.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_PART + 2)])
+    head = head.translate(_NO_PARTICLES)  # a clause may end in any number of them (没有啊啊啊)
     if len(head) > _NON_ANSWER_PARTS * _LONGEST_PART and head.count(head[0]) < len(head):
         return False
     core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
