@@ -17,6 +17,7 @@ import numpy as np
 
 from .codebook import OTHER_THEME
 from .concern_catalogue import KnownConcern
+from .framing import without_framing
 
 # Words that frame a request or count something rather than name a concern: fine inside a
 # cluster, useless in its label (希望、解决、一年).
@@ -90,8 +91,8 @@ def new_label(texts: Iterable[str], terms: Sequence[str], taken: Collection[str]
     A cluster may hold two issues that share words: when at least ``SECOND_WORDING_SHARE`` of
     its units do not say its leading term, and most of those say another of its terms, their
     own clause is named too (“快递柜费用不要让快递员出”“给三轮车一个合法身份”等), so that the
-    label does not hide the second issue."""
-    texts = list(islice(texts, PHRASE_SAMPLE))
+    label does not hide the second issue. A post's framing (求助，…) is no part of it."""
+    texts = [text[slice(*without_framing(text))] for text in islice(texts, PHRASE_SAMPLE)]
     given = {p for label in taken for p in quoted_phrases(label)}
     first = phrase_label(texts, terms, given)
     if not first:
