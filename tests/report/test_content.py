@@ -111,8 +111,8 @@ def test_a_short_answer_is_quoted_after_its_question(source, text, question, bod
 
 @pytest.mark.parametrize(("approving", "respondents", "marked"),
                          [(30, 50, True), (20, 50, False), (4, 6, True), (4, 4, True),
-                          (3, 4, True), (2, 2, False), (3, 6, False), (5, 10, False),
-                          (6, 10, True), (None, 50, False)])
+                          (3, 4, True), (2, 2, True), (1, 1, True), (1, 2, False), (3, 6, False),
+                          (5, 10, False), (6, 10, True), (0, 3, False), (None, 50, False)])
 def test_a_concern_most_people_approve_of_says_so(approving, respondents, marked) -> None:
     from voiceminer.report.model import ConcernItem
 

@@ -34,7 +34,7 @@ METHOD_NOTE: Final = (
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "并列两段原话表示这一类里有两种说法、可能是两个问题，请结合关键词和引语核对后改写或拆分；"
     "“某群体为主”比较的是各群体内的提及比例（各群体人数相差很大），不是人数，且该群体至少有 3 人提及；"
-    "“多为肯定性评价”表示提到该问题的受访者中超过半数（且至少 3 人）是在肯定现有做法（如送清凉、慰问），而非反映困难，"
+    "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料；"
@@ -272,12 +272,11 @@ def concern_text(concern: ConcernItem) -> str:
 
 
 def mostly_approving(concern: ConcernItem) -> bool:
-    """More than half the concern's respondents, and ``MIN_GROUP_RESPONDENTS`` of them, approve
-    of what they speak of (``approving``): one or two people say little about a list's tone, and
-    five praising against five complaining is no "mostly". A province's line of four people
-    who all thank the union for its summer visits had carried no mark when five were needed."""
-    return (concern.approving is not None and concern.approving >= MIN_GROUP_RESPONDENTS
-            and 2 * concern.approving > concern.respondents)
+    """More than half the concern's respondents approve of what they speak of (``approving``):
+    five praising against five complaining is no "mostly". However few they are: a province's
+    line of two people who both thank the union is praise, and without the mark it read as a
+    problem two people raised (a line of four had carried none when five were needed)."""
+    return concern.approving is not None and 2 * concern.approving > concern.respondents
 
 
 def terms_line(concern: ConcernItem) -> str:
