@@ -20,7 +20,7 @@ def test_clean_text(raw, expected):
 
 @pytest.mark.parametrize("text", ["无", "没有", "暂无", "不知道", "。。。", "/", "无。", "没有！", "N/A", "无无",
                                   "没什么建议，挺好", "挺好的", "没有，挺好的，谢谢", "这个不太清楚",
-                                  "我也不知道", "不太了解啊"])
+                                  "我也不知道", "不太了解啊", "哎，你等一下，我先接个电话。", "嗯。"])
 def test_non_answers(text):
     assert is_non_answer(clean_text(text))
 
