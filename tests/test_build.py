@@ -266,7 +266,7 @@ def test_approving_counts_people_who_praise_the_concern_itself():
         for name, value in zip(_Row._fields, (f"u{k}", who, text, text, [], f"f:{k}", "云南",
                                               "快递员", "survey", "")):
             fields[name][k] = value
-    assert _approving(_Members(fields, np.arange(len(said))), ("送清凉",)) == 2  # r1, r5
+    assert _approving(_Members(fields, np.arange(len(said))), ("送清凉",))[0] == 2  # r1, r5
 
 
 def _members_of(said):
@@ -386,7 +386,7 @@ def test_a_list_counts_its_answers_in_no_line(result):
 def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise():
     import numpy as np
 
-    from voiceminer.report.build import _Members, _Row
+    from voiceminer.report.build import _approving, _Members, _Row
     from voiceminer.report.quotes import pick_quotes
 
     def members(rows):
@@ -405,11 +405,13 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
     complaints = [("u2", "r2", "司机之家太少了，想歇脚都找不到"), ("u3", "r3", "司机之家离得远")]
     # u1 scores best on the terms, but praises: it comes last unless most people here praise
     mixed = members([("u1", "r1", "司机之家挺好，必须点赞，司机之家能歇脚"), *complaints])
-    assert [q.unit_id for q in pick_quotes(mixed, terms, 3, None, praise_first=False)] \
+    assert _approving(mixed, terms) == (1, {"u1"})  # read once, for the count and the quotes
+    assert [q.unit_id for q in pick_quotes(mixed, terms, 3, None, praised={"u1"})] \
         == ["u2", "u3", "u1"]
     assert [q.unit_id for q in pick_quotes(mixed, terms, 3, None)][0] == "u1"
     # where most people praise, praise comes first though a complaint would rank before it
-    praised = members([*complaints, ("u9", "r9", "司机之家挺好，必须点赞，能歇脚")])
-    assert [q.unit_id for q in pick_quotes(praised, terms, 3, None)][0] == "u2"
-    assert [q.unit_id for q in pick_quotes(praised, terms, 3, None, praise_first=True)][0] \
-        == "u9"
+    thanked = members([*complaints, ("u9", "r9", "司机之家挺好，必须点赞，能歇脚")])
+    assert _approving(thanked, terms) == (1, {"u9"})
+    assert [q.unit_id for q in pick_quotes(thanked, terms, 3, None)][0] == "u2"
+    assert [q.unit_id for q in pick_quotes(thanked, terms, 3, None, praised={"u9"},
+                                           praise_first=True)][0] == "u9"

@@ -1,8 +1,8 @@
 """Does an answer approve of what it speaks of? Read for counts and for choosing quotes.
 
 A list of worker concerns also gathers praise: 送清凉挺好，希望能坚持 is a verdict on the union's
-summer visits, not a problem. The issue list counts the people who only approve of a concern
-(build.py), and quotes someone who complains before someone who praises (quotes.py), since a
+summer visits, not a problem. The issue list (build.py) counts the people who approve of a
+concern, and has someone who complains quoted before someone who praises (quotes.py), since a
 line that says a concern is raised and then quotes a thank-you misleads the reader.
 """
 

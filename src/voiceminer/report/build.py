@@ -127,7 +127,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             info = concern_info.get(crow["key"])
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
-            approving = _approving(members, terms)
+            approving, praised = _approving(members, terms)
             items.append(ConcernItem(
                 concern_id=crow["key"],
                 label=_local_label(crow["label"], members, terms, province)
@@ -136,7 +136,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
-                                    named.get(crow["key"]),
+                                    named.get(crow["key"]), praised,
                                     praise_first=2 * approving > int(crow["respondents"])),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
@@ -159,15 +159,14 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         unplaced=sum(not len(c) for c in scope["concerns"]))
 
 
-def _approving(members: _Members, terms: tuple[str, ...]) -> int:
-    """How many of the concern's respondents here only approve of it: in the sentences of some
-    unit of theirs that say the concern's terms (the whole unit when none does), an approving
-    word and no "but" (送清凉挺好，希望能坚持 is praise of the union's summer visits, not an
-    issue). A post praising a station owner in one sentence and asking about arbitration in
-    the next does not approve of arbitration."""
-    return len({str(who) for clean, who in zip(members.column("clean"),
-                                                members.column("respondent_id"))
-                if approves(str(clean), terms)})
+def _approving(members: _Members, terms: tuple[str, ...]) -> tuple[int, frozenset[str]]:
+    """(how many of the concern's respondents here approve of it, the units in which they do;
+    ``approval.approves``): the count goes into the line, the units to the quote picker, so
+    that each answer is read once."""
+    units = [(str(u), str(who)) for u, clean, who in zip(
+        members.column("unit_id"), members.column("clean"), members.column("respondent_id"))
+        if approves(str(clean), terms)]
+    return len({who for _, who in units}), frozenset(u for u, _ in units)
 
 
 def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str) -> str:

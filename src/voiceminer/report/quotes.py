@@ -7,13 +7,12 @@ are quoted, how much of each (``excerpts.excerpt``), and what the list has quote
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..normalize import clean_text
 from ..origins import quoted_lines
-from .approval import approves
 from .excerpts import excerpt
 from .model import Quote
 
@@ -38,8 +37,8 @@ _QUOTE_SCAN = 200
 
 def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
-                named: re.Pattern[str] | None = None, praise_first: bool | None = None
-                ) -> tuple[Quote, ...]:
+                named: re.Pattern[str] | None = None, praised: Collection[str] = frozenset(),
+                praise_first: bool = False) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -51,10 +50,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     once.
     ``used``: units and words already quoted elsewhere in the same issue list, taken only when
     no other unit is left (a long answer touching four concerns was quoted under all four); the
-    quotes picked here are added to it. ``praise_first``: False puts the units that approve of
-    the concern (``approval.approves``) after the others, True before them, as most of the
-    concern's people do or do not approve: a thank-you for the 司机之家 was quoted as the
-    problem, and a line of nine people thanking the union opened with its one complaint.
+    quotes picked here are added to it. ``praised``: the ids of the units that approve of the
+    concern (``approval.approves``), after the others, or before them with ``praise_first``, as
+    most of the concern's people do or do not approve: a thank-you for the 司机之家 was quoted
+    as the problem, and a line of nine people thanking the union opened with its one complaint.
     """
     if members.empty or n <= 0:
         return ()
@@ -72,7 +71,7 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     used = Quoted() if used is None else used
     ranked = sorted(rows, key=lambda r: (
         str(r.unit_id) in used.units,
-        praise_first is not None and approves(str(r.clean), terms) != praise_first,
+        (str(r.unit_id) in praised) != praise_first,
         -score(r), r.unit_id))
     chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
     later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
