@@ -42,12 +42,6 @@ _EXCLUDE = "__exclude__"
 # what a hotline number (12345, 12333) is not part of: a phone number (13812345678), a plate
 # (云A·12345), an amount (112345元)
 _NUMBER_PART = re.compile(r"[0-9A-Za-z·.\-]")
-
-
-def _part_of_a_number(clean: str, start: int, end: int) -> bool:
-    """Whether the digits ``clean[start:end]`` run on into a longer number or code."""
-    return bool(start > 0 and _NUMBER_PART.match(clean[start - 1])
-                or end < len(clean) and _NUMBER_PART.match(clean[end]))
 _WORD_MEMO_LIMIT = 200_000  # distinct words whose possible matches are remembered
 
 
@@ -280,6 +274,12 @@ def _supposed_lists(clean: str, evs: Iterable[Evidence], study: Collection[str]
                 _SUPPOSING.search(clean, a, first) is not None:
             out.update((ev.start, ev.end) for ev in members)
     return out
+
+
+def _part_of_a_number(clean: str, start: int, end: int) -> bool:
+    """Whether the digits ``clean[start:end]`` run on into a longer number or code."""
+    return bool(start > 0 and _NUMBER_PART.match(clean[start - 1])
+                or end < len(clean) and _NUMBER_PART.match(clean[end]))
 
 
 def _any_of(cues: Iterable[str]) -> re.Pattern[str] | None:

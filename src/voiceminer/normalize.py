@@ -28,14 +28,13 @@ NON_ANSWERS = frozenset(
 # what may stand before a listed non-answer and leave it one: 这个不太清楚, 我也不知道 (but 我没有,
 # answering 您交社保吗？, is not 没有 said of nothing)
 _NON_ANSWER_OPENING = re.compile(r"^(?:这个|那个|这|那|(?:我也|我们|我)(?=不))")
-# the longest clause that can say nothing: a listed non-answer, an opening, 太 and a particle
-_LONGEST_PART = max(map(len, NON_ANSWERS)) + 4
 _PUNCT_ONLY = re.compile(r"^[\s\W_]*$", re.UNICODE)
 _STRIP_FOR_NON_ANSWER = re.compile(r"[\s\W_]+", re.UNICODE)
 _SPACE_CHARS = " \t\u00a0\u3000"
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
-_LONGEST_NON_ANSWER = max(map(len, NON_ANSWERS))
+# the longest clause that can say nothing: a listed non-answer, an opening, 太 and a particle
+_LONGEST_PART = max(map(len, NON_ANSWERS)) + 4
 _NON_ANSWER_PARTS = 3  # 没有，挺好的，谢谢 is still no answer; a fourth clause may say something
 _NON_ANSWER_PARTICLES = "的了啊吧呀呢哦啦嘛"
 _NO_PARTICLES = str.maketrans("", "", _NON_ANSWER_PARTICLES)

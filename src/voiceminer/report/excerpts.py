@@ -8,7 +8,6 @@ The same sentence posted with two different openings is then one quote, not two.
 
 from __future__ import annotations
 
-
 from ..framing import SENTENCE as _SENTENCE
 from ..framing import without_framing
 from ..normalize import clean_text
