@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import InputFileError
-from .turns import HEADER_KEYS, Line, is_label
+from .markers import HEADER_KEYS, is_label
+from .turns import Line
 
 if TYPE_CHECKING:
     from docx.table import Table

@@ -17,8 +17,8 @@ from typing import Final
 from ..errors import InputFileError
 from ..schema import RESPONDENT, UNKNOWN
 from .groups import group_from_path, match_group, normalize_group
-from .provinces import province_from_ip, province_from_path
 from .markup import strip_html
+from .provinces import province_from_ip, province_from_path
 from .records import Record, error_detail, file_record, known
 from .tables import Sheet, cell_text, load_csv, ragged_rows
 

@@ -15,8 +15,13 @@ from ..schema import RESPONDENT, UNKNOWN
 from .groups import group_from_path, normalize_group
 from .provinces import normalize_province, province_from_ip, province_from_path
 from .records import Record, error_detail, file_record, known
-from .survey_columns import (Columns, classify, find_header_row, question_number,
-                             unique_headers)
+from .survey_columns import (
+    Columns,
+    classify,
+    find_header_row,
+    question_number,
+    unique_headers,
+)
 from .tables import Sheet, load_csv, load_xlsx, ragged_rows
 
 SURVEY_EXTENSIONS = (".xlsx", ".xlsm")

@@ -1,7 +1,8 @@
 """Split interview notes into a header and speaker turns, whatever marker style was used.
 
 Fieldworkers write 问：/答：, Q:/A:, 访谈员：/受访者： or simply the speaker's name (王师傅：).
-This module only sees lines (from .txt, .md or .docx alike), so every format gets the same rules.
+This module only sees lines (from .txt, .md or .docx alike), so every format gets the same rules;
+``markers.py`` says what a line starts with (a speaker label, a header field, a name).
 Nothing here cleans the words: a turn's text is the lines as written minus the marker.
 """
 
@@ -14,6 +15,18 @@ from typing import Final
 
 from ..origins import line_ranges
 from ..schema import INTERVIEWER, RESPONDENT
+from .markers import (
+    HONORIFICS,
+    INLINE_ANSWER,
+    LABEL_RE,
+    LABELS,
+    MD_HEADING,
+    NAME_RE,
+    looks_like_names,
+    name_candidate,
+    parse_header_fields,
+    strip_markup,
+)
 
 
 @dataclass(frozen=True)
@@ -87,123 +100,6 @@ class Turn:
         return line_ranges(int(loc) for loc in locs)
 
 
-# Simplified -> traditional for the characters of markers and header keys, so notes typed in
-# traditional characters (問：/受訪者：/職業：) parse too.
-_TRAD: Final = str.maketrans(
-    "访问谈员对调采记录职业体区时间编号种类从询题应说讲认为观点师备结论议况标诉难龄历户补场电话别学总",
-    "訪問談員對調採記錄職業體區時間編號種類從詢題應說講認為觀點師備結論議況標訴難齡歷戶補場電話別學總",
-)
-
-
-def _both_scripts(*words: str) -> tuple[str, ...]:
-    """``words`` plus their traditional spellings."""
-    return tuple(dict.fromkeys(words + tuple(w.translate(_TRAD) for w in words)))
-
-
-_HEADER_KEYS_SIMPLIFIED: Final[dict[str, str]] = {
-    **dict.fromkeys(("访谈对象", "调查对象", "受访者", "被访者", "被访谈者", "受访人", "被访人", "姓名"),
-                    "respondent"),
-    **dict.fromkeys(("省份", "地点", "所在地", "地区", "省市", "访谈地点", "所在省份", "所在地区",
-                     "所在城市", "城市"), "province"),
-    **dict.fromkeys(("群体", "职业", "身份", "工种", "行业", "从业类型"), "group"),
-    **dict.fromkeys(("时间", "访谈时间", "日期", "访谈日期"), "date"),
-    **dict.fromkeys(("访谈员", "调研员", "访问员", "访谈人", "记录人", "记录员"), "interviewer"),
-    **dict.fromkeys(("编号", "访谈编号", "序号"), "number"),
-}
-HEADER_KEYS: Final[dict[str, str]] = {
-    variant: kind for key, kind in _HEADER_KEYS_SIMPLIFIED.items() for variant in _both_scripts(key)
-}
-
-_INTERVIEWER_LABELS: Final = _both_scripts("访谈员", "采访者", "调研员", "访问员", "访谈人", "主持人", "追问",
-                              "采访人", "采访员", "调查员", "调查人", "记者", "研究者", "问")
-_RESPONDENT_LABELS: Final = _both_scripts("受访者", "被访者", "被采访者", "受访人", "被访人", "被访谈者",
-                             "被调查者", "被调查人", "调查对象", "答")
-_LABELS: Final = {**dict.fromkeys(_INTERVIEWER_LABELS, INTERVIEWER),
-                  **dict.fromkeys(_RESPONDENT_LABELS, RESPONDENT)}
-_EM: Final = r"(?:\*\*|__|\*|_)?"
-_COLON: Final = r"\s*[:：]"
-# 问： 答1： Q: a： 访谈员： 受访者（王）： 访谈员小李：
-_LONG_LABELS: Final = "|".join(sorted((k for k in _LABELS if len(k) > 1), key=len, reverse=True))
-_LABEL_RE: Final = re.compile(
-    rf"^{_EM}\s*(?:(?P<label>{_LONG_LABELS})[\u4e00-\u9fff]{{0,4}}|(?P<short>[问問答QqAa])\d{{0,3}})"
-    rf"\s*(?:[（(][^（）()]{{0,12}}[）)])?\s*{_EM}{_COLON}\s*{_EM}\s*"
-)
-# 王师傅： 老张（外卖骑手）： Li Wei:
-_NAME_RE: Final = re.compile(
-    rf"^{_EM}\s*(?P<name>[\u4e00-\u9fffA-Za-z·]{{1,6}})\s*(?:[（(][^（）()]{{0,12}}[）)])?"
-    rf"\s*{_EM}{_COLON}\s*{_EM}\s*"
-)
-_HEADER_RE: Final = re.compile(
-    rf"^{_EM}\s*(?P<key>{'|'.join(sorted(HEADER_KEYS, key=len, reverse=True))}){_EM}{_COLON}"
-    rf"\s*{_EM}"
-)
-# Further "key：value" pairs on the same header line: 访谈对象：王师傅  省份：云南
-_MORE_HEADER_RE: Final = re.compile(
-    rf"(?:\s+|[；;，,|｜]\s*)(?={_EM}(?:{'|'.join(HEADER_KEYS)}){_EM}{_COLON})"
-)
-_MD_PREFIX: Final = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+]\s+|\d{1,3}[.)、]\s+)*")
-_MD_HEADING: Final = re.compile(r"^\s*#{1,6}\s")
-_HONORIFICS: Final = ("师傅", "先生", "女士", "老师", "大哥", "大姐", "哥", "姐", "叔", "阿姨",
-                      "小哥", "同志", "经理", "站长", "老板")
-_NOT_NAMES: Final = frozenset(_both_scripts(*(
-    "比如", "例如", "注", "备注", "说明", "总结", "问题", "原因", "结果", "第一", "第二", "第三",
-    "首先", "其次", "然后", "最后", "另外", "一是", "二是", "三是", "补充", "回答", "主题", "话题",
-    "背景", "地址", "内容", "目的", "要点", "总之", "就是", "标题", "摘要", "结论", "建议", "诉求",
-    "困难", "问题一", "问题二", "场景", "情况", "访谈记录", "访谈提纲", "基本情况", "附", "附件",
-    "电话", "微信", "年龄", "性别", "工龄", "收入", "学历", "婚姻", "户籍", "平台", "Note", "NB",
-    "http", "https",
-)))
-# Short replies that follow 访谈员：/受访者： as speech, never as a name in the header.
-_UTTERANCES: Final = frozenset(("您好", "你好", "好的", "好", "是的", "是", "对", "对的", "嗯", "嗯嗯",
-                                "谢谢", "没有", "有", "不是", "不知道", "可以", "行"))
-_QUOTE_VERBS: Final = _both_scripts("说", "讲", "道", "表示", "认为", "提到", "问", "回复", "告诉我")
-_INLINE_ANSWER: Final = re.compile(r"\s*(?=(?:答|A)\d{0,3}\s*[:：])")
-
-
-def strip_markup(text: str) -> str:
-    """Line with leading Markdown syntax (#, >, -, *, 1.) removed, for marker detection only."""
-    return _MD_PREFIX.sub("", text, count=1)
-
-
-def is_label(text: str) -> bool:
-    """True when ``text`` is a bare speaker label such as 问, 答, Q or 受访者 (colon optional)."""
-    text = text.strip().rstrip("：:").strip()
-    return bool(text) and bool(_LABEL_RE.fullmatch(text + "："))
-
-
-def _parse_header_fields(probe: str) -> list[tuple[str, str, str]] | None:
-    """``[(key, kind, value), ...]`` when the line is a header line, else None."""
-    if not _HEADER_RE.match(probe):
-        return None
-    out: list[tuple[str, str, str]] = []
-    for chunk in _MORE_HEADER_RE.split(probe):
-        m = _HEADER_RE.match(chunk.strip())
-        if m:
-            out.append((m.group("key"), HEADER_KEYS[m.group("key")], chunk.strip()[m.end():]))
-    return out
-
-
-def _looks_like_names(value: str) -> bool:
-    """True when a header value is a name or list of names, not a sentence someone said."""
-    value = re.sub(r"[（(][^（）()]*[)）]", "", value).strip().strip("*_ ")  # 邓某某（化名）
-    if not value or value.rstrip("。.!！") in _UTTERANCES or re.search(r"[。？！?!…，,；;]", value.replace("、", "")):
-        return False
-    return all(len(p) <= 6 for p in re.split(r"[、/\s]+", value) if p)
-
-
-def _name_candidate(probe: str) -> str | None:
-    """The would-be speaker name at the start of a line, or None if it cannot be a name."""
-    m = _NAME_RE.match(probe)
-    if not m:
-        return None
-    name = m.group("name")
-    if name in _NOT_NAMES or name in HEADER_KEYS or name.endswith(_QUOTE_VERBS):
-        return None
-    if name.isascii() and not name[:1].isupper():
-        return None  # "note:", "http:" — Latin names are capitalised
-    return name
-
-
 class _Speakers:
     """Decides which line-start names are speaker labels in one document.
 
@@ -214,7 +110,7 @@ class _Speakers:
 
     def __init__(self, probes: list[str], header: Header) -> None:
         self.header = header
-        self.counts = Counter(n for n in map(_name_candidate, probes) if n)
+        self.counts = Counter(n for n in map(name_candidate, probes) if n)
 
     def speaker(self, name: str) -> str | None:
         if any(name == i or (len(name) == 1 and i.startswith(name))
@@ -223,14 +119,14 @@ class _Speakers:
         resp = self.header.respondent
         if resp and (name == resp or name in resp or resp in name):
             return RESPONDENT
-        if name.endswith(_HONORIFICS) or self.counts[name] >= 2:
+        if name.endswith(HONORIFICS) or self.counts[name] >= 2:
             return RESPONDENT
         return None
 
     def guessed(self, name: str) -> bool:
         """True when ``name`` counts as a speaker only because it recurs at line starts."""
         resp = self.header.respondent
-        return not (name in self.header.interviewers or name.endswith(_HONORIFICS)
+        return not (name in self.header.interviewers or name.endswith(HONORIFICS)
                     or (resp and (name == resp or name in resp or resp in name)))
 
 
@@ -278,7 +174,7 @@ def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False) -> Par
             turns.extend(started)
             notes.gap()
             continue
-        is_heading = ln.heading or bool(_MD_HEADING.match(ln.text))
+        is_heading = ln.heading or bool(MD_HEADING.match(ln.text))
         if is_heading:
             if probe.endswith(("？", "?")):  # questions styled as headings
                 turns.append(Turn(INTERVIEWER, ln.loc, [probe], i))
@@ -298,7 +194,7 @@ def parse_turns(lines: list[Line], *, paragraphs_are_lines: bool = False) -> Par
         turns = _paragraph_turns(lines, probes, paragraphs_are_lines)
         notes = _Notes()
         for i, (ln, probe) in enumerate(zip(lines, probes)):
-            if probe and (ln.heading or _MD_HEADING.match(ln.text)):
+            if probe and (ln.heading or MD_HEADING.match(ln.text)):
                 notes.add(HEADING, ln, probe, i)
                 notes.gap()
     _asking_names(turns, speakers)
@@ -352,19 +248,19 @@ def _read_header(lines: list[Line], probes: list[str], header: Header,
     nonblank = [i for i, p in enumerate(probes) if p]
     for pos, i in enumerate(nonblank):
         probe = probes[i]
-        fields_ = _parse_header_fields(probe)
+        fields_ = parse_header_fields(probe)
         if fields_:
-            ambiguous = [value for key, _kind, value in fields_ if key in _LABELS]
-            following = (_parse_header_fields(probes[nonblank[pos + 1]])
+            ambiguous = [value for key, _kind, value in fields_ if key in LABELS]
+            following = (parse_header_fields(probes[nonblank[pos + 1]])
                          if pos + 1 < len(nonblank) else None)
-            if (not ambiguous or all(map(_looks_like_names, ambiguous))
-                    or any(key not in _LABELS for key, _k, _v in following or [])):
+            if (not ambiguous or all(map(looks_like_names, ambiguous))
+                    or any(key not in LABELS for key, _k, _v in following or [])):
                 for _key, kind, value in fields_:
                     header.set(kind, value)
                 found.add(i)
                 continue
-        name = _name_candidate(probe)
-        if (_LABEL_RE.match(probe) or lines[i].heading and probe.endswith(("？", "?"))
+        name = name_candidate(probe)
+        if (LABEL_RE.match(probe) or lines[i].heading and probe.endswith(("？", "?"))
                 or name and speakers.speaker(name)):
             break
     return found
@@ -372,25 +268,25 @@ def _read_header(lines: list[Line], probes: list[str], header: Header,
 
 def _start_turn(ln: Line, probe: str, speakers: _Speakers, at: int) -> list[Turn]:
     """The turn(s) a marked line starts, or [] when the line has no marker."""
-    m = _LABEL_RE.match(probe)
+    m = LABEL_RE.match(probe)
     if m:
         label = m.group("label") or m.group("short")
-        who = _LABELS.get(label) or (INTERVIEWER if label in "Qq" else RESPONDENT)
+        who = LABELS.get(label) or (INTERVIEWER if label in "Qq" else RESPONDENT)
         rest = probe[m.end():]
         if who == INTERVIEWER and label in ("问", "問", "Q", "q"):
             # 问：您几点出车？答：早上五点。 — both turns on one line.
-            parts = _INLINE_ANSWER.split(rest, maxsplit=1)
+            parts = INLINE_ANSWER.split(rest, maxsplit=1)
             if len(parts) == 2:
-                answer = _LABEL_RE.match(parts[1])
+                answer = LABEL_RE.match(parts[1])
                 if answer:
                     return [Turn(INTERVIEWER, ln.loc, [parts[0].strip()], at),
                             Turn(RESPONDENT, ln.loc, [parts[1][answer.end():].strip()], at)]
         return [Turn(who, ln.loc, [rest.strip()], at)]
-    name = _name_candidate(probe)
+    name = name_candidate(probe)
     if name:
         who = speakers.speaker(name)
         if who:
-            m2 = _NAME_RE.match(probe)
+            m2 = NAME_RE.match(probe)
             assert m2 is not None
             return [Turn(who, ln.loc, [probe[m2.end():].strip()], at, name)]
     return []
@@ -401,8 +297,8 @@ def _paragraph_turns(lines: list[Line], probes: list[str], each_line: bool) -> l
     turns: list[Turn] = []
     current: Turn | None = None
     for i, (ln, probe) in enumerate(zip(lines, probes)):
-        skip = (not probe or _parse_header_fields(probe) is not None or ln.heading
-                or _MD_HEADING.match(ln.text))
+        skip = (not probe or parse_header_fields(probe) is not None or ln.heading
+                or MD_HEADING.match(ln.text))
         if skip:
             current = None
             continue
