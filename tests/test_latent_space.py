@@ -100,3 +100,39 @@ def test_lsa_of_a_large_theme_is_fitted_on_a_sample(monkeypatch):
     assert np.array_equal(sampled, latent_space.lsa(X, 8, 0))  # same seed, same coordinates
     live = np.asarray(X.getnnz(axis=1)) > 0
     assert np.allclose(np.linalg.norm(sampled[live], axis=1), 1, atol=1e-5)
+
+
+def test_widespread_terms_are_those_most_units_say_in_column_order():
+    import numpy as np
+    from scipy import sparse
+
+    from voiceminer.latent_space import widespread_terms
+
+    # column df: 3, 1, 2, 3, 1 (rows × terms)
+    X = sparse.csr_matrix(np.array([[1, 0, 1, 1, 0],
+                                    [1, 1, 0, 1, 0],
+                                    [1, 0, 1, 1, 1]], dtype=float))
+    assert widespread_terms(X, 2).tolist() == [0, 3]
+    assert widespread_terms(X, 3).tolist() == [0, 2, 3]
+    assert widespread_terms(X, 4).tolist() == [0, 1, 2, 3]  # a tie goes to the earlier column
+    assert widespread_terms(X, 9).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_lsa_of_a_theme_with_many_terms_keeps_the_widespread_ones(monkeypatch):
+    """Beyond LSA_TERMS terms the basis is fitted on the most widespread terms only: the rare
+    terms left out change nothing, however many there are."""
+    import numpy as np
+    from scipy import sparse
+
+    from voiceminer import latent_space
+
+    common = sparse.random(200, 30, density=0.3, random_state=2, format="csr")
+    rare = sparse.random(200, 400, density=0.004, random_state=3, format="csr")
+    rare.data[:] = 0.01
+    X = sparse.hstack([common, rare]).tocsr()
+    monkeypatch.setattr(latent_space, "LSA_TERMS", 30)
+    assert latent_space.widespread_terms(X, 30).tolist() == list(range(30))
+    Z = latent_space.lsa(X, 6, 0)
+    assert Z.shape == (200, 6) and Z.dtype == np.float32
+    expected = latent_space.lsa(common, 6, 0)
+    assert np.allclose(np.abs(Z), np.abs(expected), atol=1e-5)

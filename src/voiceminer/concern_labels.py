@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -208,7 +209,10 @@ def said_terms(tokens: list[list[str]], member: np.ndarray, seeds: list[KnownCon
     return ranked[:top]
 
 
+@lru_cache(maxsize=1 << 18)
 def labelable(term: str) -> bool:
+    """Whether ``term`` could name a concern; asked again for the same terms cluster after
+    cluster, so remembered."""
     return len(term) >= 2 and term not in LABEL_STOPWORDS and not _COUNT_WORD.match(term)
 
 
@@ -327,10 +331,17 @@ def _distinctive(said: Iterable[tuple[str, int, int]], size: int, avg: float, gl
     from (term, units of the cluster saying it, units of the theme's clusters saying it): the
     term's share of the cluster (``size``: the cluster's distinct tokens, summed over its units),
     times log(1 + average cluster size / its frequency in the theme), times its corpus idf when
-    given."""
-    size = max(size, 1)
-    return [(cnt / size * np.log(1 + avg / total) * (global_idf(t) if global_idf else 1.0), t)
-            for t, cnt, total in said if cnt >= 2 and labelable(t)]
+    given. Worked out on arrays: a large theme's clusters are scored for thousands of terms
+    each, round after round, and ``np.log`` of one float at a time was most of naming them."""
+    kept = [(t, cnt, total) for t, cnt, total in said if cnt >= 2 and labelable(t)]
+    if not kept:
+        return []
+    terms, counts, totals = zip(*kept)
+    scores = np.array(counts, dtype=np.float64) / max(size, 1) * np.log(
+        1 + avg / np.array(totals, dtype=np.float64))
+    if global_idf:
+        scores *= np.array([global_idf(t) for t in terms], dtype=np.float64)
+    return list(zip(scores.tolist(), terms))
 
 
 def top_terms_single(tokens: list[list[str]], top: int = 8) -> list[str]:

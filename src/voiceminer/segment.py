@@ -137,24 +137,20 @@ class _RJiebaBackend:
         return self._tok.cut(text, hmm)
 
 
-_MAIN_FREQS: dict[str, int] | None = None
+def _main_dict_freqs(words: Iterable[str]) -> dict[str, int]:
+    """Frequencies in jieba's main dictionary (which rjieba embeds too but does not expose) of
+    those of ``words`` it holds. Only these are parsed: splitting all 349,000 lines took 0.8 s
+    of every run's start."""
+    import jieba
 
-
-def _main_dict_freqs() -> dict[str, int]:
-    """Frequencies of jieba's main dictionary, which rjieba embeds too but does not expose."""
-    global _MAIN_FREQS
-    if _MAIN_FREQS is None:
-        import jieba
-
-        path = Path(jieba.__file__).parent / "dict.txt"
-        freqs: dict[str, int] = {}
-        with path.open(encoding="utf-8") as f:
-            for line in f:
-                parts = line.split(" ", 2)
-                if len(parts) >= 2:
-                    freqs[parts[0]] = int(parts[1])
-        _MAIN_FREQS = freqs
-    return _MAIN_FREQS
+    wanted = set(words)
+    freqs: dict[str, int] = {}
+    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            word, _, rest = line.partition(" ")
+            if word in wanted and rest:
+                freqs[word] = int(rest.split(" ", 1)[0])
+    return freqs
 
 
 class Segmenter:
@@ -196,7 +192,7 @@ class Segmenter:
                     digest.update(f"\0{word} {freq} {tag}".encode())
         self.base_fingerprint = digest.hexdigest()
         self.terms = tuple(t for t in dict.fromkeys(extra_terms) if t and not _NOT_A_TERM.match(t))
-        main = _main_dict_freqs()
+        main = _main_dict_freqs(self.terms)
         for term in self.terms:  # codebook terms must stay whole
             freq, tag = entries.pop(term, (None, None))
             entries[term] = (max(_DEFAULT_FREQ, freq or 0, main.get(term, 0)), tag)
