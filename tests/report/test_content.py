@@ -28,18 +28,18 @@ def test_chinese_numeral(n: int, text: str) -> None:
 
 def test_lead_phrase_single_double_many_unknown() -> None:
     g = GroupShare
-    assert c.lead_phrase([g("快递员", 30, 0.2), g("外卖骑手", 10, 0.4)]) == "外卖骑手为主"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.36)]) == "外卖骑手、快递员为主"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.35)]) == "外卖骑手、快递员为主"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手为主"
+    assert c.lead_phrase([g("快递员", 30, 0.2), g("外卖骑手", 10, 0.4)]) == "外卖骑手中比例最高"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.36)]) == "外卖骑手、快递员中比例较高"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.35)]) == "外卖骑手、快递员中比例较高"
+    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手中比例最高"
     three = [g("外卖骑手", 5, 0.40), g("快递员", 5, 0.39), g("货车司机", 5, 0.38)]
     assert c.lead_phrase(three) == "多个群体均有提及"
-    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 6, 0.1)]) == "快递员为主"
+    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 6, 0.1)]) == "快递员中比例最高"
     # below five people nobody raises anything "mainly"
     assert c.lead_phrase([g("快递员", 2, 0.1)]) == "" and c.lead_groups([g("快递员", 4, 0.5)]) == ()
     assert c.lead_phrase([]) == ""
     # a group of two in the line is not named, however high its rate
-    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "货车司机为主"
+    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "货车司机中比例最高"
     assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 2, 0.2), g("快递员", 1, 0.1)]) == \
         "多个群体均有提及"
 
@@ -123,7 +123,7 @@ def test_a_concern_most_people_approve_of_says_so(approving, respondents, marked
 
 
 @pytest.mark.parametrize(("approving", "respondents", "said"),
-                         [(8, 88, "88 人；其中 8 人为肯定性评价）"), (4, 88, "88 人）"),
+                         [(8, 88, "88 人；其中 8 人为肯定性评价）"), (1, 3, "3 人；其中 1 人为肯定性评价）"),
                           (0, 88, "88 人）"), (None, 88, "88 人）")])
 def test_a_minority_of_approving_people_is_counted_in_the_line(approving, respondents, said):
     """Praise from a few of a concern's people is part of its count; the line says how much."""

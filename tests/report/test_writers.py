@@ -36,8 +36,8 @@ def test_markdown_content(issues: IssueList, tmp_path: Path) -> None:
     assert "## 二、其他反复出现的问题（提及 <1%，共 1 人）" in lines
     assert lines.index("## 一、工资收入（提及 45%，共 135 人；其中未经提问主动提及 60 人（20%））") < lines.index(
         "## 二、其他反复出现的问题（提及 <1%，共 1 人）")
-    assert "1. 平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）" in lines
-    assert "2. 工资拖欠（提及 10%，30 人，货车司机、快递员为主）" in lines
+    assert "1. 平台抽成高、单价下降（提及 23%，69 人，外卖骑手中比例最高）" in lines
+    assert "2. 工资拖欠（提及 10%，30 人，货车司机、快递员中比例较高）" in lines
     assert "1. 充电桩少（提及 <1%，1 人）" in lines
     assert "   关键词：抽成、单价、配送费" in lines
     assert "   > “抽成越来越高，一单就几块钱”——外卖骑手，云南（云南/访谈/x.txt:12）" in lines
@@ -86,7 +86,7 @@ def test_markdown_escapes_markup(issues: IssueList, tmp_path: Path) -> None:
     concern = replace(theme.concerns[0], label="*罚款*[乱]")
     odd = replace(issues, themes=(replace(theme, concerns=(concern,)),))
     text = write_markdown(odd, tmp_path / "x.md").read_text(encoding="utf-8")
-    assert r"1. \*罚款\*\[乱\]（提及 23%，69 人，外卖骑手为主）" in text.splitlines()
+    assert r"1. \*罚款\*\[乱\]（提及 23%，69 人，外卖骑手中比例最高）" in text.splitlines()
 
 
 def test_markdown_empty_issue_list(tmp_path: Path) -> None:
@@ -115,8 +115,8 @@ def test_docx_structure(issues: IssueList, tmp_path: Path) -> None:
     ]
     items = [t for s, t in paras if s == "List Number"]
     assert items == [
-        "平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）",
-        "工资拖欠（提及 10%，30 人，货车司机、快递员为主）",
+        "平台抽成高、单价下降（提及 23%，69 人，外卖骑手中比例最高）",
+        "工资拖欠（提及 10%，30 人，货车司机、快递员中比例较高）",
         "充电桩少（提及 <1%，1 人）",
     ]
     quotes = [t for s, t in paras if s == "Quote"]
@@ -158,7 +158,7 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
 
     ws = wb["问题清单"]
     assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
-                                        "主动提及比例", "肯定性评价人数", "主要群体", "关键词",
+                                        "主动提及比例", "肯定性评价人数", "提及比例最高的群体", "关键词",
                                         "concern_id"]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"

@@ -21,7 +21,7 @@ OTHER_THEME: Final = "other"
 
 SOURCE_LABELS: Final = {"interview": "访谈", "survey": "问卷", "forum": "网帖"}
 
-# Two groups whose shares differ by at most this much are both named as "为主".
+# Two groups whose shares differ by at most this much are both named ("…中比例较高").
 LEAD_MARGIN: Final = 0.05
 
 KEYNESS_HEADING: Final = "附：本省区别于其他地区的高频词"
@@ -33,7 +33,7 @@ METHOD_NOTE: Final = (
     "问卷或访谈专门问到的主题，总提及比例会因提问而偏高；"
     "带引号的问题名称是预设问题目录之外、由程序聚类发现的问题，名称取自受访者原话，"
     "并列两段原话表示这一类里有两种说法、可能是两个问题，请结合关键词和引语核对后改写或拆分；"
-    "“某群体为主”比较的是各群体内的提及比例（各群体人数相差很大），不是人数，且该群体至少有 3 人提及；"
+    "“某群体中比例最高”比较的是各群体内的提及比例（各群体人数相差很大），不是人数：人数最多的可能是另一群体，且该群体至少有 3 人提及；"
     "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
@@ -139,14 +139,19 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
 
 
 def lead_phrase(groups: Iterable[GroupShare]) -> str:
-    """``外卖骑手为主`` / ``外卖骑手、快递员为主`` / ``多个群体均有提及`` / ``""`` (no group data)."""
+    """``外卖骑手中比例最高`` / ``外卖骑手、快递员中比例较高`` / ``多个群体均有提及`` / ``""`` (no
+    group data). Not "外卖骑手为主": the groups are compared by the share of each group raising
+    the concern, and a line of nine truck drivers and three riders said 外卖骑手为主 when riders
+    were fewer in the province; readers took it for a head count."""
     gs = [g for g in groups if g.respondents > 0 and g.group not in ("", UNKNOWN)]
     if not gs:
         return ""
     lead = lead_groups(gs)
     if not lead and sum(g.respondents for g in gs) < MIN_LEAD_RESPONDENTS:
         return ""
-    return "、".join(lead) + "为主" if lead else "多个群体均有提及"
+    if not lead:
+        return "多个群体均有提及"
+    return "、".join(lead) + ("中比例最高" if len(lead) == 1 else "中比例较高")
 
 
 def title(issues: IssueList) -> str:
@@ -257,16 +262,17 @@ def theme_heading(numeral: str, theme: ThemeSection) -> str:
 
 
 def concern_text(concern: ConcernItem) -> str:
-    """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手为主）`` — the list number is added by
+    """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手中比例最高）`` — the list number is added by
     the format. The head count stands beside the share: in a small province 2% may be one
-    person. A concern most of whose people approve says ``；多为肯定性评价``; one where fewer,
-    but at least ``MIN_LEAD_RESPONDENTS``, do says how many (``；其中 8 人为肯定性评价``): the
-    count is not all complaints, and the reader should know before quoting it as one."""
+    person. A concern most of whose people approve says ``；多为肯定性评价``; one where fewer do
+    says how many (``；其中 1 人为肯定性评价``), however few: the count is not all complaints,
+    and the reader should know before quoting it as one (a line of three with one thank-you had
+    said nothing)."""
     lead = lead_phrase(concern.groups)
     extra = f"，{lead}" if lead else ""
     if mostly_approving(concern):
         extra += "；多为肯定性评价"
-    elif concern.approving is not None and concern.approving >= MIN_LEAD_RESPONDENTS:
+    elif concern.approving:
         extra += f"；其中 {concern.approving} 人为肯定性评价"
     return f"{concern.label}（提及 {format_pct(concern.share)}，{concern.respondents} 人{extra}）"
 
