@@ -293,3 +293,23 @@ def test_a_theme_raised_in_the_opening_sentence_comes_first():
     units["spans"] = [[("rights", 2, 4)]] * 6 + [[("rights", 5, 7), ("pay", 17, 19)]] * 3
     assert ConcernFinder(catalogue=ARREARS_ONLY).fit(units).assignments_[-1] == \
         ["rights.01", "pay.01"]
+
+
+def test_a_one_word_answer_or_one_coded_only_by_its_question_joins_a_concern_only_by_naming_it():
+    """Near a known concern without naming it: a unit with more to say joins it by proximity;
+    a bare 老板 (one word), or 老板 工资 coded into the theme only by the question it answers,
+    keeps no concern (it stays in the theme's count) unless it names the concern."""
+    near = [["老板", "工资"], ["老板", "工资", "好久"]]
+    rows = [(f"o{i}", t, ["pay"]) for i, t in enumerate(OWED)] + \
+           [(f"c{i}", t, ["pay"]) for i, t in enumerate(CUT)] + \
+           [("bare", ["老板"], ["pay"]), ("asked", near[0], ["pay"]),
+            ("asked_named", ["老板", "拖欠"], ["pay"]), ("told", near[1], ["pay"])]
+    units = _coded(rows)
+    units.at[13, "evidence"] = ["pay:question"]
+    units.at[14, "evidence"] = ["pay:question"]
+    finder = ConcernFinder(catalogue=MINI).fit(units)
+    owed = finder.assignments_[0]
+    assert owed and all(finder.assignments_[i] == owed for i in range(6))
+    assert finder.assignments_[12] == [] and finder.assignments_[13] == []  # bare, asked
+    assert finder.assignments_[14] == owed  # asked, but names 拖欠
+    assert finder.assignments_[15] == owed  # says more: joins by its words

@@ -25,6 +25,13 @@ catalogue (``concern_catalogue.py``) says which concerns are expected and which 
    the product still finds concerns no catalogue foresaw, and takes the slots the known
    concerns left (largest first). Everything else joins the nearest concern.
 
+Some units of a theme join a known concern only by naming it (``loose``): an answer coded into
+the theme only because of the question it answers (听说过，没入 under the union question), and an
+answer of one word (收入！！). They say nothing that places them near one concern rather than
+another, yet seeded k-means put them by the nearest centre: 听说过，没入 filled a third of
+入会门槛与手续, and a bare 收入 joined 成本自担. They may still form new concerns (step 4);
+otherwise they stay in the theme's count and in no line.
+
 With ``strict=True`` (units that no theme caught, ``ConcernFinder``'s "other"), only units that
 name a known concern join it: such units are small talk or off-topic as often as not, and a unit
 near a concern without saying its words is no evidence of it. The rest may still form new concerns
@@ -99,7 +106,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
                      concerns: Sequence[KnownConcern],
                      people: Sequence[str], *, max_concerns: int, min_respondents: int,
                      discover: Callable[[np.ndarray], np.ndarray],
-                     coherent: Callable[[np.ndarray], bool], strict: bool = False) -> Seeded:
+                     coherent: Callable[[np.ndarray], bool], strict: bool = False,
+                     loose: np.ndarray | None = None) -> Seeded:
     """Cluster units (rows of the unit-length LSA matrix ``Z``) around the known concerns.
 
     Parameters
@@ -111,6 +119,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
     coherent : whether a set of rows (indices) hangs together enough to be a new concern.
     strict : only units naming a known concern join it; nothing joins the nearest concern
         (module docstring).
+    loose : per unit, whether it joins a known concern only by naming it (module docstring);
+        ``strict`` is that for every unit.
     """
     n = len(Z)
     seed, cand = seeds
@@ -126,7 +136,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
         A[:, col[c]] |= cand[:, c]
     named = A.sum(axis=1)
     fixed = np.where(named == 1, A.argmax(axis=1), -1)
-    labels, centres = _seeded_kmeans(Z, fixed, A, named, k, strict)
+    loose = np.full(n, strict) if loose is None else (np.asarray(loose, dtype=bool) | strict)
+    labels, centres = _seeded_kmeans(Z, fixed, A, named, k, loose)
     # step 4: units far from every known concern may form new ones
     pool = np.flatnonzero(labels < 0)
     new_labels = np.full(n, -1)
@@ -141,11 +152,11 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
         labels[new_labels == c] = i
     known = [[concerns[c] for c in members] for members in groups] + [[] for _ in new_ids]
     # leftovers join the nearest concern, known or new
-    left = np.flatnonzero(labels < 0)
+    left = np.flatnonzero((labels < 0) & ~loose)
     if len(left) and not strict:
         all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
         labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
-    return Seeded(_trim(labels, Z, people, max_concerns, k, strict), known)
+    return Seeded(_trim(labels, Z, people, max_concerns, k, strict, loose), known)
 
 
 def _known_clusters(seed: np.ndarray, concerns: Sequence[KnownConcern], people: Sequence[str],
@@ -174,10 +185,11 @@ def _centre(rows: np.ndarray) -> np.ndarray:
 
 
 def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.ndarray, k: int,
-                   strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                   loose: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Constrained k-means (Basu et al., ICML 2002, "seeded" variant with seeds held fixed):
-    returns labels (-1: left for new concerns) and the known concerns' centres. ``strict``: a
-    unit naming no known concern is always left over, so it never moves a centre either."""
+    returns labels (-1: left for new concerns) and the known concerns' centres. ``loose`` (per
+    unit, or for all): such a unit naming no known concern is always left over, so it never
+    moves a centre either."""
     centres = np.vstack([_centre(Z[fixed == g]) for g in range(k)])
     labels = fixed.copy()
     free = fixed < 0
@@ -187,7 +199,7 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
         restricted = np.where(A, sim, -np.inf)
         new = np.where(named > 1, restricted.argmax(axis=1), sim.argmax(axis=1))
         new[~free] = fixed[~free]
-        far = free & (named == 0) & (strict | (sim[np.arange(len(Z)), new] < Z @ theme))
+        far = free & (named == 0) & (loose | (sim[np.arange(len(Z)), new] < Z @ theme))
         new[far] = -1
         if np.array_equal(new, labels):
             break
@@ -197,13 +209,14 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
 
 
 def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns: int,
-          n_known: int, strict: bool = False) -> np.ndarray:
+          n_known: int, strict: bool = False, loose: np.ndarray | None = None) -> np.ndarray:
     """Over budget, the new concerns with fewest respondents are emptied into the nearest
     remaining concern. Known concerns (clusters ``< n_known``) go first: the catalogue names what
     the team expects to matter, and a dropped known concern would hand its units, and so its
     words, to a new cluster's keyword label. Cluster numbers are kept (empty ones are simply not
     reported). ``strict``: dropped units keep no concern, so that reason is gone and known and new
-    concerns compete by respondents alone."""
+    concerns compete by respondents alone. ``loose`` units of a dropped concern keep none either:
+    they join a concern only by naming it."""
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) <= max_concerns:
         return labels
@@ -215,6 +228,10 @@ def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns
     if strict:
         out[drop] = -1
         return out
-    centres = np.vstack([_centre(Z[labels == c]) for c in keep])
-    out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]
+    if loose is not None:
+        out[drop[loose[drop]]] = -1
+        drop = drop[~loose[drop]]
+    if len(drop):
+        centres = np.vstack([_centre(Z[labels == c]) for c in keep])
+        out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]
     return out

@@ -151,7 +151,8 @@ class ConcernFinder:
                              f"[0, inf). Got {self.n_jobs!r} instead.")
         # plain lists, read once: a column lookup per unit deep-copies the table's attrs each
         # time, which made this step quadratic-looking on large corpora
-        cols = {c: units[c].tolist() for c in ("tokens", "themes", "respondent_id", "clean", "spans")}
+        cols = {c: units[c].tolist()
+                for c in ("tokens", "themes", "respondent_id", "clean", "spans", "evidence")}
         ok = analysed_mask(units).to_numpy() & np.array([len(t) > 0 for t in cols["tokens"]],
                                                          dtype=bool)
         assigned: list[list[str]] = [[] for _ in range(len(units))]
@@ -233,15 +234,21 @@ class ConcernFinder:
         def prepare(theme: str) -> tuple:
             idx = groups[theme]
             other = theme == OTHER_THEME
-            return (theme, idx, [theme_tokens(i, theme) for i in idx],
-                    [cols["respondent_id"][i] for i in idx],
+            tokens = [theme_tokens(i, theme) for i in idx]
+            asked = f"{theme}:question"
+            # one word in all (收入！！), or coded here only by the question it answers: such a
+            # unit joins a known concern only by naming it (concern_seeds)
+            loose = np.array([len(cols["tokens"][i]) <= 1 or asked in cols["evidence"][i]
+                              for i in idx], dtype=bool)
+            return (theme, idx, tokens, [cols["respondent_id"][i] for i in idx],
                     outside.concerns if other else catalogue.for_theme(theme),
-                    [cols["themes"][i] for i in idx])
+                    [cols["themes"][i] for i in idx], loose)
 
         def cluster(job: tuple) -> tuple[list[int], list[str], _Clustered]:
-            theme, idx, tokens, people, known, coded = job
+            theme, idx, tokens, people, known, coded, loose = job
             return idx, people, self._cluster(tokens, people, other=theme == OTHER_THEME,
-                                              known=known, theme=theme, coded=coded)
+                                              known=known, theme=theme, coded=coded,
+                                              loose=loose)
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
         largest_first = sorted(themes, key=lambda t: -len(groups[t]))
@@ -270,9 +277,11 @@ class ConcernFinder:
 
     def _cluster(self, tokens: list[list[str]], people: list[str], *, other: bool,
                  known: tuple[KnownConcern, ...] = (), theme: str = "",
-                 coded: list[list[str]] | None = None) -> _Clustered:
+                 coded: list[list[str]] | None = None,
+                 loose: np.ndarray | None = None) -> _Clustered:
         """Concerns of one theme's units. ``coded``: each unit's themes, so that a known concern
-        at home in another of them gives way to this theme's own (``concern_seeds.give_way``)."""
+        at home in another of them gives way to this theme's own (``concern_seeds.give_way``).
+        ``loose``: units that join a known concern only by naming it (``seeded_partition``)."""
         n = len(tokens)
         single = _Clustered(np.zeros(n, dtype=int), [])
         if n < 2 * self.min_respondents or self.max_concerns == 1:
@@ -288,7 +297,8 @@ class ConcernFinder:
         presence = TermPresence.of(X, vocabulary, tokens)
         if known:
             return self._seeded(X, tokens, people, known, other=other,
-                                said=self._said(tokens, known, theme, coded), presence=presence)
+                                said=self._said(tokens, known, theme, coded), presence=presence,
+                                loose=loose)
         if other:
             return self._other(X, tokens, people, presence)
         labels = self._partition(X, tokens, people)
@@ -320,7 +330,7 @@ class ConcernFinder:
 
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
                 known: tuple[KnownConcern, ...], *, other: bool, said: np.ndarray,
-                presence: TermPresence) -> _Clustered:
+                presence: TermPresence, loose: np.ndarray | None = None) -> _Clustered:
         """Known concerns seeded from the catalogue, new ones from what is far from all of them
         (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
         uncoded units, seeded strictly, and new concerns only where they hang together.
@@ -360,7 +370,8 @@ class ConcernFinder:
         result = seeded_partition(Z, seeding, known, people,
                                   max_concerns=self.max_concerns * (OTHER_BUDGET if other else 1),
                                   min_respondents=self.min_respondents,
-                                  discover=discover, coherent=coherent, strict=other)
+                                  discover=discover, coherent=coherent, strict=other,
+                                  loose=loose)
         if not result.known and other:
             return self._other(X, tokens, people, presence)
         if not result.known:
