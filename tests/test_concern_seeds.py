@@ -313,3 +313,17 @@ def test_a_one_word_answer_or_one_coded_only_by_its_question_joins_a_concern_onl
     assert finder.assignments_[12] == [] and finder.assignments_[13] == []  # bare, asked
     assert finder.assignments_[14] == owed  # asked, but names 拖欠
     assert finder.assignments_[15] == owed  # says more: joins by its words
+
+
+def test_a_unit_naming_a_known_concern_without_a_slot_is_not_put_in_another():
+    """Over budget, a known concern with too few people gets no line; its units said what they
+    are about, so none is moved into another concern for being near it."""
+    charge = KnownConcern("charge", "充电难", ("pay",), ("充电",))
+    catalogue = ConcernCatalogue((ARREARS, FEES, charge))
+    few = [["充电", "老板", "工资"], ["充电", "工资", "老板", "拖"], ["充电", "电瓶", "工资"]]
+    units = _pay_units(OWED, CUT, few)
+    finder = ConcernFinder(catalogue=catalogue, max_concerns=2).fit(units)
+    assert sorted(finder.concerns_["label"]) == ["平台抽成", "拖欠工资"]
+    assert [finder.assignments_[i] for i in range(12, 15)] == [[], [], []]
+    roomy = ConcernFinder(catalogue=catalogue, max_concerns=3).fit(units)
+    assert "充电难" in set(roomy.concerns_["label"])

@@ -137,6 +137,10 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
     named = A.sum(axis=1)
     fixed = np.where(named == 1, A.argmax(axis=1), -1)
     loose = np.full(n, strict) if loose is None else (np.asarray(loose, dtype=bool) | strict)
+    # a unit naming only known concerns that got no slot says what it is about: it is not put
+    # in another concern for being near it (站点突然降补贴 had joined 找货难 when 奖金、补贴 was
+    # ninth of a theme's eight)
+    loose = loose | (cand.any(axis=1) & (named == 0))
     labels, centres = _seeded_kmeans(Z, fixed, A, named, k, loose)
     # step 4: units far from every known concern may form new ones
     pool = np.flatnonzero(labels < 0)
