@@ -164,11 +164,17 @@ def test_without_the_catalogue_every_concern_is_discovered():
     assert not set(finder.concerns_["label"]) & {c.label for c in ConcernCatalogue.load().concerns}
 
 
-def test_a_unit_naming_two_known_concerns_equally_goes_where_its_other_words_are():
+def test_a_unit_naming_two_known_concerns_equally_raises_both_led_by_its_other_words():
+    """It goes where its other words are (that concern comes first and its centre takes it in)
+    and is counted in the other too: a long answer about 外地牌照 and then 运管查双证 raised
+    both."""
     both = [["拖欠", "抽成", "老板", "跑路", "工资"]]  # words of the arrears answers
     units = _pay_units(OWED, CUT, both)
     finder = ConcernFinder(catalogue=MINI).fit(units)
-    assert finder.assignments_[-1] == finder.assignments_[0]
+    owed, cut = finder.assignments_[0][0], finder.assignments_[6][0]
+    assert finder.assignments_[-1] == [owed, cut]
+    counts = finder.concerns_.set_index("concern_id")["respondents"]
+    assert counts[owed] == 7 and counts[cut] == 7
 
 
 def test_pooled_catalogue_reports_one_themes_concerns_together_when_over_budget():

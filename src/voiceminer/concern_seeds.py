@@ -17,7 +17,8 @@ catalogue (``concern_catalogue.py``) says which concerns are expected and which 
    are reported together first, i.e. the catalogue's own two levels are cut where they fit.
 3. **Seeded k-means** in the theme's LSA space: centres start as the seeds' means; seeds stay
    where they are; a unit that named several known concerns equally goes to the one among them
-   its other words are closest to; a unit naming none goes to the nearest centre, unless it is
+   its other words are closest to, and is counted in the others too (``Seeded.also``: it raised
+   each of them), without moving their centres; a unit naming none goes to the nearest centre, unless it is
    closer to the theme's own centre (the mean of all its units) than to any concern: then it
    says nothing more specific than the theme, and is left for
 4. **New concerns**: the left-over units are clustered as before (``discover``); a new cluster is
@@ -44,7 +45,7 @@ All steps are linear in the number of units (no unit × unit matrix) and determi
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,6 +61,7 @@ class Seeded:
 
     labels: np.ndarray
     known: list[list[KnownConcern]]
+    also: dict[int, list[int]] = field(default_factory=dict)  # cluster -> units it holds too
 
 
 def seeds_from_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +162,20 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
     if len(left) and not strict:
         all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
         labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
-    return Seeded(_trim(labels, Z, people, max_concerns, k, strict, loose), known)
+    labels = _trim(labels, Z, people, max_concerns, k, strict, loose)
+    return Seeded(labels, known, _named_too(labels, A))
+
+
+def _named_too(labels: np.ndarray, A: np.ndarray) -> dict[int, list[int]]:
+    """Per known cluster, the units that named it as often as the one they were put in: each
+    of these concerns is theirs. A long interview answer about 外地牌照 and then 运管查双证
+    had been counted for one of them only, whichever its other words were nearer."""
+    also: dict[int, list[int]] = {}
+    for j in np.flatnonzero(A.sum(axis=1) > 1):
+        for g in np.flatnonzero(A[j]).tolist():
+            if g != labels[j]:
+                also.setdefault(g, []).append(int(j))
+    return also
 
 
 def _known_clusters(seed: np.ndarray, concerns: Sequence[KnownConcern], people: Sequence[str],

@@ -89,6 +89,13 @@ class _Clustered:
     labels: np.ndarray  # cluster index per unit, -1 for none
     top_terms: list[list[str]]
     known: list[list[KnownConcern]] = field(default_factory=list)  # per cluster; [] = new
+    also: dict[int, list[int]] = field(default_factory=dict)  # cluster -> further members
+
+    def members(self, c: int) -> np.ndarray:
+        """The units of cluster ``c``: those labelled ``c`` and those it holds ``also``."""
+        rows = np.flatnonzero(self.labels == c)
+        extra = self.also.get(c)
+        return np.union1d(rows, extra) if extra else rows
 
 
 class ConcernFinder:
@@ -178,10 +185,10 @@ class ConcernFinder:
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
         for theme, (idx, people, result) in zip(themes, clustered):
-            order = self._rank(result.labels, people)
+            order = self._rank(result, people)
             for rank, c in enumerate(order, 1):
                 cid = f"{theme}.{rank:02d}"
-                members = [idx[j] for j in np.flatnonzero(result.labels == c)]
+                members = [idx[j] for j in result.members(c)]
                 for i in members:
                     assigned[i].append(cid)
                 terms = result.top_terms[c]
@@ -270,9 +277,9 @@ class ConcernFinder:
             return self.catalogue
         return ConcernCatalogue.load(self.catalogue)
 
-    def _rank(self, labels: np.ndarray, people: list[str]) -> list[int]:
-        sizes = {c: len({people[j] for j in np.flatnonzero(labels == c)})
-                 for c in set(labels.tolist()) if c >= 0}
+    def _rank(self, result: _Clustered, people: list[str]) -> list[int]:
+        sizes = {c: len({people[j] for j in result.members(c)})
+                 for c in set(result.labels.tolist()) if c >= 0}
         return sorted(sizes, key=lambda c: (-sizes[c], c))
 
     def _cluster(self, tokens: list[list[str]], people: list[str], *, other: bool,
@@ -386,7 +393,7 @@ class ConcernFinder:
             if seeds:
                 said = said_terms(tokens, labels == c, seeds)
                 terms[c] = (said + [t for t in terms[c] if t not in said])[:8]
-        return _Clustered(labels, terms, result.known)
+        return _Clustered(labels, terms, result.known, result.also)
 
     def _name_single(self, result: _Clustered, tokens: list[list[str]], people: list[str],
                      known: tuple[KnownConcern, ...], said: np.ndarray) -> _Clustered:
