@@ -18,9 +18,9 @@ catalogue (``concern_catalogue.py``) says which concerns are expected and which 
 3. **Seeded k-means** in the theme's LSA space: centres start as the seeds' means; seeds stay
    where they are; a unit that named several known concerns equally goes to the one among them
    its other words are closest to, and is counted in the others too (``Seeded.also``: it raised
-   each of them), without moving their centres; a unit naming none goes to the nearest centre, unless it is
-   closer to the theme's own centre (the mean of all its units) than to any concern: then it
-   says nothing more specific than the theme, and is left for
+   each of them), without moving their centres; a unit naming none goes to the nearest centre,
+   unless it is closer to the theme's own centre (the mean of all its units) than to any
+   concern: then it says nothing more specific than the theme, and is left for
 4. **New concerns**: the left-over units are clustered as before (``discover``); a new cluster is
    kept when it has ``min_respondents`` people and its top term is shared by enough of it, so
    the product still finds concerns no catalogue foresaw, and takes the slots the known
