@@ -29,6 +29,11 @@ BAD = {
     "bad-window": ('[context]\nwindow = -1\n[[theme]]\nid = "pay"\nterms = ["工资"]\n', 2, "context.window"),
     "toml-syntax": ('[[theme]]\nid = "pay\nterms = ["工资"]\n', 2, None),
     "duplicate-id": ('[[theme]]\nid = "pay"\nterms = ["a"]\n[[theme]]\nid = "pay"\nterms = ["b"]\n', None, "id"),
+    "group-move-to-unknown": ('[[theme]]\nid = "pay"\nterms = ["a"]\n[[theme.group_move]]\n'
+                              'groups = ["货车司机"]\nto = "nowhere"\nterms = ["a"]\n', None,
+                              "pay.group_move.to"),
+    "group-move-key": ('[[theme]]\nid = "pay"\nterms = ["a"]\n[[theme.group_move]]\n'
+                       'group = ["货车司机"]\nto = "pay"\nterms = ["a"]\n', 4, "pay.group_move"),
 }
 
 

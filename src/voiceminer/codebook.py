@@ -22,10 +22,24 @@ _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
 _CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
 _THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied",
-               "scope", "compete"}
+               "scope", "compete", "group_move"}
+_GROUP_MOVE_KEYS = {"groups", "to", "terms", "unless"}
 _SCOPES = ("study", "outside")
 OTHER_THEME = "other"
 OTHER_LABEL = "其他反复出现的问题"
+
+
+@dataclass(frozen=True)
+class GroupMove:
+    """For a worker group, a theme's match that means another theme's matter: a unit of one of
+    ``groups`` whose only evidence for the theme is among ``terms``, and that says none of
+    ``unless``, is coded ``to`` instead (``group_moves.move_by_group``). A truck driver has no
+    platform fining him: 被罚了没地方讲理 is a road check's fine."""
+
+    groups: tuple[str, ...]
+    to: str
+    terms: tuple[str, ...]
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,7 @@ class Theme:
     exclude_context: tuple[str, ...] = ()
     satisfied: tuple[str, ...] = ()
     compete: bool = True
+    group_moves: tuple[GroupMove, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,14 @@ class Codebook:
         if OTHER_THEME in ids:
             raise CodebookError(self.source, f"'{OTHER_THEME}' is reserved for uncoded concerns",
                                 key="id")
+        study = {t.id for t in self.themes}
+        for t in self.themes:
+            for move in t.group_moves:
+                if move.to not in study or move.to == t.id:
+                    raise CodebookError(self.source, f"group_move of theme '{t.id}' goes to "
+                                        f"{move.to!r}; 'to' must name another study theme: "
+                                        f"{', '.join(sorted(study - {t.id}))}",
+                                        key=f"{t.id}.group_move.to")
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -229,6 +252,8 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
             satisfied=_strings(block.get("satisfied", []), path, f"{tid}.satisfied",
                                _line_of(text, "satisfied", start=start or 0)),
             compete=compete,
+            group_moves=_group_moves(block.get("group_move", []), path, tid,
+                                     _section_line(text, "theme.group_move")),
         ))
     if not themes:
         raise CodebookError(path, "every theme is scope = \"outside\"; the study needs at least one",
@@ -249,6 +274,30 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
         source=str(path),
         sha256=sha,
     )
+
+
+def _group_moves(raw: Any, path: Path, tid: str, line: int | None) -> tuple[GroupMove, ...]:
+    """``[[theme.group_move]]`` tables of theme ``tid``, checked key by key."""
+    if not isinstance(raw, list) or not all(isinstance(m, dict) for m in raw):
+        raise CodebookError(path, "must be [[theme.group_move]] tables", line=line,
+                            key=f"{tid}.group_move")
+    moves = []
+    for m in raw:
+        unknown = sorted(set(m) - _GROUP_MOVE_KEYS)
+        if unknown:
+            raise CodebookError(path, f"unknown key in a group_move of theme '{tid}': "
+                                f"{', '.join(unknown)}; allowed: {sorted(_GROUP_MOVE_KEYS)}",
+                                line=line, key=f"{tid}.group_move")
+        groups = _strings(m.get("groups", []), path, f"{tid}.group_move.groups", line)
+        terms = _strings(m.get("terms", []), path, f"{tid}.group_move.terms", line)
+        to = m.get("to")
+        if not groups or not terms or not isinstance(to, str):
+            raise CodebookError(path, f"a group_move of theme '{tid}' needs groups, terms and to",
+                                line=line, key=f"{tid}.group_move")
+        moves.append(GroupMove(groups, to.strip(), terms,
+                               _strings(m.get("unless", []), path, f"{tid}.group_move.unless",
+                                        line)))
+    return tuple(moves)
 
 
 def _section_line(text: str, name: str) -> int | None:

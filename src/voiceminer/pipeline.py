@@ -15,6 +15,7 @@ from .coding import ThemeCoder
 from .compare import keyness, prevalence
 from .concern_catalogue import ConcernCatalogue, unmatchable
 from .concerns import find_concerns
+from .group_moves import move_by_group
 from .normalize import normalize
 from .prompting import answered_themes, question_themes
 from .report.build import build_issue_lists
@@ -132,7 +133,11 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     coder = ThemeCoder(codebook, segmenter)
     units = segment_and_code(units, codebook, settings, segmenter, coder, engine=engine)
     step("code")
+    units, moved = move_by_group(units, codebook)
     units, notes = add_learned_labels(units, coder, settings)
+    if moved:
+        notes = (f"codebook group rules (group_move) coded {moved} units into another theme "
+                 f"for their worker group", *notes)
     asked = question_themes(units, coder)
     units = answered_themes(units, asked, codebook.ids)
     if settings.screen:
