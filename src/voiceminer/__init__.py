@@ -4,7 +4,7 @@ The stages are plain functions over one units table (see ``voiceminer.schema``):
 
     import voiceminer as vm
     units = vm.read_corpus("corpora/demo")
-    result = vm.analyze(units)          # or: normalize → segment → code_themes → find_concerns …
+    result = vm.analyze(units)  # or: normalize → segment → code_themes → move_by_group → …
     result.prevalence.head()
 
 Names are imported on first use (PEP 562), so ``voiceminer --help`` does not pay for pandas,
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Analysis": "pipeline", "analyze": "pipeline",
     "Codebook": "codebook", "load_codebook": "codebook",
-    "ThemeCoder": "coding", "code_themes": "coding",
+    "ThemeCoder": "coding", "code_themes": "coding", "move_by_group": "group_moves",
     "keyness": "compare", "prevalence": "compare",
     "ConcernFinder": "concerns", "find_concerns": "concerns",
     "read_corpus": "ingest",
