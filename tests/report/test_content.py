@@ -42,6 +42,9 @@ def test_lead_phrase_single_double_many_unknown() -> None:
     # next group's rate is not the highest
     assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "多个群体均有提及"
     assert c.lead_phrase([g("外卖骑手", 2, 0.1), g("货车司机", 7, 0.2)]) == "货车司机中比例最高"
+    # nor is a runner-up named past a small group with a higher share than its own
+    assert c.lead_phrase([g("快递员", 9, 0.07), g("货车司机", 2, 0.06), g("外卖骑手", 5, 0.04)]) \
+        == "快递员中比例最高"
     assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 2, 0.2), g("快递员", 1, 0.1)]) == \
         "多个群体均有提及"
 

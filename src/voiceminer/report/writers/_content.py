@@ -133,10 +133,11 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
         known, key=lambda g: (-g.share, -g.respondents, rank.get(g.group, len(rank)), g.group))
     if candidates[0].respondents < MIN_GROUP_RESPONDENTS:
         return ()
-    candidates = [g for g in candidates if g.respondents >= MIN_GROUP_RESPONDENTS]
     top = candidates[0].share
-    close = [g.group for g in candidates if top - g.share <= LEAD_MARGIN + 1e-9]
-    return tuple(close) if len(close) <= 2 else ()
+    close = [g for g in candidates if top - g.share <= LEAD_MARGIN + 1e-9]
+    if any(g.respondents < MIN_GROUP_RESPONDENTS for g in close):
+        return (candidates[0].group,)  # a runner-up named would skip a small group above it
+    return tuple(g.group for g in close) if len(close) <= 2 else ()
 
 
 def lead_phrase(groups: Iterable[GroupShare]) -> str:
