@@ -205,3 +205,39 @@ def test_a_hotline_number_inside_a_longer_number_is_not_the_hotline(text, themes
     cb = vm.Codebook.default()
     coder = ThemeCoder(cb, make_segmenter(cb, vm.Settings()))
     assert sorted(coder.code(text)[0]) == themes
+
+
+SETTING = """
+[context]
+salience = 0.5
+salience_min_chars = 20
+
+[[theme]]
+id = "social_insurance"
+terms = ["新农合", "报销", "社保"]
+
+[[theme]]
+id = "out_health"
+scope = "outside"
+terms = ["住院", "医院", "看病", "手术"]
+{setting}
+"""
+
+HOSPITAL_LETTER = "我母亲在县医院住院做了手术，住院十几天，看病花了三万多，新农合只给报销了一点。"
+
+
+@pytest.mark.parametrize(("setting", "themes"), [
+    ("", []),  # the hospital words outnumber the insurance ones and it is a health letter
+    ('setting_for = ["新农合"]', ["social_insurance"]),  # they are its setting
+])
+def test_a_theme_that_is_only_the_setting_of_another_term_does_not_outweigh_it(
+        tmp_path, setting, themes):
+    from voiceminer.codebook import load_codebook
+    from voiceminer.quality import make_coder
+
+    path = tmp_path / "setting.toml"
+    path.write_text(SETTING.format(setting=setting), encoding="utf-8")
+    coder = make_coder(load_codebook(path))
+    assert coder.code(HOSPITAL_LETTER)[0] == themes
+    # without the insurance term the hospital words stay a health matter
+    assert "out_health" in {ev.theme for ev in coder.evidence("在医院住院做了手术，看病花了三万多")}

@@ -22,7 +22,7 @@ _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
 _CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
 _THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied",
-               "scope", "compete", "group_move"}
+               "scope", "compete", "group_move", "setting_for"}
 _GROUP_MOVE_KEYS = {"groups", "to", "terms", "unless"}
 _SCOPES = ("study", "outside")
 OTHER_THEME = "other"
@@ -54,6 +54,11 @@ class Theme:
     — the route taken (仲裁, 投诉), the feelings voiced: in the salience rule it is kept or
     dropped like any theme, but its matches never set the bar, so a letter that names the
     arbitration committee six times still raises the unpaid wage it went there about.
+
+    ``setting_for``: terms of other themes whose matter this theme's words are only the setting
+    of. In a text where one of them is matched, this theme's matches are dropped: 住院、看病 in a
+    letter about 新农合 reimbursement describe where the medical insurance failed, not a health
+    complaint that outweighs it.
     """
 
     id: str
@@ -65,6 +70,7 @@ class Theme:
     satisfied: tuple[str, ...] = ()
     compete: bool = True
     group_moves: tuple[GroupMove, ...] = ()
+    setting_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,8 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
             compete=compete,
             group_moves=_group_moves(block.get("group_move", []), path, tid,
                                      _section_line(text, "theme.group_move")),
+            setting_for=_strings(block.get("setting_for", []), path, f"{tid}.setting_for",
+                                 _line_of(text, "setting_for", start=start or 0)),
         ))
     if not themes:
         raise CodebookError(path, "every theme is scope = \"outside\"; the study needs at least one",

@@ -105,6 +105,8 @@ class ThemeCoder:
         self._study = frozenset(self._ids)
         self._no_compete = frozenset(t.id for t in every if not t.compete)
         self._context = {t.id: _any_of(t.exclude_context) for t in every if t.exclude_context}
+        # theme -> the other themes' terms it is only the setting of (Theme.setting_for)
+        self._setting_for = {t.id: frozenset(t.setting_for) for t in every if t.setting_for}
         self._window = max(codebook.window, 0) * 3  # ~3 characters a token in spoken Chinese
         for theme in every:
             self.phrases.add(theme.id, [self._pattern(term) for term in theme.terms])
@@ -201,7 +203,16 @@ class ThemeCoder:
                 self._dropped.add(ev.theme)
             else:
                 kept.append(ev)
+        if self._setting_for and kept:
+            kept = self._without_settings(kept)
         return sorted(kept, key=lambda ev: (ev.start, ev.end, ev.theme))
+
+    def _without_settings(self, evs: list[Evidence]) -> list[Evidence]:
+        """``evs`` less the matches of a theme that is only the setting of a term another
+        theme matched (``Theme.setting_for``)."""
+        setting = {t for t, terms in self._setting_for.items()
+                   if any(ev.theme != t and ev.term in terms for ev in evs)}
+        return [ev for ev in evs if ev.theme not in setting] if setting else evs
 
     def suppressed(self, clean: str) -> set[str]:
         """Themes whose terms occur in ``clean`` but were dropped by a context rule (还行,

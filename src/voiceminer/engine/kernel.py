@@ -19,8 +19,9 @@ _BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder), per process
 # The version of what ``coded_text`` makes of a text, for the cache's key: raise it with any
 # change to coding or to the content tokens that gives other results for the same text and
 # settings (2: a post's framing is neither coded nor counted; 3: a list of what might happen is
-# not coded; 4: a hotline number inside a phone or plate number is not one).
-RULES = 4
+# not coded; 4: a hotline number inside a phone or plate number is not one; 5: a theme's matches
+# are dropped where it is only the setting of another's term, Theme.setting_for).
+RULES = 5
 
 
 @dataclass(frozen=True)
