@@ -19,11 +19,19 @@ _APPROVAL = re.compile(r"(?<![不没])(?:挺好|很好|不错|满意|贴心|暖�
 _BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
 
 
+# The concern's leading terms, which decide what a sentence is about: further down its top terms
+# come words of the setting (网点), and a post thanking the union for a visit to the 网点 in one
+# sentence and saying 押金也不退 in the next had counted as approving of the deposit.
+LEADING_TERMS = 3
+
+
 def approves(clean: str, terms: tuple[str, ...]) -> bool:
-    """In the sentences that say the concern's terms (the whole answer when none does), an
-    approving word and no "but". A post praising a station owner in one sentence and asking
-    about arbitration in the next does not approve of arbitration."""
+    """In the sentences that say one of the concern's leading terms (else any of its terms, else
+    the whole answer), an approving word and no "but". A post praising a station owner in one sentence and
+    asking about arbitration in the next does not approve of arbitration."""
     if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
         return False
-    about = [x for x in sentences(clean) if any(t in x for t in terms)] or [clean]
+    said = sentences(clean)
+    about = ([x for x in said if any(t in x for t in terms[:LEADING_TERMS])]
+             or [x for x in said if any(t in x for t in terms)] or [clean])
     return any(_APPROVAL.search(x) and not _BUT.search(x) for x in about)
