@@ -333,3 +333,21 @@ def test_a_unit_naming_a_known_concern_without_a_slot_is_not_put_in_another():
     assert [finder.assignments_[i] for i in range(12, 15)] == [[], [], []]
     roomy = ConcernFinder(catalogue=catalogue, max_concerns=3).fit(units)
     assert "充电难" in set(roomy.concerns_["label"])
+
+
+def test_a_concerns_exclude_phrases_hold_text_no_concern_counts(tmp_path):
+    """入会了 says the worker has joined: inside it 入会 names no barrier to joining, and the
+    phrase itself names nothing; elsewhere 入会 still counts."""
+    path = tmp_path / "concerns.toml"
+    path.write_text('[[concern]]\nid = "joining"\nthemes = ["organization"]\nlabel = "入会门槛"\n'
+                    'terms = ["入会"]\nexclude = ["入会了"]\n\n'
+                    '[[concern]]\nid = "useless"\nthemes = ["organization"]\nlabel = "没用"\n'
+                    'terms = ["没参加过活动"]\n', encoding="utf-8")
+    catalogue = load_catalogue(path)
+    assert catalogue.concerns[0].exclude == ("入会了",)
+    matcher = TermMatcher(catalogue.concerns)
+    assert matcher.terms_in(["入会了", "没参加过活动"]) == {"没参加过活动"}
+    assert matcher.scores([["入会了", "没参加过活动"], ["不知道", "怎么", "入会"]]).tolist() == \
+        [[0.0, 1.0], [1.0, 0.0]]
+    # a pooled catalogue keeps them
+    assert catalogue.pooled("x").concerns[0].exclude == ("入会了",)

@@ -35,7 +35,7 @@ from .errors import CodebookError
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"catalogue", "concern"}
 _META_KEYS = {"name", "version", "description"}
-_CONCERN_KEYS = {"id", "themes", "label", "terms"}
+_CONCERN_KEYS = {"id", "themes", "label", "terms", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class KnownConcern:
 
     ``family`` is set only in a pooled catalogue: the theme the concern was listed under first,
     so that concerns of one theme can be reported together when there are too many.
+    ``exclude``: phrases inside which its terms do not count, as a codebook theme's: 入会了 says
+    the worker has joined, not that joining is hard.
     """
 
     id: str
@@ -51,6 +53,7 @@ class KnownConcern:
     themes: tuple[str, ...]
     terms: tuple[str, ...]
     family: str = ""
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class ConcernCatalogue:
     def pooled(self, theme: str) -> ConcernCatalogue:
         """Every concern moved under the one theme ``theme``: for units that were not coded into
         themes (a benchmark, or a corpus clustered as one pool)."""
-        return ConcernCatalogue(tuple(KnownConcern(c.id, c.label, (theme,), c.terms, c.themes[0])
+        return ConcernCatalogue(tuple(replace(c, themes=(theme,), family=c.themes[0])
                                       for c in self.concerns), self.name, self.version, self.source)
 
     def trusted_outside(self, tokens: Sequence[Sequence[str]],
@@ -123,7 +126,7 @@ def unmatchable(catalogue: ConcernCatalogue, segmenter: Any) -> list[tuple[str, 
     知道, 个/小时 without 个). Terms are looked for in the tokens joined, so such a term never
     seeds its concern; a run says so instead of ignoring it. The bundled user dictionary keeps
     the bundled catalogue's phrases whole."""
-    return [(c.id, t) for c in catalogue.concerns for t in c.terms
+    return [(c.id, t) for c in catalogue.concerns for t in (*c.terms, *c.exclude)
             if "".join(segmenter.tokens(t)) != t]
 
 
@@ -187,7 +190,8 @@ def _build(data: dict[str, Any], path: Path, text: str) -> ConcernCatalogue:
         if not themes or not terms:
             raise CodebookError(path, f"concern {cid!r} needs at least one theme and one term",
                                 line=line, key="themes" if not themes else "terms")
-        concerns.append(KnownConcern(cid, label.strip(), themes, terms))
+        exclude = _strings(block.get("exclude", []), path, "exclude", line)
+        concerns.append(KnownConcern(cid, label.strip(), themes, terms, exclude=exclude))
     return ConcernCatalogue(tuple(concerns), str(meta.get("name", "")),
                             str(meta.get("version", "")), str(path))
 
@@ -206,6 +210,9 @@ class TermMatcher:
     The terms are compiled into one regular expression shaped as a trie (``trie_pattern``): it
     finds exactly what the plain alternation of the terms, longest first, finds, in half the
     time, since the engine follows one branch per character instead of trying every term.
+
+    A concern's ``exclude`` phrases are matched like terms and name no concern: the text they
+    hold counts for none (入会了, where 入会 would name 入会门槛与手续).
     """
 
     def __init__(self, concerns: Sequence[KnownConcern]) -> None:
@@ -214,12 +221,17 @@ class TermMatcher:
         for j, c in enumerate(self.concerns):
             for t in c.terms:
                 owners.setdefault(t, []).append(j)
+        for c in self.concerns:
+            for phrase in c.exclude:
+                owners.setdefault(phrase, [])
         self.owners = owners
         self._pattern = re.compile(trie_pattern(owners)) if owners else None
 
     def terms_in(self, tokens: Sequence[str]) -> set[str]:
         """The distinct terms a unit's tokens say, found as ``scores`` finds them."""
-        return set(self._pattern.findall("".join(tokens))) if self._pattern is not None else set()
+        if self._pattern is None:
+            return set()
+        return {t for t in self._pattern.findall("".join(tokens)) if self.owners[t]}
 
     def scores(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """(units × concerns) counts of the distinct terms found; a term two concerns share
