@@ -158,8 +158,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
         labels[new_labels == c] = i
     known = [[concerns[c] for c in members] for members in groups] + [[] for _ in new_ids]
     # leftovers join the nearest concern, known or new
-    left = np.flatnonzero((labels < 0) & ~loose)
-    if len(left) and not strict:
+    left = np.flatnonzero((labels < 0) & ~loose)  # none when strict: every unit is loose
+    if len(left):
         all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
         labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
     labels = _trim(labels, Z, people, max_concerns, k, strict, loose)
@@ -228,14 +228,14 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
 
 
 def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns: int,
-          n_known: int, strict: bool = False, loose: np.ndarray | None = None) -> np.ndarray:
+          n_known: int, strict: bool, loose: np.ndarray) -> np.ndarray:
     """Over budget, the new concerns with fewest respondents are emptied into the nearest
     remaining concern. Known concerns (clusters ``< n_known``) go first: the catalogue names what
     the team expects to matter, and a dropped known concern would hand its units, and so its
     words, to a new cluster's keyword label. Cluster numbers are kept (empty ones are simply not
-    reported). ``strict``: dropped units keep no concern, so that reason is gone and known and new
-    concerns compete by respondents alone. ``loose`` units of a dropped concern keep none either:
-    they join a concern only by naming it."""
+    reported). ``strict``: known and new concerns compete by respondents alone, since no dropped
+    unit joins another (every unit is ``loose``). ``loose`` units of a dropped concern keep no
+    concern: they join one only by naming it."""
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) <= max_concerns:
         return labels
@@ -244,12 +244,8 @@ def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns
                   [:max_concerns])
     out = labels.copy()
     drop = np.flatnonzero(~np.isin(labels, keep) & (labels >= 0))
-    if strict:
-        out[drop] = -1
-        return out
-    if loose is not None:
-        out[drop[loose[drop]]] = -1
-        drop = drop[~loose[drop]]
+    out[drop[loose[drop]]] = -1
+    drop = drop[~loose[drop]]
     if len(drop):
         centres = np.vstack([_centre(Z[labels == c]) for c in keep])
         out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import OTHER_LABEL, OTHER_THEME, Codebook
-from .schema import analysed_mask
+from .schema import analysed_mask, evidence_terms
 
 ID_COLUMNS = ("unit_id", "doc_id", "respondent_id", "source", "province", "group")
 QUOTE_COLUMNS = ("theme", "theme_label", "concern", "concern_label", "unit_id", "respondent_id",
@@ -143,7 +143,7 @@ def quote_list(units: pd.DataFrame, codebook: Codebook | None = None,
         for theme in themes:
             concern = next((c for c in cs
                             if concern_theme.get(c, c.rsplit(".", 1)[0]) == theme), "")
-            terms = [e.split(":", 1)[1] for e in evidence if e.startswith(f"{theme}:")]
+            terms = evidence_terms(evidence, theme)
             label = theme_labels.get(theme)
             if label is None:
                 label = theme_labels[theme] = _label(codebook, theme)

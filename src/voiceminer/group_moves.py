@@ -12,11 +12,10 @@ rule's other theme instead, its evidence and spans with it.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .schema import analysed_mask
+from .schema import analysed_mask, evidence_terms, list_column
 
 
 def move_by_group(units: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, int]:
@@ -36,7 +35,7 @@ def move_by_group(units: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame
         for source, rule in rules:
             if source not in coded or group not in rule.groups:
                 continue
-            said = [e.split(":", 1)[1] for e in evidence[i] if e.startswith(f"{source}:")]
+            said = evidence_terms(evidence[i], source)
             if not said or not set(said) <= set(rule.terms) or \
                     any(w in cleans[i] for w in rule.unless):
                 continue
@@ -51,7 +50,5 @@ def move_by_group(units: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame
         return units, 0
     out = units.copy(deep=False)
     for col, values in (("themes", themes), ("evidence", evidence), ("spans", spans)):
-        column = np.empty(len(values), dtype=object)  # lists as cells, never broadcast
-        column[:] = values
-        out[col] = column
+        out[col] = list_column(values)
     return out, moved

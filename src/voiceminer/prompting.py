@@ -22,7 +22,7 @@ import pandas as pd
 
 from .coding import ThemeCoder
 from .normalize import clean_text
-from .schema import analysed_mask
+from .schema import ASKED_EVIDENCE, analysed_mask
 
 # sources whose ``question`` was asked by the research team
 ASKED_SOURCES = ("survey", "interview")
@@ -103,6 +103,6 @@ def answered_themes(units: pd.DataFrame, asked: np.ndarray, themes: Sequence[str
         if len(named) == 1 and named[0] in wanted and not len(coded[i]) \
                 and len(str(cleans[i])) <= ANSWER_CHARS:
             coded[i] = [named[0]]
-            evidence[i] = [*evidence[i], f"{named[0]}:question"]
+            evidence[i] = [*evidence[i], f"{named[0]}:{ASKED_EVIDENCE}"]
     out["themes"], out["evidence"] = coded, evidence
     return out

@@ -12,8 +12,10 @@ always equals the records found.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 UNKNOWN: Final = "未知"
@@ -52,6 +54,10 @@ STAGE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "concerns": ("concern",),
 }
 STAGES: Final = tuple(STAGE_COLUMNS)
+
+# An ``evidence`` entry is "theme:term"; a theme a unit takes from the question it answers
+# (prompting.answered_themes) has this in place of a term.
+ASKED_EVIDENCE: Final = "question"
 
 # Reasons a record is not analysed. Readers and normalize use only these keys.
 SKIP_REASONS: Final[dict[str, str]] = {
@@ -129,3 +135,17 @@ def ledger(units: pd.DataFrame) -> pd.DataFrame:
         ["analysed" if ok else "skipped" for ok in analysed_mask(units)],
     )
     return out.reset_index(drop=True)
+
+
+def evidence_terms(evidence: Iterable[str], theme: str) -> list[str]:
+    """The terms of ``theme`` in a unit's ``evidence`` entries ("theme:term")."""
+    prefix = f"{theme}:"
+    return [e[len(prefix):] for e in evidence if e.startswith(prefix)]
+
+
+def list_column(values: list) -> np.ndarray:
+    """An object array of lists, one per row, for a units column: pandas would try to broadcast
+    a plain list of equal-length lists."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr

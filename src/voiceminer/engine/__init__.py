@@ -12,10 +12,8 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .. import warmup
-from ..schema import analysed_mask, check_units
+from ..schema import analysed_mask, check_units, list_column
 from .kernel import RULES, WorkSpec, adopt, code_batch
 from .local import LocalEngine
 
@@ -98,15 +96,8 @@ def segment_and_code(units: pd.DataFrame, codebook: Codebook, settings: Settings
     rows = [results[c] if keep else empty for c, keep in zip(clean, ok)]
     out = units.copy()
     for n, col in enumerate(("tokens", "themes", "evidence", "spans")):
-        out[col] = _column([r[n] for r in rows], len(rows))
+        out[col] = list_column([r[n] for r in rows])
     return out
-
-
-def _column(values: list, n: int) -> np.ndarray:
-    """An object array of lists (pandas would try to broadcast a list of equal-length lists)."""
-    arr = np.empty(n, dtype=object)
-    arr[:] = values
-    return arr
 
 
 def _resolve(texts: list[str], spec: WorkSpec, cache, engine) -> Iterator[tuple]:

@@ -27,8 +27,8 @@ LEADING_TERMS = 3
 
 def approves(clean: str, terms: tuple[str, ...]) -> bool:
     """In the sentences that say one of the concern's leading terms (else any of its terms, else
-    the whole answer), an approving word and no "but". A post praising a station owner in one sentence and
-    asking about arbitration in the next does not approve of arbitration."""
+    the whole answer), an approving word and no "but". A post praising a station owner in one
+    sentence and asking about arbitration in the next does not approve of arbitration."""
     if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
         return False
     said = sentences(clean)

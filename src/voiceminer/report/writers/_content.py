@@ -118,7 +118,8 @@ def lead_groups(groups: Iterable[GroupShare]) -> tuple[str, ...]:
 
     Share (not head count) decides, because group sizes differ a lot between provinces. A second
     group is named when it is within 5 percentage points; if three or more are that close no
-    group dominates and nothing is returned. 未知 and groups with nobody are never named, and
+    group dominates and nothing is returned, unless one of those close is too small to be named:
+    then the first alone is. 未知 and groups with nobody are never named, and
     below ``MIN_LEAD_RESPONDENTS`` people no group is: one rider is not "riders mainly". A group
     with fewer than ``MIN_GROUP_RESPONDENTS`` people in the line is not named, and when it has the
     highest share no group is: naming the next one would say "…中比例最高" of a group that has
