@@ -239,7 +239,7 @@ class TermMatcher:
 
         float32, exact for any count: the matrix is dense, and for the 800,000 uncoded units of
         a million posts against the whole catalogue float64 was 0.47 GB at the concern stage's
-        peak (``ConcernFinder._seeded`` also lets it go once the seeds are known)."""
+        peak (``ThemeClusterer._seeded`` also lets it go once the seeds are known)."""
         n, k = len(tokens), len(self.concerns)
         if self._pattern is None or not n:
             return np.zeros((n, k), dtype=np.float32)

@@ -33,6 +33,9 @@ then the concern people more often raise on its own, since one mostly raised alo
 (the route taken, 仲裁 and 投诉; a consequence) is rarely what a unit is about; then the one whose
 catalogue words it says most, the theme with most evidence, codebook order.
 
+What happens inside one theme is ``theme_clusters.ThemeClusterer``; this module splits the units
+by theme and assembles the concerns table.
+
 Themes are independent and are clustered side by side on threads (``n_jobs``), as are the
 candidate numbers of concerns inside a theme; every thread runs BLAS and OpenMP on one core, so
 the concerns are the same on any machine and with any number of threads.
@@ -41,7 +44,6 @@ the concerns are the same on any machine and with any number of threads.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -49,30 +51,18 @@ import numpy as np
 import pandas as pd
 
 from .codebook import OTHER_THEME
-from .concern_catalogue import ConcernCatalogue, KnownConcern, TermMatcher
-from .concern_labels import (
-    ConcernNames,
-    TermPresence,
-    coherent_labels,
-    ctfidf_terms,
-    naming_core,
-    said_terms,
-    top_term_against_rest,
-    top_terms_single,
-)
+from .concern_catalogue import ConcernCatalogue
+from .concern_labels import ConcernNames
 from .concern_order import main_first
 from .concern_threads import CorePool, cores, one_core_each
 from .concern_tokens import ThemeTokens
-from .latent_space import dmm_partition, kmeans_partition, lsa, lsa_dims, tfidf_matrix
-from .other_concerns import OTHER_BUDGET, in_rounds
-from .schema import analysed_mask, check_units
+from .schema import ASKED_EVIDENCE, analysed_mask, check_units
 from .segment import Segmenter
+from .theme_clusters import SHORT_UNIT_TOKENS, Clustered, ThemeClusterer
+
+__all__ = ["CLUSTERERS", "CONCERN_COLUMNS", "SHORT_UNIT_TOKENS", "ConcernFinder", "find_concerns"]
 
 CLUSTERERS = ("kmeans", "dmm", "auto")
-# clusterer="auto" uses the Dirichlet-multinomial mixture for themes whose units have at most this
-# many tokens at the median: on 20k news headlines (8 tokens) it scored ARI 0.31 against 0.08 for
-# LSA + k-means; on CAIL sentences (17 tokens) it was behind (benchmarks/README.md).
-SHORT_UNIT_TOKENS = 12
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
 # a concern clustering found that no catalogue entry foresaw. see_also: for such a concern, the
 # one of an earlier theme that holds most of its units (``SAME_UNITS_SHARE``), or for one of
@@ -83,19 +73,6 @@ CONCERN_COLUMNS = ("concern_id", "theme", "label", "top_terms", "units", "respon
 # time whatever ``n_jobs`` says: side by side they hold two themes' matrices at once, and a
 # million-post run peaks in this stage (3.2-3.5 GiB of its 4 GiB budget; benchmarks/README.md).
 PARALLEL_MAX_UNITS = 200_000
-
-@dataclass
-class _Clustered:
-    labels: np.ndarray  # cluster index per unit, -1 for none
-    top_terms: list[list[str]]
-    known: list[list[KnownConcern]] = field(default_factory=list)  # per cluster; [] = new
-    also: dict[int, list[int]] = field(default_factory=dict)  # cluster -> further members
-
-    def members(self, c: int) -> np.ndarray:
-        """The units of cluster ``c``: those labelled ``c`` and those it holds ``also``."""
-        rows = np.flatnonzero(self.labels == c)
-        extra = self.also.get(c)
-        return np.union1d(rows, extra) if extra else rows
 
 
 class ConcernFinder:
@@ -170,9 +147,8 @@ class ConcernFinder:
             for theme in (themes if len(themes) else [OTHER_THEME]):
                 groups.setdefault(theme, []).append(int(i))
         live = [cols["tokens"][i] for i in np.flatnonzero(ok)]
-        self._df = Counter(chain.from_iterable(map(set, live)))  # counted in C, not per token
-        self._n = len(live)
-        self._idf: dict[str, float] = {}  # term -> _global_idf; the same value from any thread
+        df = Counter(chain.from_iterable(map(set, live)))  # counted in C, not per token
+        n_live = len(live)
         del live
         catalogue = self._catalogue()
         outside = catalogue
@@ -183,7 +159,7 @@ class ConcernFinder:
         known_ids: dict[str, list[str]] = {}
         names = ConcernNames(cols["clean"], assigned)
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
-        clustered = self._cluster_themes(themes, groups, cols, catalogue, outside)
+        clustered = self._cluster_themes(themes, groups, cols, catalogue, outside, df, n_live)
         for theme, (idx, people, result) in zip(themes, clustered):
             order = self._rank(result, people)
             for rank, c in enumerate(order, 1):
@@ -219,10 +195,12 @@ class ConcernFinder:
     # -- internals -------------------------------------------------------------------------
     def _cluster_themes(self, themes: list[str], groups: dict[str, list[int]],
                         cols: dict[str, list], catalogue: ConcernCatalogue,
-                        outside: ConcernCatalogue
-                        ) -> list[tuple[list[int], list[str], _Clustered]]:
+                        outside: ConcernCatalogue, df: Counter[str], n_live: int
+                        ) -> list[tuple[list[int], list[str], Clustered]]:
         """(units, respondents, clusters) of each theme, in the order of ``themes``; the units
         no theme caught are seeded from ``outside`` (``ConcernCatalogue.trusted_outside``).
+        ``df`` and ``n_live``: every analysed unit's document frequencies and their number, for
+        the corpus idf that names clusters (``ThemeClusterer``).
 
         Themes are independent, so with several threads (``n_jobs``, ``concern_threads``) they
         are clustered side by side, the largest first. Each theme's tokens
@@ -242,7 +220,7 @@ class ConcernFinder:
             idx = groups[theme]
             other = theme == OTHER_THEME
             tokens = [theme_tokens(i, theme) for i in idx]
-            asked = f"{theme}:question"
+            asked = f"{theme}:{ASKED_EVIDENCE}"
             # one word in all (收入！！), or coded here only by the question it answers: such a
             # unit joins a known concern only by naming it (concern_seeds)
             loose = np.array([len(cols["tokens"][i]) <= 1 or asked in cols["evidence"][i]
@@ -251,16 +229,20 @@ class ConcernFinder:
                     outside.concerns if other else catalogue.for_theme(theme),
                     [cols["themes"][i] for i in idx], loose)
 
-        def cluster(job: tuple) -> tuple[list[int], list[str], _Clustered]:
+        def cluster(job: tuple) -> tuple[list[int], list[str], Clustered]:
             theme, idx, tokens, people, known, coded, loose = job
-            return idx, people, self._cluster(tokens, people, other=theme == OTHER_THEME,
-                                              known=known, theme=theme, coded=coded,
-                                              loose=loose)
+            return idx, people, clusterer.cluster(tokens, people, other=theme == OTHER_THEME,
+                                                  known=known, theme=theme, coded=coded,
+                                                  loose=loose)
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
         largest_first = sorted(themes, key=lambda t: -len(groups[t]))
         with one_core_each(load=clustering) as controller:
             self._pool = CorePool(threads, controller)
+            clusterer = ThemeClusterer(
+                max_concerns=self.max_concerns, min_respondents=self.min_respondents,
+                other_coherence=self.other_coherence, random_state=self.random_state,
+                clusterer=self.clusterer, pool=self._pool, df=df, n_units=n_live)
             done = dict(zip(largest_first,
                             self._pool.map(cluster, map(prepare, largest_first))))
         return [done[t] for t in themes]
@@ -277,171 +259,10 @@ class ConcernFinder:
             return self.catalogue
         return ConcernCatalogue.load(self.catalogue)
 
-    def _rank(self, result: _Clustered, people: list[str]) -> list[int]:
+    def _rank(self, result: Clustered, people: list[str]) -> list[int]:
         sizes = {c: len({people[j] for j in result.members(c)})
                  for c in set(result.labels.tolist()) if c >= 0}
         return sorted(sizes, key=lambda c: (-sizes[c], c))
-
-    def _cluster(self, tokens: list[list[str]], people: list[str], *, other: bool,
-                 known: tuple[KnownConcern, ...] = (), theme: str = "",
-                 coded: list[list[str]] | None = None,
-                 loose: np.ndarray | None = None) -> _Clustered:
-        """Concerns of one theme's units. ``coded``: each unit's themes, so that a known concern
-        at home in another of them gives way to this theme's own (``concern_seeds.give_way``).
-        ``loose``: units that join a known concern only by naming it (``seeded_partition``)."""
-        n = len(tokens)
-        single = _Clustered(np.zeros(n, dtype=int), [])
-        if n < 2 * self.min_respondents or self.max_concerns == 1:
-            single.top_terms = [top_terms_single(tokens)]
-            return self._coherent(single, tokens, people) if other else \
-                self._name_single(single, tokens, people, known,
-                                  self._said(tokens, known, theme, coded))
-        try:  # TfidfVectorizer(min_df=2, sublinear_tf=True), to the last bit, but faster
-            X, vocabulary = tfidf_matrix(tokens, min_df=2)
-        except ValueError:  # no term occurs twice
-            single.top_terms = [top_terms_single(tokens)]
-            return self._coherent(single, tokens, people) if other else single
-        presence = TermPresence.of(X, vocabulary, tokens)
-        if known:
-            return self._seeded(X, tokens, people, known, other=other,
-                                said=self._said(tokens, known, theme, coded), presence=presence,
-                                loose=loose)
-        if other:
-            return self._other(X, tokens, people, presence)
-        labels = self._partition(X, tokens, people)
-        return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
-                                               presence=presence))
-
-    def _other(self, X, tokens: list[list[str]], people: list[str],
-               presence: TermPresence) -> _Clustered:
-        """Uncoded units: only clusters that hang together (``_coherent``) are concerns, found in
-        rounds (``other_concerns.in_rounds``). ``presence``: the same units' ``TermPresence``
-        (of ``X``), to name them."""
-        labels = in_rounds(X, tokens, people, presence, partition=self._partition,
-                           global_idf=self._global_idf, max_concerns=self.max_concerns,
-                           min_respondents=self.min_respondents, coherence=self.other_coherence)
-        result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
-                                                 presence=presence))
-        return self._coherent(result, tokens, people)
-
-    @staticmethod
-    def _said(tokens: list[list[str]], known: tuple[KnownConcern, ...], theme: str,
-              coded: list[list[str]] | None) -> np.ndarray:
-        """(units × known concerns) terms said, after concerns at home elsewhere give way."""
-        from .concern_seeds import give_way
-
-        said = TermMatcher(known).scores(tokens)
-        if theme and theme != OTHER_THEME and coded is not None:
-            said = give_way(said, known, theme, coded)
-        return said
-
-    def _seeded(self, X, tokens: list[list[str]], people: list[str],
-                known: tuple[KnownConcern, ...], *, other: bool, said: np.ndarray,
-                presence: TermPresence, loose: np.ndarray | None = None) -> _Clustered:
-        """Known concerns seeded from the catalogue, new ones from what is far from all of them
-        (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
-        uncoded units, seeded strictly, and new concerns only where they hang together.
-        ``said``: the units' catalogue term counts (``_said``); ``presence``: the units'
-        ``TermPresence`` (of ``X``), which also gives the theme's document frequencies for
-        judging new concerns."""
-
-        from .concern_seeds import seeded_partition, seeds_from_scores
-
-        n, n_terms = X.shape
-        dims = lsa_dims(X)
-        if dims < 2 and other:
-            return self._other(X, tokens, people, presence)
-        if dims < 2:
-            labels = self._partition(X, tokens, people)
-            result = _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
-                                                     presence=presence))
-            return self._name_single(result, tokens, people, known, said)
-        # the seeds are all that is needed of the dense (units × concerns) counts: let them go
-        # before the LSA, which is where a million posts' concern stage peaks in memory
-        seeding = seeds_from_scores(said)
-        del said
-        Z = lsa(X, dims, self.random_state)
-
-        def discover(rows: np.ndarray) -> np.ndarray:
-            if other:  # presence.take(rows).matrix is X[rows]
-                part = presence.take(rows)
-                return self._other(part.matrix, [tokens[j] for j in rows],
-                                   [people[j] for j in rows], part).labels
-            return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
-
-        def coherent(rows: np.ndarray) -> bool:
-            term = top_term_against_rest(tokens, rows, None, self._global_idf, presence)
-            return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
-                self.other_coherence
-
-        result = seeded_partition(Z, seeding, known, people,
-                                  max_concerns=self.max_concerns * (OTHER_BUDGET if other else 1),
-                                  min_respondents=self.min_respondents,
-                                  discover=discover, coherent=coherent, strict=other,
-                                  loose=loose)
-        if not result.known and other:
-            return self._other(X, tokens, people, presence)
-        if not result.known:
-            labels = self._partition(X, tokens, people)
-            return _Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
-                                                   presence=presence))
-        labels = result.labels
-        terms = ctfidf_terms(tokens, naming_core(labels, result.known, known, seeding[1]),
-                             self._global_idf, presence=presence)
-        terms += [[] for _ in range(len(result.known) - len(terms))]
-        for c, seeds in enumerate(result.known):
-            if seeds:
-                said = said_terms(tokens, labels == c, seeds)
-                terms[c] = (said + [t for t in terms[c] if t not in said])[:8]
-        return _Clustered(labels, terms, result.known, result.also)
-
-    def _name_single(self, result: _Clustered, tokens: list[list[str]], people: list[str],
-                     known: tuple[KnownConcern, ...], said: np.ndarray) -> _Clustered:
-        """A theme too small or too uniform to cluster is one concern; when most of its units
-        name the same known concern, from enough people, it takes that concern's label."""
-        from .concern_seeds import seeds_from_scores
-
-        if not known or len(set(result.labels.tolist())) != 1 or result.labels[0] < 0:
-            return result
-        seed, _ = seeds_from_scores(said)
-        counts = np.bincount(seed[seed >= 0], minlength=len(known))
-        if not counts.any():
-            return result
-        best = int(counts.argmax())
-        who = {people[j] for j in np.flatnonzero(seed == best)}
-        if counts[best] * 2 < len(tokens) or len(who) < self.min_respondents:
-            return result
-        said = said_terms(tokens, np.ones(len(tokens), dtype=bool), [known[best]])
-        terms = (said + [t for t in result.top_terms[0] if t not in said])[:8]
-        return _Clustered(result.labels, [terms], [[known[best]]])
-
-    def _global_idf(self, term: str) -> float:
-        """The term's idf over all analysed units, remembered: naming clusters asks for it
-        about 160,000 times on a 45,000-unit study, and ``np.log`` of one float is slow."""
-        idf = self._idf.get(term)
-        if idf is None:
-            idf = self._idf[term] = float(np.log((1 + self._n) / (1 + self._df.get(term, 0))))
-        return idf
-
-    def _partition(self, X, tokens: list[list[str]], people: list[str],
-                   most: int | None = None) -> np.ndarray:
-        kind = self.clusterer
-        if kind == "auto":
-            short = np.median([len(t) for t in tokens]) <= SHORT_UNIT_TOKENS
-            kind = "dmm" if short else "kmeans"
-        k_max = min(most or self.max_concerns, len(tokens) // max(2 * self.min_respondents, 1))
-        if kind == "dmm":
-            return dmm_partition(X, tokens, people, max_k=k_max,
-                                 min_respondents=self.min_respondents,
-                                 random_state=self.random_state)
-        return kmeans_partition(X, people, max_k=k_max, min_respondents=self.min_respondents,
-                                random_state=self.random_state, pool=self._pool)
-
-    def _coherent(self, result: _Clustered, tokens: list[list[str]], people: list[str]) -> _Clustered:
-        """Keep only uncoded clusters whose top term is shared widely enough to name an issue."""
-        return _Clustered(coherent_labels(result.labels, result.top_terms, tokens, people,
-                                          self.other_coherence, self.min_respondents),
-                          result.top_terms)
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
