@@ -291,6 +291,21 @@ class Segmenter:
         """Content tokens of ``text`` for counting and clustering."""
         return self.content(self.words(text))
 
+    def unit_content(self, text: str, words: list[str], with_starts: bool = False
+                     ) -> tuple[list[str], list[int] | None]:
+        """A unit's content tokens as the analysis has them — a post's opening and sign-off
+        (``framing.without_framing``) left out, since they are not what it says — and, when
+        ``with_starts`` or the text has framing, each token's character offset (else None).
+        ``words``: ``self.words(text)``, which the caller usually has already."""
+        lo, hi = without_framing(text)
+        framed = lo > 0 or hi < len(text)
+        if not framed and not with_starts:
+            return self.content(words), None
+        content, starts = self.content_with_starts(words)
+        if framed:
+            content, starts = unframed(content, starts, lo, hi)
+        return content, starts
+
 
 def segment(units: pd.DataFrame, segmenter: Segmenter | None = None) -> pd.DataFrame:
     """Add ``tokens``: content tokens of ``clean`` for analysed units, ``[]`` for skipped ones."""
@@ -298,13 +313,6 @@ def segment(units: pd.DataFrame, segmenter: Segmenter | None = None) -> pd.DataF
     seg = segmenter or Segmenter()
     ok = analysed_mask(units).to_numpy()
     out = units.copy()
-    out["tokens"] = [_unit_tokens(seg, c) if keep else [] for c, keep in zip(out["clean"], ok)]
+    out["tokens"] = [seg.unit_content(c, seg.words(c))[0] if keep else []
+                     for c, keep in zip(out["clean"], ok)]
     return out
-
-
-def _unit_tokens(seg: Segmenter, clean: str) -> list[str]:
-    """A unit's content tokens, a post's framing left out, as the analysis pipeline has them."""
-    lo, hi = without_framing(clean)
-    if lo == 0 and hi == len(clean):
-        return seg.tokens(clean)
-    return unframed(*seg.content_with_starts(seg.words(clean)), lo, hi)[0]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..codebook import Codebook
 from ..concern_tokens import sentence_cuts, sentence_marks
-from ..framing import unframed, without_framing
 
 _BUILT: dict[str, tuple] = {}  # spec.key -> (segmenter, coder), per process
 
@@ -64,13 +63,7 @@ def coded_text(seg, coder, text: str, words: list[str]) -> tuple:
     sentence mark: the concern stage slices only those by sentence."""
     themes, evidence, spans = coder.code(text) if text else ([], [], [])
     marks = sentence_marks(text) if spans else ()
-    lo, hi = without_framing(text)
-    framed = lo > 0 or hi < len(text)
-    if not marks and not framed:
-        return seg.content(words), themes, evidence, spans, None
-    content, starts = seg.content_with_starts(words)
-    if framed:  # a post's opening and sign-off are not what it says (framing.py)
-        content, starts = unframed(content, starts, lo, hi)
+    content, starts = seg.unit_content(text, words, with_starts=bool(marks))
     return content, themes, evidence, spans, (sentence_cuts(marks, starts) if marks else None)
 
 
