@@ -57,6 +57,26 @@ def test_every_bundled_catalogue_term_can_be_found_in_the_tokens():
     assert unmatchable(custom, seg) == [("hotline", "12345")]
 
 
+@pytest.mark.parametrize("text, named", [
+    ("顺丰这边是交了社保的，五险都有，公积金没有。", False),  # paid: 了 must not drop out
+    ("跟租车公司签的合同写着违约金五千", False),
+    ("公司一直不给交社保", True),
+    ("干了两年也没签合同", True),
+])
+def test_a_dropped_particle_does_not_turn_a_statement_into_its_complaint(text, named):
+    """With 了/的 dropped as stopwords, 交了社保 would read 交社保 (单位未缴社保) and 签的合同
+    签合同 (未签劳动合同); the user dictionary keeps such phrases whole."""
+    from voiceminer.pipeline import make_segmenter
+    from voiceminer.settings import Settings
+
+    seg = make_segmenter(Codebook.default(), Settings())
+    catalogue = ConcernCatalogue.load()
+    ids = [c.id for c in catalogue.concerns]
+    scores = TermMatcher(catalogue.concerns).scores([seg.tokens(text)])[0]
+    said = {ids[j] for j in np.flatnonzero(scores)}
+    assert bool(said & {"insurance_unpaid", "no_contract"}) == named, said
+
+
 @pytest.mark.parametrize("text, message", [
     ('[[concern]]\nid = "a"\nthemes = ["pay"]\nlabel = "甲"\nterms = ["x"]\nterm = ["y"]\n',
      "unknown key"),
@@ -351,3 +371,37 @@ def test_a_concerns_exclude_phrases_hold_text_no_concern_counts(tmp_path):
         [[0.0, 1.0], [1.0, 0.0]]
     # a pooled catalogue keeps them
     assert catalogue.pooled("x").concerns[0].exclude == ("入会了",)
+
+
+def test_over_budget_known_and_new_concerns_compete_by_respondents():
+    """A new concern of six people keeps its line over a known one of three; the three named
+    the dropped concern, so they keep no concern rather than joining a near one."""
+    from voiceminer.concern_seeds import seeded_partition
+
+    axes = np.eye(3)
+    Z = np.vstack([axes[0]] * 6 + [axes[1]] * 3 + [axes[2]] * 6)  # arrears, fees, new
+    said = np.zeros((15, 2))
+    said[:6, 0] = 1
+    said[6:9, 1] = 1
+    people = [f"p{i}" for i in range(15)]
+    result = seeded_partition(Z, seeds_from_scores(said), MINI.concerns, people,
+                              max_concerns=2, min_respondents=3,
+                              discover=lambda rows: np.zeros(len(rows), dtype=int),
+                              coherent=lambda rows: True)
+    labels = result.labels.tolist()
+    assert labels[:6] == [0] * 6 and labels[6:9] == [-1] * 3
+    assert len(set(labels[9:])) == 1 and labels[9] >= 2 and result.known[labels[9]] == []
+    roomy = seeded_partition(Z, seeds_from_scores(said), MINI.concerns, people,
+                             max_concerns=3, min_respondents=3,
+                             discover=lambda rows: np.zeros(len(rows), dtype=int),
+                             coherent=lambda rows: True)
+    assert roomy.labels.tolist()[6:9] == [1] * 3
+
+
+def test_one_word_answers_naming_no_known_concern_form_no_concern():
+    """Twenty bare 收入 say only their theme: they stay in its count and in no line."""
+    bare = [["收入"] for _ in range(8)]
+    units = _pay_units(OWED, CUT, bare)
+    finder = ConcernFinder(catalogue=MINI).fit(units)
+    assert [finder.assignments_[i] for i in range(12, 20)] == [[]] * 8
+    assert not any("收入" in label for label in finder.concerns_["label"])

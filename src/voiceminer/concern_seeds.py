@@ -23,8 +23,9 @@ catalogue (``concern_catalogue.py``) says which concerns are expected and which 
    concern: then it says nothing more specific than the theme, and is left for
 4. **New concerns**: the left-over units are clustered as before (``discover``); a new cluster is
    kept when it has ``min_respondents`` people and its top term is shared by enough of it, so
-   the product still finds concerns no catalogue foresaw, and takes the slots the known
-   concerns left (largest first). Everything else joins the nearest concern.
+   the product still finds concerns no catalogue foresaw. Everything else joins the nearest
+   concern. Over budget, known and new concerns compete by respondents (``_trim``); who named
+   a dropped known concern keeps no concern.
 
 Some units of a theme join a known concern only by naming it (``loose``): an answer coded into
 the theme only because of the question it answers (听说过，没入 under the union question), and an
@@ -36,8 +37,8 @@ otherwise they stay in the theme's count and in no line.
 With ``strict=True`` (units that no theme caught, ``ConcernFinder``'s "other"), only units that
 name a known concern join it: such units are small talk or off-topic as often as not, and a unit
 near a concern without saying its words is no evidence of it. The rest may still form new concerns
-(step 4), but nothing is joined to the nearest concern, and over budget the concerns with fewest
-respondents, known or new, are dropped (their units keep no concern).
+(step 4), but nothing is joined to the nearest concern, and the units of concerns dropped over
+budget keep no concern.
 
 All steps are linear in the number of units (no unit × unit matrix) and deterministic.
 """
@@ -162,7 +163,7 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
     if len(left):
         all_centres = np.vstack([centres] + [_centre(Z[labels == i]) for i in range(k, len(known))])
         labels[left] = np.argmax(Z[left] @ all_centres.T, axis=1)
-    labels = _trim(labels, Z, people, max_concerns, k, strict, loose)
+    labels = _trim(labels, Z, people, max_concerns, k, loose, A)
     return Seeded(labels, known, _named_too(labels, A))
 
 
@@ -228,24 +229,28 @@ def _seeded_kmeans(Z: np.ndarray, fixed: np.ndarray, A: np.ndarray, named: np.nd
 
 
 def _trim(labels: np.ndarray, Z: np.ndarray, people: Sequence[str], max_concerns: int,
-          n_known: int, strict: bool, loose: np.ndarray) -> np.ndarray:
-    """Over budget, the new concerns with fewest respondents are emptied into the nearest
-    remaining concern. Known concerns (clusters ``< n_known``) go first: the catalogue names what
-    the team expects to matter, and a dropped known concern would hand its units, and so its
-    words, to a new cluster's keyword label. Cluster numbers are kept (empty ones are simply not
-    reported). ``strict``: known and new concerns compete by respondents alone, since no dropped
-    unit joins another (every unit is ``loose``). ``loose`` units of a dropped concern keep no
-    concern: they join one only by naming it."""
+          n_known: int, loose: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Over budget, the concerns with fewest respondents, known or new, are dropped. Cluster
+    numbers are kept (empty ones are simply not reported).
+
+    Who named a dropped known concern (``A``: the known clusters each unit named) says what
+    they are about, and keeps no concern rather than joining a near one: otherwise their words
+    would pass to that concern's keyword label. So do ``loose`` units, which join a concern
+    only by naming it. The rest are emptied into the nearest remaining concern. Known concerns
+    used to be kept first, whatever their size; then a 3-person 住房公积金 line pushed out a
+    23-person one the catalogue had not foreseen (孩子在这边上学要社保年限), whose answers went
+    to 退休 for being near it."""
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) <= max_concerns:
         return labels
     size = {c: len({people[j] for j in np.flatnonzero(labels == c)}) for c in ids}
-    keep = sorted(sorted(ids, key=lambda c: (c >= n_known and not strict, -size[c], c))
-                  [:max_concerns])
+    keep = sorted(sorted(ids, key=lambda c: (-size[c], c))[:max_concerns])
+    gone = [c for c in ids if c < n_known and c not in keep]
     out = labels.copy()
     drop = np.flatnonzero(~np.isin(labels, keep) & (labels >= 0))
-    out[drop[loose[drop]]] = -1
-    drop = drop[~loose[drop]]
+    alone = loose[drop] | (A[np.ix_(drop, gone)].any(axis=1) if gone else False)
+    out[drop[alone]] = -1
+    drop = drop[~alone]
     if len(drop):
         centres = np.vstack([_centre(Z[labels == c]) for c in keep])
         out[drop] = np.array(keep)[np.argmax(Z[drop] @ centres.T, axis=1)]

@@ -160,6 +160,10 @@ class ThemeClusterer:
             return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
 
         def coherent(rows: np.ndarray) -> bool:
+            # answers of one word that name no known concern say only their theme: twenty
+            # bare 收入 are not a pay concern of their own
+            if 2 * sum(len(tokens[j]) <= 1 for j in rows) >= len(rows):
+                return False
             term = top_term_against_rest(tokens, rows, None, self._global_idf, presence)
             return term is not None and np.mean([term in tokens[j] for j in rows]) >= \
                 self.other_coherence
