@@ -405,3 +405,37 @@ def test_one_word_answers_naming_no_known_concern_form_no_concern():
     finder = ConcernFinder(catalogue=MINI).fit(units)
     assert [finder.assignments_[i] for i in range(12, 20)] == [[]] * 8
     assert not any("收入" in label for label in finder.concerns_["label"])
+
+
+def test_answers_introducing_the_speaker_join_a_concern_only_by_naming_it():
+    """Answers to 您先说说自己的情况吧 are background: eight people saying they drove for a
+    factory before make no concern of their own (they do without the introduction cue), and
+    one who names 拖欠 there still joins that concern."""
+    factory = [["以前", "电子厂", "流水线", "太闷"], ["电子厂", "流水线", "以前", "上班"],
+               ["以前", "电子厂", "流水线", "辞职"], ["电子厂", "流水线", "太闷", "出来"],
+               ["流水线", "电子厂", "以前", "干过"], ["电子厂", "以前", "流水线", "两年"],
+               ["电子厂", "流水线", "以前", "工资低"], ["以前", "流水线", "电子厂", "后来"]]
+    rows = [(f"o{i}", t, ["pay"]) for i, t in enumerate(OWED)] + \
+           [(f"c{i}", t, ["pay"]) for i, t in enumerate(CUT)] + \
+           [(f"f{i}", t, ["pay"]) for i, t in enumerate(factory)] + \
+           [("named", ["以前", "电子厂", "拖欠", "工资"], ["pay"])]
+    units = _coded(rows)
+    plain = ConcernFinder(catalogue=MINI, introductions=["自己的情况"]).fit(units)
+    factory_line = {c for a in plain.assignments_[12:20] for c in a} - set(plain.known_)
+    assert factory_line  # no introduction question asked: a new concern of its own
+    units.loc[12:, "question"] = "您先说说自己的情况吧。"
+    finder = ConcernFinder(catalogue=MINI, introductions=["自己的情况"]).fit(units)
+    assert [finder.assignments_[i] for i in range(12, 20)] == [[]] * 8
+    assert finder.assignments_[20] == finder.assignments_[0]  # names 拖欠
+    assert len(finder.concerns_) == 2
+
+
+def test_background_answers_are_those_whose_question_holds_an_introduction_cue():
+    from voiceminer.concerns import background_answers
+
+    units = _coded([("a", ["x"], ["pay"])] * 3)
+    units["question"] = ["您先简单介绍一下自己吧，干这行多久了？", "您现在有社保吗？", ""]
+    cues = Codebook.default().introductions
+    assert "介绍一下自己" in cues
+    assert background_answers(units, cues).tolist() == [True, False, False]
+    assert background_answers(units, ()).tolist() == [False] * 3

@@ -20,7 +20,8 @@ from .errors import CodebookError
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"codebook", "context", "theme"}
 _META_KEYS = {"name", "version", "description", "language"}
-_CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars"}
+_CONTEXT_KEYS = {"satisfied", "denied", "window", "salience", "salience_min_chars",
+                 "introductions"}
 _THEME_KEYS = {"id", "label", "description", "terms", "exclude", "exclude_context", "satisfied",
                "scope", "compete", "group_move", "setting_for"}
 _GROUP_MOVE_KEYS = {"groups", "to", "terms", "unless"}
@@ -90,6 +91,7 @@ class Codebook:
     description: str = ""
     satisfied: tuple[str, ...] = ()
     denied: tuple[str, ...] = ()
+    introductions: tuple[str, ...] = ()
     window: int = 4
     salience: float = 0.0
     salience_min_chars: int = 150
@@ -276,6 +278,8 @@ def _build(data: dict[str, Any], path: Path, text: str, sha: str) -> Codebook:
                            _line_of(text, "satisfied")),
         denied=_strings(context.get("denied", []), path, "context.denied",
                         _line_of(text, "denied")),
+        introductions=_strings(context.get("introductions", []), path, "context.introductions",
+                               _line_of(text, "introductions")),
         window=window,
         salience=float(salience),
         salience_min_chars=min_chars,

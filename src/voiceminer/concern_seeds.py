@@ -32,7 +32,9 @@ the theme only because of the question it answers (听说过，没入 under the 
 answer of one word (收入！！). They say nothing that places them near one concern rather than
 another, yet seeded k-means put them by the nearest centre: 听说过，没入 filled a third of
 入会门槛与手续, and a bare 收入 joined 成本自担. They may still form new concerns (step 4);
-otherwise they stay in the theme's count and in no line.
+otherwise they stay in the theme's count and in no line. Answers to a question that asks people
+to introduce themselves (``background``: 之前在电子厂流水线上, 两口子一起跑) are loose and never
+part of a new concern either: they tell who is speaking, not what troubles them.
 
 With ``strict=True`` (units that no theme caught, ``ConcernFinder``'s "other"), only units that
 name a known concern join it: such units are small talk or off-topic as often as not, and a unit
@@ -110,7 +112,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
                      people: Sequence[str], *, max_concerns: int, min_respondents: int,
                      discover: Callable[[np.ndarray], np.ndarray],
                      coherent: Callable[[np.ndarray], bool], strict: bool = False,
-                     loose: np.ndarray | None = None) -> Seeded:
+                     loose: np.ndarray | None = None,
+                     background: np.ndarray | None = None) -> Seeded:
     """Cluster units (rows of the unit-length LSA matrix ``Z``) around the known concerns.
 
     Parameters
@@ -124,6 +127,8 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
         (module docstring).
     loose : per unit, whether it joins a known concern only by naming it (module docstring);
         ``strict`` is that for every unit.
+    background : per unit, whether it is background (an answer to an introduction question):
+        ``loose``, and never part of a new concern.
     """
     n = len(Z)
     seed, cand = seeds
@@ -140,13 +145,15 @@ def seeded_partition(Z: np.ndarray, seeds: tuple[np.ndarray, np.ndarray],
     named = A.sum(axis=1)
     fixed = np.where(named == 1, A.argmax(axis=1), -1)
     loose = np.full(n, strict) if loose is None else (np.asarray(loose, dtype=bool) | strict)
+    background = np.zeros(n, dtype=bool) if background is None else np.asarray(background, bool)
+    loose = loose | background
     # a unit naming only known concerns that got no slot says what it is about: it is not put
     # in another concern for being near it (站点突然降补贴 had joined 找货难 when 奖金、补贴 was
     # ninth of a theme's eight)
     loose = loose | (cand.any(axis=1) & (named == 0))
     labels, centres = _seeded_kmeans(Z, fixed, A, named, k, loose)
     # step 4: units far from every known concern may form new ones
-    pool = np.flatnonzero(labels < 0)
+    pool = np.flatnonzero((labels < 0) & ~background)
     new_labels = np.full(n, -1)
     if len(pool) >= 2 * min_respondents:
         sub = discover(pool)

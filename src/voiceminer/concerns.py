@@ -43,7 +43,9 @@ the concerns are the same on any machine and with any number of threads.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
 
@@ -60,7 +62,8 @@ from .schema import ASKED_EVIDENCE, analysed_mask, check_units
 from .segment import Segmenter
 from .theme_clusters import SHORT_UNIT_TOKENS, Clustered, ThemeClusterer
 
-__all__ = ["CLUSTERERS", "CONCERN_COLUMNS", "SHORT_UNIT_TOKENS", "ConcernFinder", "find_concerns"]
+__all__ = ["CLUSTERERS", "CONCERN_COLUMNS", "SHORT_UNIT_TOKENS", "ConcernFinder",
+           "background_answers", "find_concerns"]
 
 CLUSTERERS = ("kmeans", "dmm", "auto")
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
@@ -94,6 +97,9 @@ class ConcernFinder:
         ``False`` clusters every theme from scratch, as before the catalogue.
     catalogue : a ``ConcernCatalogue`` or the path of a concerns TOML file; ``None`` is the
         bundled ``resources/concerns.toml``.
+    introductions : cues of interview questions that ask people to introduce themselves
+        (``Codebook.introductions``; a unit's ``question`` holding one): the answers are
+        background, and join a known concern only by naming it and never form a new one.
     n_jobs : threads for independent work (``concern_threads``) — the themes, and the candidate
         numbers of concerns of one theme; 0 is one per core, 1 none. Each thread keeps BLAS and
         OpenMP to one core, so the arithmetic and the concerns are the same whatever the number. Above
@@ -110,7 +116,8 @@ class ConcernFinder:
                  other_coherence: float = 0.4, random_state: int = 0,
                  segmenter: Segmenter | None = None, clusterer: str = "kmeans",
                  known_concerns: bool = True,
-                 catalogue: ConcernCatalogue | str | Path | None = None, n_jobs: int = 0) -> None:
+                 catalogue: ConcernCatalogue | str | Path | None = None,
+                 introductions: Sequence[str] = (), n_jobs: int = 0) -> None:
         self.max_concerns = max_concerns
         self.min_respondents = min_respondents
         self.other_coherence = other_coherence
@@ -119,6 +126,7 @@ class ConcernFinder:
         self.clusterer = clusterer
         self.known_concerns = known_concerns
         self.catalogue = catalogue
+        self.introductions = introductions
         self.n_jobs = n_jobs
 
     def fit(self, units: pd.DataFrame) -> ConcernFinder:
@@ -139,6 +147,7 @@ class ConcernFinder:
                 for c in ("tokens", "themes", "respondent_id", "clean", "spans", "evidence")}
         ok = analysed_mask(units).to_numpy() & np.array([len(t) > 0 for t in cols["tokens"]],
                                                          dtype=bool)
+        cols["background"] = background_answers(units, self.introductions)
         assigned: list[list[str]] = [[] for _ in range(len(units))]
         rows = []
         groups: dict[str, list[int]] = {}
@@ -227,13 +236,13 @@ class ConcernFinder:
                               for i in idx], dtype=bool)
             return (theme, idx, tokens, [cols["respondent_id"][i] for i in idx],
                     outside.concerns if other else catalogue.for_theme(theme),
-                    [cols["themes"][i] for i in idx], loose)
+                    [cols["themes"][i] for i in idx], loose, cols["background"][idx])
 
         def cluster(job: tuple) -> tuple[list[int], list[str], Clustered]:
-            theme, idx, tokens, people, known, coded, loose = job
+            theme, idx, tokens, people, known, coded, loose, background = job
             return idx, people, clusterer.cluster(tokens, people, other=theme == OTHER_THEME,
                                                   known=known, theme=theme, coded=coded,
-                                                  loose=loose)
+                                                  loose=loose, background=background)
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
         largest_first = sorted(themes, key=lambda t: -len(groups[t]))
@@ -263,6 +272,18 @@ class ConcernFinder:
         sizes = {c: len({people[j] for j in result.members(c)})
                  for c in set(result.labels.tolist()) if c >= 0}
         return sorted(sizes, key=lambda c: (-sizes[c], c))
+
+
+def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.ndarray:
+    """Per unit, whether it answers a question that asks people to introduce themselves: its
+    ``question`` holds one of ``introductions`` (``Codebook.introductions``)."""
+    if not introductions or "question" not in units.columns:
+        return np.zeros(len(units), dtype=bool)
+    cue = re.compile("|".join(map(re.escape, introductions)))
+    asked = units["question"].fillna("").astype(str).tolist()
+    memo: dict[str, bool] = {}
+    return np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
+                    dtype=bool)
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -159,7 +159,8 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     units, concerns = find_concerns(units, max_concerns=settings.max_concerns,
                                     min_respondents=settings.min_respondents,
                                     random_state=settings.random_state, segmenter=segmenter,
-                                    catalogue=catalogue)
+                                    catalogue=catalogue,
+                                    introductions=codebook.introductions)
     segmenter.forget_cuts()  # coding left them for the concern stage only
     step("compare")
     prev = prevalence(units, concerns, codebook, asked=asked)

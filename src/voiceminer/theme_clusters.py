@@ -75,10 +75,12 @@ class ThemeClusterer:
     def cluster(self, tokens: list[list[str]], people: list[str], *, other: bool,
                  known: tuple[KnownConcern, ...] = (), theme: str = "",
                  coded: list[list[str]] | None = None,
-                 loose: np.ndarray | None = None) -> Clustered:
+                 loose: np.ndarray | None = None,
+                 background: np.ndarray | None = None) -> Clustered:
         """Concerns of one theme's units. ``coded``: each unit's themes, so that a known concern
         at home in another of them gives way to this theme's own (``concern_seeds.give_way``).
-        ``loose``: units that join a known concern only by naming it (``seeded_partition``)."""
+        ``loose``: units that join a known concern only by naming it; ``background``: those
+        and never part of a new concern either (``seeded_partition``)."""
         n = len(tokens)
         single = Clustered(np.zeros(n, dtype=int), [])
         if n < 2 * self.min_respondents or self.max_concerns == 1:
@@ -95,21 +97,28 @@ class ThemeClusterer:
         if known:
             return self._seeded(X, tokens, people, known, other=other,
                                 said=self._said(tokens, known, theme, coded), presence=presence,
-                                loose=loose)
+                                loose=loose, background=background)
         if other:
-            return self._other(X, tokens, people, presence)
+            return self._other(tokens, people, presence, background)
         labels = self._partition(X, tokens, people)
         return Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                presence=presence))
 
-    def _other(self, X, tokens: list[list[str]], people: list[str],
-               presence: TermPresence) -> Clustered:
+    def _other(self, tokens: list[list[str]], people: list[str], presence: TermPresence,
+               background: np.ndarray | None = None) -> Clustered:
         """Uncoded units: only clusters that hang together (``_coherent``) are concerns, found in
-        rounds (``other_concerns.in_rounds``). ``presence``: the same units' ``TermPresence``
-        (of ``X``), to name them."""
-        labels = in_rounds(X, tokens, people, presence, partition=self._partition,
-                           global_idf=self._global_idf, max_concerns=self.max_concerns,
-                           min_respondents=self.min_respondents, coherence=self.other_coherence)
+        rounds (``other_concerns.in_rounds``). ``presence``: the same units' ``TermPresence``,
+        whose matrix is their tf-idf matrix, to cluster and name them. ``background`` units
+        (``seeded_partition``) are left out."""
+        labels = np.full(len(tokens), -1)
+        rows = np.flatnonzero(~background) if background is not None else np.arange(len(tokens))
+        part = presence if len(rows) == len(tokens) else presence.take(rows)
+        if len(rows) >= 2 * self.min_respondents:  # part.matrix is the rows' tf-idf matrix
+            labels[rows] = in_rounds(part.matrix, [tokens[j] for j in rows],
+                                     [people[j] for j in rows], part, partition=self._partition,
+                                     global_idf=self._global_idf, max_concerns=self.max_concerns,
+                                     min_respondents=self.min_respondents,
+                                     coherence=self.other_coherence)
         result = Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
                                                  presence=presence))
         return self._coherent(result, tokens, people)
@@ -127,7 +136,8 @@ class ThemeClusterer:
 
     def _seeded(self, X, tokens: list[list[str]], people: list[str],
                 known: tuple[KnownConcern, ...], *, other: bool, said: np.ndarray,
-                presence: TermPresence, loose: np.ndarray | None = None) -> Clustered:
+                presence: TermPresence, loose: np.ndarray | None = None,
+                background: np.ndarray | None = None) -> Clustered:
         """Known concerns seeded from the catalogue, new ones from what is far from all of them
         (``concern_seeds.seeded_partition``); without enough seeds, plain discovery. ``other``:
         uncoded units, seeded strictly, and new concerns only where they hang together.
@@ -140,7 +150,7 @@ class ThemeClusterer:
         n, n_terms = X.shape
         dims = lsa_dims(X)
         if dims < 2 and other:
-            return self._other(X, tokens, people, presence)
+            return self._other(tokens, people, presence, background)
         if dims < 2:
             labels = self._partition(X, tokens, people)
             result = Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
@@ -155,8 +165,8 @@ class ThemeClusterer:
         def discover(rows: np.ndarray) -> np.ndarray:
             if other:  # presence.take(rows).matrix is X[rows]
                 part = presence.take(rows)
-                return self._other(part.matrix, [tokens[j] for j in rows],
-                                   [people[j] for j in rows], part).labels
+                return self._other([tokens[j] for j in rows], [people[j] for j in rows],
+                                   part).labels
             return self._partition(X[rows], [tokens[j] for j in rows], [people[j] for j in rows])
 
         def coherent(rows: np.ndarray) -> bool:
@@ -172,9 +182,9 @@ class ThemeClusterer:
                                   max_concerns=self.max_concerns * (OTHER_BUDGET if other else 1),
                                   min_respondents=self.min_respondents,
                                   discover=discover, coherent=coherent, strict=other,
-                                  loose=loose)
+                                  loose=loose, background=background)
         if not result.known and other:
-            return self._other(X, tokens, people, presence)
+            return self._other(tokens, people, presence, background)
         if not result.known:
             labels = self._partition(X, tokens, people)
             return Clustered(labels, ctfidf_terms(tokens, labels, self._global_idf,
