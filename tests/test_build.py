@@ -7,6 +7,7 @@ import pytest
 from voiceminer.codebook import load_codebook
 from voiceminer.pipeline import analyze
 from voiceminer.report.model import NATIONAL
+from voiceminer.report.quotes import pick_quotes
 
 from .conftest import FIXTURES, make_units
 
@@ -86,7 +87,8 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
         column = np.empty(len(rows), dtype=object)
         column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t, "tokens": toks,
                       "origin": f"f.txt:{k}", "province": "云南", "group": "外卖骑手",
-                      "source": "survey", "question": "7、您最大的困难是什么？"}[name]
+                      "source": "survey", "question": "7、您最大的困难是什么？",
+                      "concerns": []}[name]
                      for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
     used = Quoted()
@@ -120,6 +122,27 @@ def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_
     later = pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
     assert [q.unit_id for q in later] == ["u3", "u2"]  # the repeated words last, not first
 
+
+
+def test_a_concern_is_quoted_first_from_units_it_is_the_main_concern_of():
+    """An airport-queue post that also says 三个小时 is in 工作时间过长 too, but a unit whose
+    main concern that is comes first."""
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _Row
+
+    rows = [("u1", "r1", "机场蓄车池排了三个小时", ["机场", "蓄车池", "三个小时"], ["h.06", "h.02"]),
+            ("u2", "r2", "一天干十几个小时", ["一天", "十几个小时"], ["h.02"])]
+    fields = {name: np.empty(len(rows), dtype=object) for name in _Row._fields}
+    for k, (u, r, t, toks, concerns) in enumerate(rows):
+        for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", "外卖骑手",
+                                              "survey", "", concerns)):
+            fields[name][k] = value
+    members = _Members(fields, np.array([0, 1]))
+    named = re.compile("个小时")
+    assert [q.unit_id for q in pick_quotes(members, ("工作时间",), 1, None, named=named)] == ["u1"]
+    assert [q.unit_id for q in pick_quotes(members, ("工作时间",), 1, None, named=named,
+                                           concern_id="h.02")] == ["u2"]
 
 
 def test_a_questionnaire_quote_names_its_question():
@@ -186,7 +209,7 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     for i, (text, tokens) in enumerate(said):
         row = dict(unit_id=f"u{i}", respondent_id=f"r{i}", text=text, clean=text, tokens=tokens,
                    origin=f"a.txt:{i}", province="云南", group="快递员", source="interview",
-                   question="")
+                   question="", concerns=[])
         for f in _Row._fields:
             fields[f][i] = row[f]
     members = _Members(fields, np.arange(len(said)))
@@ -396,7 +419,7 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
             column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t,
                           "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
                           "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
-                          "source": "forum", "question": ""}[name]
+                          "source": "forum", "question": "", "concerns": []}[name]
                          for k, (u, r, t) in enumerate(rows)]
             fields[name] = column
         return _Members(fields, np.arange(len(rows)))

@@ -32,8 +32,8 @@ from .model import (
 )
 from .quotes import Quoted, pick_quotes
 
-_Row = namedtuple("_Row",
-                  "unit_id respondent_id text clean tokens origin province group source question")
+_Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
+                          "question concerns")
 
 
 def build_issue_lists(
@@ -47,7 +47,7 @@ def build_issue_lists(
     ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
     decide which units are quoted first (``quotes.pick_quotes``)."""
     # only the columns the lists use: each province's slice would copy every text column
-    live = units.loc[analysed_mask(units), [*_Row._fields, "concerns"]]
+    live = units.loc[analysed_mask(units), list(_Row._fields)]
     provinces = sorted(set(live["province"].astype(str)))
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
     named = _catalogue_terms(concerns, catalogue)
@@ -137,7 +137,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 groups=tuple(by_group.get(("concern", crow["key"]), ())),
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]), praised,
-                                    praise_first=2 * approving > int(crow["respondents"])),
+                                    praise_first=2 * approving > int(crow["respondents"]),
+                                    concern_id=crow["key"]),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
             ))

@@ -38,7 +38,8 @@ _QUOTE_SCAN = 200
 def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
                 named: re.Pattern[str] | None = None, praised: Collection[str] = frozenset(),
-                praise_first: bool = False) -> tuple[Quote, ...]:
+                praise_first: bool = False, concern_id: str | None = None
+                ) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -54,6 +55,8 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     concern (``approval.approves``), after the others, or before them with ``praise_first``, as
     most of the concern's people do or do not approve: a thank-you for the 司机之家 was quoted
     as the problem, and a line of nine people thanking the union opened with its one complaint.
+    ``concern_id``: a unit whose main concern (listed first) it is scores higher than one that
+    raised it beside another: 工作时间过长 opened with 机场蓄车池排了三个小时, an airport queue.
     """
     if members.empty or n <= 0:
         return ()
@@ -65,6 +68,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         fit = sum(w for t, w in weights.items() if t in toks)
         if named is not None:  # found as the concern stage finds them, in the tokens joined
             fit += 2.0 * (named.search("".join(row.tokens)) is not None)
+        if concern_id is not None and row.concerns is not None and len(row.concerns) \
+                and row.concerns[0] == concern_id:
+            fit += 1.0
         return fit + (0.5 if 10 <= length <= 120 else 0.0) - (0.5 if length < 6 else 0.0)
 
     rows = members.rows()
