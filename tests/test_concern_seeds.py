@@ -439,3 +439,32 @@ def test_background_answers_are_those_whose_question_holds_an_introduction_cue()
     assert "介绍一下自己" in cues
     assert background_answers(units, cues).tolist() == [True, False, False]
     assert background_answers(units, ()).tolist() == [False] * 3
+
+
+@pytest.mark.parametrize("clean, copy", [("老板拖欠工资去投诉", True), ("老板拖欠工资。去投诉", False)])
+def test_a_new_concern_that_copies_another_themes_line_is_not_listed(clean, copy):
+    """Six arrears answers coded into pay and rights are 拖欠工资 under pay; under rights,
+    clustering finds the same six again as a new concern. Said in one clause, it is one matter:
+    the rights line is not listed (their rights count stays), and a rights concern of other
+    people is, numbered from 01. Said in two clauses, they raised two, and both are listed."""
+    rows = [(f"o{i}", t, ["pay", "rights"]) for i, t in enumerate(OWED)] + \
+           [(f"c{i}", t, ["pay"]) for i, t in enumerate(CUT)] + \
+           [(f"e{i}", t, ["rights"]) for i, t in enumerate(CHARGING)]
+    units = _coded(rows)
+    stop = clean.index("去")
+    for i in range(6):
+        units.at[i, "clean"] = clean
+        units.at[i, "spans"] = [("pay", 2, 4), ("rights", stop, stop + 3)]
+    finder = ConcernFinder(catalogue=MINI).fit(units)
+    table = finder.concerns_.set_index("concern_id")
+    owed = [c for c in finder.assignments_[0] if c.startswith("pay.")]
+    assert len(owed) == 1 and table.loc[owed[0], "label"] == "拖欠工资"
+    rights = table[table["theme"] == "rights"]
+    charging = finder.assignments_[12]
+    assert charging[0] == "rights.01" and "充电" in rights.loc["rights.01", "label"]
+    if copy:
+        assert list(rights.index) == ["rights.01"]
+        assert all(finder.assignments_[i] == owed for i in range(6))
+    else:
+        assert len(rights) == 2
+        assert all(len(finder.assignments_[i]) == 2 for i in range(6))

@@ -53,8 +53,9 @@ import numpy as np
 import pandas as pd
 
 from .codebook import OTHER_THEME
+from .coding import clause_finder
 from .concern_catalogue import ConcernCatalogue
-from .concern_labels import ConcernNames
+from .concern_labels import SAME_UNITS_SHARE, ConcernNames
 from .concern_order import main_first
 from .concern_threads import CorePool, cores, one_core_each
 from .concern_tokens import ThemeTokens
@@ -166,6 +167,7 @@ class ConcernFinder:
             outside = catalogue.trusted_outside([cols["tokens"][i] for i in live],
                                                 [cols["themes"][i] for i in live])
         known_ids: dict[str, list[str]] = {}
+        member_ids: dict[str, list[int]] = {}
         names = ConcernNames(cols["clean"], assigned)
         themes = sorted(groups, key=lambda t: (t == OTHER_THEME, t))
         clustered = self._cluster_themes(themes, groups, cols, catalogue, outside, df, n_live)
@@ -173,7 +175,7 @@ class ConcernFinder:
             order = self._rank(result, people)
             for rank, c in enumerate(order, 1):
                 cid = f"{theme}.{rank:02d}"
-                members = [idx[j] for j in result.members(c)]
+                members = member_ids[cid] = [idx[j] for j in result.members(c)]
                 for i in members:
                     assigned[i].append(cid)
                 terms = result.top_terms[c]
@@ -187,6 +189,7 @@ class ConcernFinder:
                     "respondents": len({cols["respondent_id"][i] for i in members}),
                     "catalogue_ids": [k.id for k in seeds], "see_also": see_also,
                 })
+        rows, assigned, known_ids = _without_copies(rows, assigned, known_ids, member_ids, cols)
         self.assignments_ = main_first(assigned, cols, catalogue, known_ids)
         self.known_ = known_ids
         self.concerns_ = pd.DataFrame(rows, columns=list(CONCERN_COLUMNS))
@@ -272,6 +275,55 @@ class ConcernFinder:
         sizes = {c: len({people[j] for j in result.members(c)})
                  for c in set(result.labels.tolist()) if c >= 0}
         return sorted(sizes, key=lambda c: (-sizes[c], c))
+
+
+def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str, list[str]],
+                    members: dict[str, list[int]], cols: dict[str, list]
+                    ) -> tuple[list[dict], list[list[str]], dict[str, list[str]]]:
+    """The concerns less the new ones that copy a line of another theme, renumbered.
+
+    A new concern (no catalogue entry) is a copy when most of its units (``SAME_UNITS_SHARE``)
+    are in one concern of another theme, known or an earlier new one, and say both themes in
+    one clause: one matter coded into two themes, as 工会能不能帮忙解决社保问题 is the union
+    wish 希望工会帮忙解决实际困难 again, under 社会保险. Reviewers counted such lines as
+    duplicates. Units that say two themes in separate clauses (社保没交，抽成太高) raise two
+    matters, and a concern of each theme stays. A copy's units stay in the theme's count, in no
+    line of it."""
+    theme_of = {r["concern_id"]: r["theme"] for r in rows}
+    order = {r["concern_id"]: n for n, r in enumerate(rows)}
+    dropped: set[str] = set()
+    for r in rows:
+        cid, theme = r["concern_id"], r["theme"]
+        if cid in known or theme == OTHER_THEME:
+            continue
+        elsewhere = Counter(d for i in members[cid] for d in assigned[i]
+                            if theme_of[d] != theme and d not in dropped
+                            and (d in known or order[d] < order[cid])
+                            and _one_clause(cols["clean"][i], cols["spans"][i], theme,
+                                            theme_of[d]))
+        if elsewhere and max(elsewhere.values()) >= SAME_UNITS_SHARE * len(members[cid]):
+            dropped.add(cid)
+    if not dropped:
+        return rows, assigned, known
+    new_id: dict[str, str] = {}
+    rank: Counter[str] = Counter()
+    for r in rows:
+        if r["concern_id"] not in dropped:
+            rank[r["theme"]] += 1
+            new_id[r["concern_id"]] = f"{r['theme']}.{rank[r['theme']]:02d}"
+    kept = [{**r, "concern_id": new_id[r["concern_id"]],
+             "see_also": new_id.get(r["see_also"], "")} for r in rows
+            if r["concern_id"] not in dropped]
+    return (kept, [[new_id[c] for c in a if c in new_id] for a in assigned],
+            {new_id[c]: ids for c, ids in known.items()})
+
+
+def _one_clause(clean: str, spans: Sequence[tuple[str, int, int]], theme: str, other: str
+                ) -> bool:
+    """Whether ``clean`` says ``theme`` and ``other`` in the same clause (coding's spans)."""
+    clause = clause_finder(clean)
+    here = {clause(a, b) for t, a, b in spans if t == theme}
+    return any(clause(a, b) in here for t, a, b in spans if t == other)
 
 
 def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.ndarray:
