@@ -283,10 +283,10 @@ def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str
     """The concerns less the new ones that copy a line of another theme, renumbered.
 
     A new concern (no catalogue entry) is a copy when most of its units (``SAME_UNITS_SHARE``)
-    are in one concern of another theme, known or an earlier new one, and say both themes in
-    one clause: one matter coded into two themes, as 工会能不能帮忙解决社保问题 is the union
-    wish 希望工会帮忙解决实际困难 again, under 社会保险. Reviewers counted such lines as
-    duplicates. Units that say two themes in separate clauses (社保没交，抽成太高) raise two
+    are in lines of one other theme (known concerns, or earlier new ones) and say both themes
+    in one clause: one matter coded into two themes, as 工会能不能帮忙解决社保问题 is the union
+    wish 希望工会帮忙解决实际困难 again, under 社会保险, and 没地方停车休息 / 没地方吃饭休息 under
+    工作时间 are 停车难 and 吃饭难 under 生活保障. Reviewers counted such lines as duplicates. Units that say two themes in separate clauses (社保没交，抽成太高) raise two
     matters, and a concern of each theme stays. A copy's units stay in the theme's count, in no
     line of it."""
     theme_of = {r["concern_id"]: r["theme"] for r in rows}
@@ -296,11 +296,10 @@ def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str
         cid, theme = r["concern_id"], r["theme"]
         if cid in known or theme == OTHER_THEME:
             continue
-        elsewhere = Counter(d for i in members[cid] for d in assigned[i]
-                            if theme_of[d] != theme and d not in dropped
-                            and (d in known or order[d] < order[cid])
-                            and _one_clause(cols["clean"][i], cols["spans"][i], theme,
-                                            theme_of[d]))
+        elsewhere = Counter(t for i in members[cid] for t in {
+            theme_of[d] for d in assigned[i]
+            if theme_of[d] != theme and d not in dropped and (d in known or order[d] < order[cid])
+            and _one_clause(cols["clean"][i], cols["spans"][i], theme, theme_of[d])})
         if elsewhere and max(elsewhere.values()) >= SAME_UNITS_SHARE * len(members[cid]):
             dropped.add(cid)
     if not dropped:
