@@ -33,6 +33,10 @@ then the concern people more often raise on its own, since one mostly raised alo
 (the route taken, 仲裁 and 投诉; a consequence) is rarely what a unit is about; then the one whose
 catalogue words it says most, the theme with most evidence, codebook order.
 
+A new concern that only repeats another theme's line — the same people saying both themes in one
+clause (工会能不能帮忙解决社保问题 beside 希望工会帮忙解决实际困难) — is not listed
+(``_without_copies``).
+
 What happens inside one theme is ``theme_clusters.ThemeClusterer``; this module splits the units
 by theme and assembles the concerns table.
 
@@ -286,9 +290,9 @@ def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str
     are in lines of one other theme (known concerns, or earlier new ones) and say both themes
     in one clause: one matter coded into two themes, as 工会能不能帮忙解决社保问题 is the union
     wish 希望工会帮忙解决实际困难 again, under 社会保险, and 没地方停车休息 / 没地方吃饭休息 under
-    工作时间 are 停车难 and 吃饭难 under 生活保障. Reviewers counted such lines as duplicates. Units that say two themes in separate clauses (社保没交，抽成太高) raise two
-    matters, and a concern of each theme stays. A copy's units stay in the theme's count, in no
-    line of it."""
+    工作时间 are 停车难 and 吃饭难 under 生活保障. Reviewers counted such lines as duplicates.
+    Units that say two themes in separate clauses (社保没交，抽成太高) raise two matters, and a
+    concern of each theme stays. A copy's units stay in the theme's count, in no line of it."""
     theme_of = {r["concern_id"]: r["theme"] for r in rows}
     order = {r["concern_id"]: n for n, r in enumerate(rows)}
     dropped: set[str] = set()
