@@ -88,7 +88,7 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
         column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t, "tokens": toks,
                       "origin": f"f.txt:{k}", "province": "云南", "group": "外卖骑手",
                       "source": "survey", "question": "7、您最大的困难是什么？",
-                      "concerns": []}[name]
+                      "concerns": [], "evidence": []}[name]
                      for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
     used = Quoted()
@@ -209,7 +209,7 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     for i, (text, tokens) in enumerate(said):
         row = dict(unit_id=f"u{i}", respondent_id=f"r{i}", text=text, clean=text, tokens=tokens,
                    origin=f"a.txt:{i}", province="云南", group="快递员", source="interview",
-                   question="", concerns=[])
+                   question="", concerns=[], evidence=[])
         for f in _Row._fields:
             fields[f][i] = row[f]
     members = _Members(fields, np.arange(len(said)))
@@ -239,6 +239,19 @@ def test_emoji_end_a_sentence_in_a_post():
 
     post = "说个事，工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍双十一还没到，件量已经上来了，今天送到晚上十点。"
     assert excerpt(post, ("清凉",)) == "…工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心👍…"
+
+
+def test_a_quote_is_cut_around_the_words_that_coded_it_into_the_concerns_theme():
+    """Under 工会活动 a post about a union visit and a kind station owner is quoted by its union
+    sentence, though only the other says the line's word 挺好."""
+    from voiceminer.report.excerpts import excerpt
+
+    post = ("工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心。网点说可以交社保，但大部分要自己出。"
+            "驿站老板人挺好，中午让我在里面吃饭歇会儿。")
+    assert excerpt(post, ("挺好",)) == "…驿站老板人挺好，中午让我在里面吃饭歇会儿。"
+    assert excerpt(post, ("挺好",), anchors=("工会",)) == \
+        "工会来网点送了清凉包，有风油精、毛巾和饮料，挺贴心。…"
+    assert excerpt(post, ("挺好",), anchors=("无关",)) == excerpt(post, ("挺好",))
 
 
 @pytest.mark.parametrize("text, kept", [
@@ -419,7 +432,8 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
             column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t,
                           "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
                           "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
-                          "source": "forum", "question": "", "concerns": []}[name]
+                          "source": "forum", "question": "", "concerns": [],
+                          "evidence": []}[name]
                          for k, (u, r, t) in enumerate(rows)]
             fields[name] = column
         return _Members(fields, np.arange(len(rows)))

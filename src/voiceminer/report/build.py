@@ -33,7 +33,7 @@ from .model import (
 from .quotes import Quoted, pick_quotes
 
 _Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
-                          "question concerns")
+                          "question concerns evidence")
 
 
 def build_issue_lists(
@@ -138,7 +138,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]), praised,
                                     praise_first=2 * approving > int(crow["respondents"]),
-                                    concern_id=crow["key"]),
+                                    concern_id=crow["key"], theme=trow["key"]),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
             ))

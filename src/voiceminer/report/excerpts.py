@@ -20,7 +20,8 @@ def sentences(text: str) -> list[str]:
     return _SENTENCE.findall(text)
 
 
-def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
+def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90,
+            anchors: tuple[str, ...] = ()) -> str:
     """The sentences of ``text`` that carry the concern's terms, marked with … where cut.
 
     Framing is cut first (``without_framing``). A short answer is then quoted whole. In a longer
@@ -28,13 +29,18 @@ def excerpt(text: str, terms: tuple[str, ...], *, limit: int = 90) -> str:
     are left out, even when the whole would fit: a post quoted whole under every concern it
     touched made the reader find the concern inside it. When no sentence carries a term, the
     text is quoted from its start up to ``limit``.
+
+    ``anchors``: the words that coded the answer into the concern's theme. When a sentence says
+    one, the quote is centred on such a sentence: a post about a union's 送清凉 visit and,
+    later, a kind 驿站老板 was quoted under 工会活动 by its 挺好 about the station owner.
     """
     lo, hi = without_framing(text)
-    quote = _cut(text[lo:hi].strip(), terms, limit, hi < len(text))
+    quote = _cut(text[lo:hi].strip(), terms, limit, hi < len(text), anchors)
     return quote if lo == 0 or quote.startswith("…") else "…" + quote
 
 
-def _cut(text: str, terms: tuple[str, ...], limit: int, cut_after: bool) -> str:
+def _cut(text: str, terms: tuple[str, ...], limit: int, cut_after: bool,
+         anchors: tuple[str, ...] = ()) -> str:
     """``text`` (already without framing) cut to its sentences about ``terms``; ``cut_after``:
     framing was cut after it, so it ends in … whatever is kept."""
     tail = "…" if cut_after else ""
@@ -48,20 +54,22 @@ def _cut(text: str, terms: tuple[str, ...], limit: int, cut_after: bool) -> str:
     carried = [score > 0 for score in scores]
     if len(text) <= limit and (all(carried) or not any(carried)):
         return text + tail
-    best = max(range(len(sentences)), key=lambda k: (scores[k], -k))
+    anchored = [k for k, s in enumerate(simple) if any(a in s for a in anchors)]
+    best = max(anchored or range(len(sentences)), key=lambda k: (scores[k], -k))
+    focus = carried[best] or bool(anchored)  # the sentence is about the concern
     first = last = best
-    if carried[best]:  # the neighbours that carry terms too, while the quote stays short
+    if focus:  # the neighbours that carry terms too, while the quote stays short
         while first > 0 and carried[first - 1] and \
                 sentences[last][1] - sentences[first - 1][0] <= limit:
             first -= 1
         while last + 1 < len(sentences) and carried[last + 1] and \
                 sentences[last + 1][1] - sentences[first][0] <= limit:
             last += 1
-    if not carried[best] or sentences[last][1] - sentences[first][0] < 8:
+    if not focus or sentences[last][1] - sentences[first][0] < 8:
         # nothing to go by, or too little to read alone: the following sentences as context
         while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= limit:
             last += 1
-            if carried[best]:
+            if focus:
                 break
     a, b = sentences[first][0], sentences[last][1]
     quote = text[a:b].strip()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..normalize import clean_text
 from ..origins import quoted_lines
+from ..schema import evidence_terms
 from .excerpts import excerpt
 from .model import Quote
 
@@ -38,8 +39,8 @@ _QUOTE_SCAN = 200
 def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
                 named: re.Pattern[str] | None = None, praised: Collection[str] = frozenset(),
-                praise_first: bool = False, concern_id: str | None = None
-                ) -> tuple[Quote, ...]:
+                praise_first: bool = False, concern_id: str | None = None,
+                theme: str | None = None) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -57,6 +58,8 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     as the problem, and a line of nine people thanking the union opened with its one complaint.
     ``concern_id``: a unit whose main concern (listed first) it is scores higher than one that
     raised it beside another: 工作时间过长 opened with 机场蓄车池排了三个小时, an airport queue.
+    ``theme``: the concern's theme, whose evidence words in an answer anchor its excerpt
+    (``excerpts.excerpt``).
     """
     if members.empty or n <= 0:
         return ()
@@ -89,7 +92,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
             break
         if row.respondent_id in people:
             continue
-        text = excerpt(str(row.text).strip(), _excerpt_words(terms, named, str(row.clean)))
+        anchors = tuple(evidence_terms(row.evidence, theme)) if theme is not None else ()
+        text = excerpt(str(row.text).strip(), _excerpt_words(terms, named, str(row.clean)),
+                       anchors=anchors)
         quoted = clean_text(text)
         gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
         if _repeats(gist, said):
