@@ -1,6 +1,7 @@
 """Issue lists built from a small analysed table: every number traces to units."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -72,6 +73,27 @@ def test_non_answer_is_in_the_ledger_not_the_base(result):
     row = led.loc[led["origin"] == f"问卷.xlsx:Sheet1:{len(ANSWERS) + 1}"].iloc[0]
     assert row["status"] == "skipped" and row["skip_reason"] == "non_answer"
     assert result.issue_lists["上海"].respondents_total == 3
+
+
+def test_a_theme_says_how_many_of_its_people_are_in_none_of_its_lines(result):
+    """Every theme's people are its lines' people plus ``not_listed``, and the heading says so
+    when some are left (the uncoded "other" has no such count)."""
+    from voiceminer.report.writers import _content as c
+
+    units = result.units
+    for issues in result.issue_lists.values():
+        scope = units if issues.province == NATIONAL else \
+            units[units["province"] == issues.province]
+        for theme in issues.themes:
+            coded = scope[[theme.theme_id in t for t in scope["themes"]]]
+            lined = {u for concern in theme.concerns for u in concern.unit_ids}
+            listed = set(coded.loc[coded["unit_id"].isin(lined), "respondent_id"])
+            assert theme.not_listed == theme.respondents - len(listed)
+            assert theme.respondents == coded["respondent_id"].nunique()
+    section = result.issue_lists["云南"].themes[0]
+    assert "人未归入下列问题" not in c.theme_heading("一", section) or section.not_listed
+    assert c.theme_heading("一", replace(section, not_listed=3)).endswith("；3 人未归入下列问题）")
+    assert "未归入" not in c.theme_heading("一", replace(section, not_listed=0))
 
 
 def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():

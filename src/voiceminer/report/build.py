@@ -123,10 +123,12 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
     shown = {r["key"]: r["theme"] for r in overall["concern"]}
     for trow in theme_order:
         items = []
+        listed_people: set[str] = set()
         for crow in concerns_of.get(trow["key"], []):
             info = concern_info.get(crow["key"])
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
+            listed_people.update(members.column("respondent_id").tolist())
             approving, praised = _approving(members, terms)
             items.append(ConcernItem(
                 concern_id=crow["key"],
@@ -149,7 +151,9 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 *codebook.ids, OTHER_THEME) else trow["key"],
             respondents=int(trow["respondents"]), share=float(trow["share"]),
             groups=tuple(by_group.get(("theme", trow["key"]), ())),
-            concerns=tuple(items), **_unprompted(trow)))
+            concerns=tuple(items), **_unprompted(trow),
+            not_listed=(None if trow["key"] == OTHER_THEME
+                        else max(int(trow["respondents"]) - len(listed_people), 0))))
     keyterms = () if key is None else tuple(
         KeyTerm(str(r["term"]), float(r["z"]), int(r["count"])) for r in key.to_dict("records"))
     return IssueList(

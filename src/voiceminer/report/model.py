@@ -67,6 +67,9 @@ class ThemeSection:
     concerns: tuple[ConcernItem, ...]
     unprompted: int | None = None  # as in ConcernItem
     unprompted_share: float | None = None
+    # of ``respondents``, the people in none of the theme's concerns here (a bare 收入, an
+    # introduction, the copy of another theme's line); None for the uncoded "other"
+    not_listed: int | None = None
 
 
 @dataclass(frozen=True)

@@ -256,10 +256,14 @@ def prompted_note(themes: Iterable[ThemeSection]) -> str:
 
 def theme_heading(numeral: str, theme: ThemeSection) -> str:
     """``一、工资收入（提及 45%，共 120 人）``, and ``；其中未经提问主动提及 4 人（3%）`` when at least
-    ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it."""
+    ``PROMPTED_NOTE_SHARE`` of them raised it only where a question asked about it, and
+    ``；3 人未归入下列问题`` when some of them are in none of its concerns: reviewers adding up a
+    theme's lines could not find them (a bare 收入, an introduction)."""
     prompted = partly_prompted(theme)
     own = (f"；其中未经提问主动提及 {theme.unprompted} 人（{format_pct(theme.unprompted_share)}）"
            if prompted else "")
+    if theme.not_listed:
+        own += f"；{theme.not_listed} 人未归入下列问题"
     return (f"{numeral}、{theme.label}（提及 {format_pct(theme.share)}，"
             f"共 {theme.respondents} 人{own}）")
 
