@@ -94,6 +94,22 @@ def test_xlsx_chart_sheet_has_native_charts_over_its_cells(issues, tmp_path: Pat
     assert "<barChart>" in first and "'图表'!$B$2:$B$3" in first
 
 
+def test_xlsx_chart_sheet_counts_a_themes_people_in_none_of_its_lines(issues, tmp_path: Path):
+    """The heading's 2 人未归入下列问题 as a column, only when some theme has such people."""
+    import dataclasses
+
+    import openpyxl
+
+    themes = tuple(dataclasses.replace(t, not_listed=2) if t.theme_id == "pay" else t
+                   for t in issues.themes)
+    with_left = dataclasses.replace(issues, themes=themes)
+    ws = openpyxl.load_workbook(write_xlsx(with_left, tmp_path / "a.xlsx"))["图表"]
+    assert [c.value for c in ws[1]][-1] == "未归入任何问题的人数"
+    assert [r[-1] for r in ws.iter_rows(min_row=2, max_row=3, values_only=True)] == [2, None]
+    ws = openpyxl.load_workbook(write_xlsx(issues, tmp_path / "b.xlsx"))["图表"]
+    assert "未归入任何问题的人数" not in [c.value for c in ws[1]]
+
+
 def test_word_page_renders_chinese_in_libreoffice(issues, tmp_path: Path):
     """Page one as a PNG in tests/artifacts/ (skipped without LibreOffice and poppler)."""
     import shutil

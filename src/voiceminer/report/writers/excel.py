@@ -36,6 +36,7 @@ QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "所答问题", "来�
                          "来源类型")
 # The chart sheet's last column: beside a share a question inflated, the share nobody asked for.
 UNPROMPTED_COLUMN: Final = "未经提问主动提及"
+NOT_LISTED_COLUMN: Final = "未归入任何问题的人数"  # ThemeSection.not_listed
 
 # Chinese headers for the prevalence and ledger sheets (the CSV files keep the column names
 # scripts use); a column not listed keeps its name.
@@ -177,6 +178,10 @@ def _write_charts(ws: Worksheet, issues: IssueList) -> list[list[Any]]:
         header.append(UNPROMPTED_COLUMN)
         for row, t in zip(rows, themes):
             row.append(t.unprompted_share)
+    if any(t.not_listed for t in themes):  # a head count, so that lines and totals reconcile
+        header.append(NOT_LISTED_COLUMN)
+        for row, t in zip(rows, themes):
+            row.append(t.not_listed)
     rest = _write_rows(ws, header, rows, percent_columns={"全部", UNPROMPTED_COLUMN, *groups})
     if not rows:
         return rest
