@@ -167,6 +167,24 @@ def test_a_concern_is_quoted_first_from_units_it_is_the_main_concern_of():
                                            concern_id="h.02")] == ["u2"]
 
 
+def test_an_answer_introducing_the_speaker_is_quoted_after_the_others():
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _Row
+
+    rows = [("u1", "r1", "我跑众包，想跑就跑，但也没人管你。", ["众包", "没人管"], "您先说说自己的情况吧。"),
+            ("u2", "r2", "出了事没人管", ["出事", "没人管"], "您遇到困难找谁？")]
+    fields = {name: np.empty(len(rows), dtype=object) for name in _Row._fields}
+    for k, (u, r, t, toks, question) in enumerate(rows):
+        for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", "外卖骑手",
+                                              "interview", question, [], [])):
+            fields[name][k] = value
+    members = _Members(fields, np.array([0, 1]))
+    assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None)] == ["u1", "u2"]
+    assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None,
+                                           introductions=("自己的情况",))] == ["u2", "u1"]
+
+
 def test_a_questionnaire_quote_names_its_question():
     from voiceminer.report.model import Quote
     from voiceminer.report.writers import _content as c

@@ -140,7 +140,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]), praised,
                                     praise_first=2 * approving > int(crow["respondents"]),
-                                    concern_id=crow["key"], theme=trow["key"]),
+                                    concern_id=crow["key"], theme=trow["key"],
+                                    introductions=codebook.introductions),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
             ))
