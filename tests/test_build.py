@@ -3,6 +3,7 @@
 import re
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from voiceminer.codebook import load_codebook
@@ -110,7 +111,7 @@ def test_a_unit_quoted_once_yields_to_other_units_under_later_concerns():
         column[:] = [{"unit_id": u, "respondent_id": r, "text": t, "clean": t, "tokens": toks,
                       "origin": f"f.txt:{k}", "province": "云南", "group": "外卖骑手",
                       "source": "survey", "question": "7、您最大的困难是什么？",
-                      "concerns": [], "evidence": []}[name]
+                      "concerns": [], "evidence": [], "introducing": False}[name]
                      for k, (u, r, t, toks) in enumerate(rows)]
         fields[name] = column
     used = Quoted()
@@ -170,6 +171,7 @@ def test_a_concern_is_quoted_first_from_units_it_is_the_main_concern_of():
 def test_an_answer_introducing_the_speaker_is_quoted_after_the_others():
     import numpy as np
 
+    from voiceminer.prompting import background_answers
     from voiceminer.report.build import _Members, _Row
 
     rows = [("u1", "r1", "我跑众包，想跑就跑，但也没人管你。", ["众包", "没人管"], "您先说说自己的情况吧。"),
@@ -177,12 +179,13 @@ def test_an_answer_introducing_the_speaker_is_quoted_after_the_others():
     fields = {name: np.empty(len(rows), dtype=object) for name in _Row._fields}
     for k, (u, r, t, toks, question) in enumerate(rows):
         for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", "外卖骑手",
-                                              "interview", question, [], [])):
+                                              "interview", question, [], [], False)):
             fields[name][k] = value
     members = _Members(fields, np.array([0, 1]))
     assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None)] == ["u1", "u2"]
-    assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None,
-                                           introductions=("自己的情况",))] == ["u2", "u1"]
+    table = pd.DataFrame({"question": [r[4] for r in rows]})
+    fields["introducing"] = background_answers(table, ("自己的情况",))
+    assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None)] == ["u2", "u1"]
 
 
 def test_a_questionnaire_quote_names_its_question():
@@ -249,7 +252,7 @@ def test_a_known_concern_is_quoted_first_by_units_that_say_its_catalogue_words()
     for i, (text, tokens) in enumerate(said):
         row = dict(unit_id=f"u{i}", respondent_id=f"r{i}", text=text, clean=text, tokens=tokens,
                    origin=f"a.txt:{i}", province="云南", group="快递员", source="interview",
-                   question="", concerns=[], evidence=[])
+                   question="", concerns=[], evidence=[], introducing=False)
         for f in _Row._fields:
             fields[f][i] = row[f]
     members = _Members(fields, np.arange(len(said)))
@@ -473,7 +476,7 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
                           "tokens": ["司机之家", "歇脚"] if "歇脚" in t else ["司机之家"],
                           "origin": f"f.jsonl:{k}", "province": "云南", "group": "货车司机",
                           "source": "forum", "question": "", "concerns": [],
-                          "evidence": []}[name]
+                          "evidence": [], "introducing": False}[name]
                          for k, (u, r, t) in enumerate(rows)]
             fields[name] = column
         return _Members(fields, np.arange(len(rows)))

@@ -431,7 +431,7 @@ def test_answers_introducing_the_speaker_join_a_concern_only_by_naming_it():
 
 
 def test_background_answers_are_those_whose_question_holds_an_introduction_cue():
-    from voiceminer.concerns import background_answers
+    from voiceminer.prompting import background_answers
 
     units = _coded([("a", ["x"], ["pay"])] * 3)
     units["question"] = ["您先简单介绍一下自己吧，干这行多久了？", "您现在有社保吗？", ""]

@@ -47,7 +47,6 @@ the concerns are the same on any machine and with any number of threads.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
@@ -63,12 +62,12 @@ from .concern_labels import SAME_UNITS_SHARE, ConcernNames
 from .concern_order import main_first
 from .concern_threads import CorePool, cores, one_core_each
 from .concern_tokens import ThemeTokens
+from .prompting import background_answers
 from .schema import ASKED_EVIDENCE, analysed_mask, check_units
 from .segment import Segmenter
 from .theme_clusters import SHORT_UNIT_TOKENS, Clustered, ThemeClusterer
 
-__all__ = ["CLUSTERERS", "CONCERN_COLUMNS", "SHORT_UNIT_TOKENS", "ConcernFinder",
-           "background_answers", "find_concerns"]
+__all__ = ["CLUSTERERS", "CONCERN_COLUMNS", "SHORT_UNIT_TOKENS", "ConcernFinder", "find_concerns"]
 
 CLUSTERERS = ("kmeans", "dmm", "auto")
 # catalogue_ids: the known concerns (resources/concerns.toml ids) a concern stands for; empty for
@@ -327,18 +326,6 @@ def _one_clause(clean: str, spans: Sequence[tuple[str, int, int]], theme: str, o
     clause = clause_finder(clean)
     here = {clause(a, b) for t, a, b in spans if t == theme}
     return any(clause(a, b) in here for t, a, b in spans if t == other)
-
-
-def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.ndarray:
-    """Per unit, whether it answers a question that asks people to introduce themselves: its
-    ``question`` holds one of ``introductions`` (``Codebook.introductions``)."""
-    if not introductions or "question" not in units.columns:
-        return np.zeros(len(units), dtype=bool)
-    cue = re.compile("|".join(map(re.escape, introductions)))
-    asked = units["question"].fillna("").astype(str).tolist()
-    memo: dict[str, bool] = {}
-    return np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
-                    dtype=bool)
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:

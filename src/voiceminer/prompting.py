@@ -15,6 +15,7 @@ post is prompted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -106,3 +107,15 @@ def answered_themes(units: pd.DataFrame, asked: np.ndarray, themes: Sequence[str
             evidence[i] = [*evidence[i], f"{named[0]}:{ASKED_EVIDENCE}"]
     out["themes"], out["evidence"] = coded, evidence
     return out
+
+
+def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.ndarray:
+    """Per unit, whether it answers a question that asks people to introduce themselves: its
+    ``question`` holds one of ``introductions`` (``Codebook.introductions``)."""
+    if not introductions or "question" not in units.columns:
+        return np.zeros(len(units), dtype=bool)
+    cue = re.compile("|".join(map(re.escape, introductions)))
+    asked = units["question"].fillna("").astype(str).tolist()
+    memo: dict[str, bool] = {}
+    return np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
+                    dtype=bool)

@@ -20,6 +20,7 @@ from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
+from ..prompting import background_answers
 from ..schema import analysed_mask
 from .approval import approves
 from .model import (
@@ -33,7 +34,9 @@ from .model import (
 from .quotes import Quoted, pick_quotes
 
 _Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
-                          "question concerns evidence")
+                          "question concerns evidence introducing")
+# the units table's columns among them; ``introducing`` (prompting.background_answers) is derived
+_COLUMNS = _Row._fields[:-1]
 
 
 def build_issue_lists(
@@ -47,7 +50,7 @@ def build_issue_lists(
     ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
     decide which units are quoted first (``quotes.pick_quotes``)."""
     # only the columns the lists use: each province's slice would copy every text column
-    live = units.loc[analysed_mask(units), list(_Row._fields)]
+    live = units.loc[analysed_mask(units), list(_COLUMNS)]
     provinces = sorted(set(live["province"].astype(str)))
     concern_info = {r.concern_id: r for r in concerns.itertuples(index=False)}
     named = _catalogue_terms(concerns, catalogue)
@@ -66,7 +69,8 @@ def build_issue_lists(
     out: dict[str, IssueList] = {}
     # the quote candidates' fields as plain arrays: selecting rows of ``live`` per concern and
     # turning them into records through pandas cost more than choosing the quotes
-    fields = {f: live[f].to_numpy(dtype=object) for f in _Row._fields}
+    fields = {f: live[f].to_numpy(dtype=object) for f in _COLUMNS}
+    fields["introducing"] = background_answers(live, codebook.introductions)
     for province in [*provinces, NATIONAL]:
         scope = live if province == NATIONAL else live.loc[live["province"] == province]
         prev = prev_by_prov.get(province, prevalence.iloc[0:0])
@@ -140,8 +144,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]), praised,
                                     praise_first=2 * approving > int(crow["respondents"]),
-                                    concern_id=crow["key"], theme=trow["key"],
-                                    introductions=codebook.introductions),
+                                    concern_id=crow["key"], theme=trow["key"]),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
             ))

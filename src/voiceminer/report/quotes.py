@@ -40,8 +40,7 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
                 named: re.Pattern[str] | None = None, praised: Collection[str] = frozenset(),
                 praise_first: bool = False, concern_id: str | None = None,
-                theme: str | None = None, introductions: Collection[str] = ()
-                ) -> tuple[Quote, ...]:
+                theme: str | None = None) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -60,9 +59,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     ``concern_id``: a unit whose main concern (listed first) it is scores higher than one that
     raised it beside another: 工作时间过长 opened with 机场蓄车池排了三个小时, an airport queue.
     ``theme``: the concern's theme, whose evidence words in an answer anchor its excerpt
-    (``excerpts.excerpt``). ``introductions``: cues of questions that ask people to introduce
-    themselves (``Codebook.introductions``); such answers say who speaks, and are quoted after
-    the others (我跑众包，想跑就跑…也没人管你 had been the quote of 维权难、求助无门).
+    (``excerpts.excerpt``). A unit that answers a question asking people to introduce themselves
+    (``introducing``, ``prompting.background_answers``) says who speaks, and is quoted after the
+    others (我跑众包，想跑就跑…也没人管你 had been the quote of 维权难、求助无门).
     """
     if members.empty or n <= 0:
         return ()
@@ -81,14 +80,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
 
     rows = members.rows()
     used = Quoted() if used is None else used
-    def introducing(row) -> bool:
-        question = "" if row.question is None or row.question != row.question else str(row.question)
-        return any(cue in question for cue in introductions)
-
     ranked = sorted(rows, key=lambda r: (
         str(r.unit_id) in used.units,
         (str(r.unit_id) in praised) != praise_first,
-        introducing(r), -score(r), r.unit_id))
+        bool(r.introducing), -score(r), r.unit_id))
     chosen: list[tuple[_Row, str, str]] = []  # (unit, quote, its gist)
     later: list[tuple[_Row, str, str]] = []  # words quoted under an earlier concern of the list
     people: set[str] = set()
