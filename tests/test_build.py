@@ -183,7 +183,7 @@ def test_an_answer_introducing_the_speaker_is_quoted_after_the_others():
             fields[name][k] = value
     members = _Members(fields, np.array([0, 1]))
     assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None)] == ["u1", "u2"]
-    table = pd.DataFrame({"question": [r[4] for r in rows]})
+    table = pd.DataFrame({"question": [r[4] for r in rows], "source": "interview"})
     fields["introducing"] = background_answers(table, ("自己的情况",))
     assert [q.unit_id for q in pick_quotes(members, ("没人管",), 2, None)] == ["u2", "u1"]
 

@@ -424,6 +424,7 @@ def test_answers_introducing_the_speaker_join_a_concern_only_by_naming_it():
     factory_line = {c for a in plain.assignments_[12:20] for c in a} - set(plain.known_)
     assert factory_line  # no introduction question asked: a new concern of its own
     units.loc[12:, "question"] = "您先说说自己的情况吧。"
+    units["source"] = "interview"
     finder = ConcernFinder(catalogue=MINI, introductions=["自己的情况"]).fit(units)
     assert [finder.assignments_[i] for i in range(12, 20)] == [[]] * 8
     assert finder.assignments_[20] == finder.assignments_[0]  # names 拖欠
@@ -435,10 +436,14 @@ def test_background_answers_are_those_whose_question_holds_an_introduction_cue()
 
     units = _coded([("a", ["x"], ["pay"])] * 3)
     units["question"] = ["您先简单介绍一下自己吧，干这行多久了？", "您现在有社保吗？", ""]
+    units["source"] = "interview"
     cues = Codebook.default().introductions
     assert "介绍一下自己" in cues
     assert background_answers(units, cues).tolist() == [True, False, False]
     assert background_answers(units, ()).tolist() == [False] * 3
+    # a forum post's question is its own title: the writer chose to introduce themselves
+    units["source"] = ["forum", "forum", "forum"]
+    assert background_answers(units, cues).tolist() == [False] * 3
 
 
 @pytest.mark.parametrize("clean, copy", [("老板拖欠工资去投诉", True), ("老板拖欠工资。去投诉", False)])

@@ -111,11 +111,14 @@ def answered_themes(units: pd.DataFrame, asked: np.ndarray, themes: Sequence[str
 
 def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.ndarray:
     """Per unit, whether it answers a question that asks people to introduce themselves: its
-    ``question`` holds one of ``introductions`` (``Codebook.introductions``)."""
+    ``question`` holds one of ``introductions`` (``Codebook.introductions``) and was asked by
+    the research team (``ASKED_SOURCES``). A forum post's ``question`` is its own title: a post
+    titled 自我介绍 is what its writer chose to say, not background drawn out by an interviewer."""
     if not introductions or "question" not in units.columns:
         return np.zeros(len(units), dtype=bool)
     cue = re.compile("|".join(map(re.escape, introductions)))
     asked = units["question"].fillna("").astype(str).tolist()
     memo: dict[str, bool] = {}
-    return np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
-                    dtype=bool)
+    found = np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
+                     dtype=bool)
+    return found & units["source"].isin(ASKED_SOURCES).to_numpy()
