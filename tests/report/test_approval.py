@@ -12,6 +12,9 @@ POST = "说个事，工会来网点送了清凉包，有风油精、毛巾和饮
     ("夏天送清凉挺好，希望能坚持", ("送清凉", "慰问"), True),
     ("挺好的，就是工资太低", ("工资",), False),  # "but" turns it into a complaint
     ("不满意，押金一直不退", ("押金",), False),  # a negated approving word is no praise
+    # "would already be good" measures a low hope: a complaint about days off, not praise
+    ("一年到头在车上，过年能回去待个七八天就不错了。", ("休息", "过年", "回家"), False),
+    ("工资能按时发就很好了", ("工资", "按时"), False),
     # praise of a union visit to the 网点, then the deposit: the sentence about the deposit's
     # leading terms decides, not one that only shares a setting word further down its terms
     (POST, DEPOSIT, False),

@@ -12,9 +12,11 @@ import re
 
 from .excerpts import sentences
 
-# Words that approve of what they speak of, not preceded by a negation (不满意 is no praise),
-# and words that turn an answer to a complaint after all (挺好的，就是工资太低): this team's lists.
-_APPROVAL = re.compile(r"(?<![不没])(?:挺好|很好|不错|满意|贴心|暖心|感谢|点赞|给力|"
+# Words that approve of what they speak of, not preceded by a negation (不满意 is no praise)
+# nor by 就, which makes them the measure of a low hope (过年能回去待个七八天就不错了, 能按时发
+# 就很好了: a complaint), and words that turn an answer to a complaint after all (挺好的，就是
+# 工资太低): this team's lists.
+_APPROVAL = re.compile(r"(?<![不没就])(?:挺好|很好|不错|满意|贴心|暖心|感谢|点赞|给力|"
                        r"希望能坚持|希望继续|坚持下去)")
 _BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
 
