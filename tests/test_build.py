@@ -495,3 +495,10 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
     assert [q.unit_id for q in pick_quotes(thanked, terms, 3, None)][0] == "u2"
     assert [q.unit_id for q in pick_quotes(thanked, terms, 3, None, praised={"u9"},
                                            praise_first=True)][0] == "u9"
+    # no sentence names the line's top term; the catalogue's word for the concern (睡不着)
+    # marks the sentence it is about, not the praise of a station owner that holds 吃饭
+    post = members([("u5", "r5", "驿站老板人挺好，中午让我在里面吃饭歇会儿。宿舍里八个人，热得一晚上睡不着。")])
+    post.fields["evidence"][0] = ["living:吃饭", "living:宿舍"]
+    sleep = re.compile("睡不着|熬夜")
+    assert _approving(post, ("吃饭不准时",), None, "living") == (1, {"u5"})
+    assert _approving(post, ("吃饭不准时",), sleep, "living") == (0, frozenset())

@@ -24,3 +24,12 @@ POST = "说个事，工会来网点送了清凉包，有风油精、毛巾和饮
 def test_an_answer_approves_in_the_sentences_about_the_concerns_leading_terms(text, terms,
                                                                                approving):
     assert approves(text, terms) is approving
+
+
+def test_the_answers_own_words_for_the_theme_decide_before_the_whole_answer():
+    """No sentence names the line's keywords; the one with the words that coded the answer into
+    the theme (自己掏) is a complaint, and the praise of a station owner is about someone else."""
+    post = "快递柜又涨价了，一个大格子一块多，这钱都是我们自己掏。驿站老板人挺好，中午让我在里面吃饭歇会儿。"
+    costs = ("油费", "租金", "过路费")
+    assert approves(post, costs)  # read whole, the owner's praise counted
+    assert not approves(post, costs, anchors=("自己掏",))

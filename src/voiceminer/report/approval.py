@@ -27,13 +27,18 @@ _BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
 LEADING_TERMS = 3
 
 
-def approves(clean: str, terms: tuple[str, ...]) -> bool:
-    """In the sentences that say one of the concern's leading terms (else any of its terms, else
-    the whole answer), an approving word and no "but". A post praising a station owner in one
-    sentence and asking about arbitration in the next does not approve of arbitration."""
+def approves(clean: str, terms: tuple[str, ...], anchors: tuple[str, ...] = ()) -> bool:
+    """In the sentences that say one of the concern's leading terms (else any of its terms;
+    else the words that coded the answer into the concern's theme, ``anchors``; else the whole
+    answer), an approving word and no "but". A post praising a station owner in one sentence and
+    asking about arbitration in the next does not approve of arbitration; nor does one saying
+    快递柜…这钱都是我们自己掏 (its 成本 words) before 驿站老板人挺好 approve of its costs. The
+    theme's words come after the concern's: a theme word (吃饭) may sit in the praise while the
+    concern's own word (宿舍) sits in the complaint."""
     if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
         return False
     said = sentences(clean)
     about = ([x for x in said if any(t in x for t in terms[:LEADING_TERMS])]
-             or [x for x in said if any(t in x for t in terms)] or [clean])
+             or [x for x in said if any(t in x for t in terms)]
+             or [x for x in said if any(a in x for a in anchors)] or [clean])
     return any(_APPROVAL.search(x) and not _BUT.search(x) for x in about)

@@ -21,8 +21,9 @@ from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
-from ..schema import analysed_mask
+from ..schema import analysed_mask, evidence_terms
 from .approval import approves
+from .excerpts import concern_words
 from .model import (
     NATIONAL,
     ConcernItem,
@@ -133,7 +134,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             terms = tuple(info.top_terms) if info is not None else ()
             members = members_of(crow["key"])
             listed_people.update(members.column("respondent_id").tolist())
-            approving, praised = _approving(members, terms)
+            approving, praised = _approving(members, terms, named.get(crow["key"]), trow["key"])
             items.append(ConcernItem(
                 concern_id=crow["key"],
                 label=_local_label(crow["label"], members, terms, province)
@@ -168,13 +169,17 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         unplaced=sum(not len(c) for c in scope["concerns"]))
 
 
-def _approving(members: _Members, terms: tuple[str, ...]) -> tuple[int, frozenset[str]]:
+def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str] | None = None,
+               theme: str | None = None) -> tuple[int, frozenset[str]]:
     """(how many of the concern's respondents here approve of it, the units in which they do;
-    ``approval.approves``): the count goes into the line, the units to the quote picker, so
-    that each answer is read once."""
-    units = [(str(u), str(who)) for u, clean, who in zip(
-        members.column("unit_id"), members.column("clean"), members.column("respondent_id"))
-        if approves(str(clean), terms)]
+    ``approval.approves`` on the concern's words in each answer, ``excerpts.concern_words``, and
+    its evidence words for ``theme``): the count goes into the line, the units to the quote
+    picker, so that each answer is read once."""
+    units = [(str(u), str(who)) for u, clean, who, evidence in zip(
+        members.column("unit_id"), members.column("clean"), members.column("respondent_id"),
+        members.column("evidence"))
+        if approves(str(clean), concern_words(terms, named, str(clean)),
+                    tuple(evidence_terms(evidence, theme)) if theme is not None else ())]
     return len({who for _, who in units}), frozenset(u for u, _ in units)
 
 

@@ -8,6 +8,8 @@ The same sentence posted with two different openings is then one quote, not two.
 
 from __future__ import annotations
 
+import re
+
 from ..framing import SENTENCE as _SENTENCE
 from ..framing import without_framing
 from ..normalize import clean_text
@@ -77,3 +79,14 @@ def _cut(text: str, terms: tuple[str, ...], limit: int, cut_after: bool,
         quote = quote[:MAX_QUOTE_CHARS]
         b = len(text) + 1
     return ("…" if a > 0 else "") + quote + ("…" if b < len(text) or cut_after else "")
+
+
+def concern_words(terms: tuple[str, ...], named: re.Pattern[str] | None, clean: str
+                  ) -> tuple[str, ...]:
+    """The words that say what an answer has to do with a concern: the concern's top terms,
+    then the catalogue's words for it (``named``) that this answer says. A quote is cut around
+    them, and approval is read in their sentences: a province's two answers about 睡不好 were
+    quoted whole, three topics long, when the national top terms were 吃饭不准时 and 饿着肚子."""
+    if named is None:
+        return terms
+    return (*terms, *(w for w in dict.fromkeys(named.findall(clean)) if w not in terms))

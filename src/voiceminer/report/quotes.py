@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..normalize import clean_text
 from ..origins import quoted_lines
 from ..schema import evidence_terms
-from .excerpts import excerpt
+from .excerpts import concern_words, excerpt
 from .model import Quote
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         if row.respondent_id in people:
             continue
         anchors = tuple(evidence_terms(row.evidence, theme)) if theme is not None else ()
-        text = excerpt(str(row.text).strip(), _excerpt_words(terms, named, str(row.clean)),
+        text = excerpt(str(row.text).strip(), concern_words(terms, named, str(row.clean)),
                        anchors=anchors)
         quoted = clean_text(text)
         gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
@@ -111,16 +111,6 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     used.units.update(str(row.unit_id) for row, _, _ in taken)
     used.words.update(gist for _, _, gist in taken)
     return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
-
-
-def _excerpt_words(terms: tuple[str, ...], named: re.Pattern[str] | None, clean: str
-                   ) -> tuple[str, ...]:
-    """The words a quote is cut around: the concern's top terms, then the catalogue's words for
-    it that this answer says. A province's two answers about 睡不好 were quoted whole, three
-    topics long, when the national top terms were 吃饭不准时 and 饿着肚子."""
-    if named is None:
-        return terms
-    return (*terms, *(w for w in dict.fromkeys(named.findall(clean)) if w not in terms))
 
 
 def _repeats(gist: str, said: set[str]) -> bool:
