@@ -58,6 +58,21 @@ def test_numbers_trace_to_units(result):
     assert rules.groups[0].group == "外卖骑手" and rules.groups[0].respondents == 2
 
 
+def test_the_national_list_counts_each_lines_people_by_province_and_source(result):
+    national = result.issue_lists[NATIONAL]
+    assert national.respondents_by_province == {"上海": 3, "云南": 6}
+    units = result.units.set_index("unit_id")
+    lines = [k for t in national.themes for k in t.concerns]
+    assert lines
+    for concern in lines:
+        people = units.loc[list(concern.unit_ids), ["respondent_id", "province"]].drop_duplicates()
+        assert dict(concern.by_province) == people["province"].value_counts().to_dict()
+        assert concern.by_source == (("survey", concern.respondents),)
+    # a province's lines come from the province: nothing to count there
+    assert all(not k.by_province for t in result.issue_lists["云南"].themes for k in t.concerns)
+    assert result.issue_lists["云南"].respondents_by_province == {}
+
+
 def test_quotes_are_from_the_province_distinct_people_and_redacted(result):
     yn = result.issue_lists["云南"]
     for theme in yn.themes:

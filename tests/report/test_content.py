@@ -140,6 +140,35 @@ def test_a_minority_of_approving_people_is_counted_in_the_line(approving, respon
     assert c.concern_text(concern).endswith(said)
 
 
+# a national sample of 1,000 people: 广东 200 (a fifth), 云南 100, 河北 50, the rest elsewhere
+BASES = {"广东": 200, "云南": 100, "河北": 50, "江苏": 650}
+
+
+@pytest.mark.parametrize(("by_province", "by_source", "said"), [
+    ((("广东", 18),), (("survey", 18),), "18 人；均来自广东）"),
+    ((("云南", 26), ("河北", 20), ("江苏", 14)), (), "60 人；集中在云南（60 人中 26 人））"),
+    # a third of the line from 广东 is what a fifth of the sample gives: not concentrated
+    ((("广东", 20), ("江苏", 40)), (), "60 人）"),
+    ((("河北", 2), ("江苏", 4)), (), "6 人）"),  # two people are no concentration
+    ((("未知", 9), ("江苏", 1)), (), "10 人）"),  # nobody knows where 未知 is
+    ((), (("forum", 8),), "8 人；均为网帖）"),
+    ((), (("forum", 9), ("survey", 3)), "12 人；多为网帖（12 人中 9 人））"),
+    ((), (("forum", 3), ("survey", 3)), "6 人）"),
+    ((("广东", 3),), (("forum", 3),), "3 人）"),  # below five people the quotes say it
+])
+def test_a_national_line_says_where_its_people_come_from(by_province, by_source, said) -> None:
+    from voiceminer.report.model import NATIONAL, ConcernItem, IssueList
+
+    n = sum(k for _p, k in by_province) or sum(k for _s, k in by_source)
+    concern = ConcernItem(concern_id="hours.06", label="机场排队", top_terms=(), respondents=n,
+                          share=n / 1000, groups=(), quotes=(), by_province=by_province,
+                          by_source=by_source)
+    national = IssueList(province=NATIONAL, respondents_total=1000, respondents_by_group={},
+                         units_analysed=1000, sources={}, themes=(),
+                         respondents_by_province=BASES)
+    assert c.concern_text(concern, national).endswith(said)
+
+
 def test_the_basis_line_counts_what_no_line_holds(issues) -> None:
     from dataclasses import replace
 

@@ -159,13 +159,13 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
     ws = wb["问题清单"]
     assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
                                         "主动提及比例", "肯定性评价人数", "提及比例最高的群体", "关键词",
-                                        "concern_id"]
+                                        "来源说明", "concern_id"]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert [r[10] for r in rows] == ["pay.01", "pay.02", "other.01"]
+    assert [r[11] for r in rows] == ["pay.01", "pay.02", "other.01"]
     assert rows[0][:6] + rows[0][7:] == (1, "工资收入", "平台抽成高、单价下降", 69, 0.23, 40, None,
-                                         "外卖骑手", "抽成、单价、配送费", "pay.01")
+                                         "外卖骑手", "抽成、单价、配送费", None, "pay.01")
     assert rows[0][6] == pytest.approx(40 / 300)
     assert rows[1][5:9] == (None, None, None, "货车司机、快递员")  # not known: empty, not 0
     assert isinstance(rows[0][3], int) and isinstance(rows[0][4], float)
@@ -228,8 +228,8 @@ def test_csv_one_row_per_concern(issues: IssueList, tmp_path: Path) -> None:
     df = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
     assert list(df.columns) == [
         "province", "theme_id", "theme", "rank", "concern_id", "concern", "respondents", "share",
-        "unprompted", "unprompted_share", "approving", "top_groups", "top_terms", "quote_1",
-        "origin_1", "quote_2", "origin_2", "quote_3", "origin_3",
+        "unprompted", "unprompted_share", "approving", "top_groups", "top_terms", "by_province",
+        "by_source", "quote_1", "origin_1", "quote_2", "origin_2", "quote_3", "origin_3",
     ]
     assert len(df) == 3
     assert df["concern_id"].tolist() == ["pay.01", "pay.02", "other.01"]

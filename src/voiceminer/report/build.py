@@ -121,6 +121,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         concerns_of.setdefault(r["theme"], []).append(r)
     theme_order = sorted(overall["theme"], key=lambda r: (
         r["key"] == OTHER_THEME, -r["respondents"], _theme_rank(codebook, r["key"])))
+    national = province == NATIONAL
     sections = []
     quoted = Quoted()  # what this list has quoted so far, in reading order
     listed = {(r["theme"], k) for r in overall["concern"]
@@ -148,6 +149,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
                                     concern_id=crow["key"], theme=trow["key"]),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
+                by_province=_people_by(members, "province") if national else (),
+                by_source=_people_by(members, "source"),
             ))
         if trow["key"] == OTHER_THEME and not items:
             continue
@@ -166,7 +169,8 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         units_analysed=len(scope),
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
         themes=tuple(sections), keyness=keyterms, meta=meta,
-        unplaced=sum(not len(c) for c in scope["concerns"]))
+        unplaced=sum(not len(c) for c in scope["concerns"]),
+        respondents_by_province=_province_bases(scope) if national else {})
 
 
 def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str] | None = None,
@@ -241,6 +245,22 @@ def _bases(scope: pd.DataFrame) -> dict[str, int]:
     counts = {g: int(n) for g, n in sorted(people.groupby("group").size().items())}
     counts[ALL_GROUPS] = int(people["respondent_id"].nunique())
     return counts
+
+
+def _province_bases(scope: pd.DataFrame) -> dict[str, int]:
+    people = scope[["respondent_id", "province"]].astype(str).drop_duplicates()
+    return {p: int(n) for p, n in sorted(people.groupby("province").size().items())}
+
+
+def _people_by(members: _Members, field: str) -> tuple[tuple[str, int], ...]:
+    """Distinct respondents per value of ``field`` (province, source) among ``members``, most
+    first, then by name."""
+    people = set(zip(members.column("respondent_id").astype(str),
+                     members.column(field).astype(str)))
+    counts: dict[str, int] = {}
+    for _who, value in people:
+        counts[value] = counts.get(value, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class _Members:

@@ -53,6 +53,12 @@ class ConcernItem:
     # of ``respondents``, those whose words about it approve (挺好、贴心、希望能坚持) and hold no
     # "but": an issue list also gathers praise of what works; None when not counted
     approving: int | None = None
+    # people per province, most first — the national list only: a national line may rest on one
+    # province (机场排队: all 18 people in 广东), which its count alone does not say
+    by_province: tuple[tuple[str, int], ...] = ()
+    # people per source (interview / survey / forum), most first: a line of forum posts alone
+    # rests on what people chose to post, not on what the study asked everyone
+    by_source: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ class IssueList:
     keyness: tuple[KeyTerm, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)  # version, codebook name/hash, run date
     unplaced: int = 0  # analysed units in no concern line (said no theme, and nothing others said)
+    # respondents per province (the national list only), the base a line's provinces are read on
+    respondents_by_province: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain-JSON view (tuples become lists) used by the JSON writer and tests."""

@@ -169,7 +169,7 @@ def _issue_outline(issues: IssueList) -> str:
     parts = []
     for numeral, theme in c.numbered_themes(issues):
         items = "".join(
-            f'<li id="c-{escape(k.concern_id)}">{n}. {escape(c.concern_text(k))}'
+            f'<li id="c-{escape(k.concern_id)}">{n}. {escape(c.concern_text(k, issues))}'
             f'<span class="note"> {escape(c.terms_line(k))}</span></li>'
             for n, k in enumerate(theme.concerns, start=1))
         parts.append(f"<h3>{escape(c.theme_heading(numeral, theme))}</h3>"

@@ -36,6 +36,9 @@ METHOD_NOTE: Final = (
     "“某群体中比例最高”比较的是各群体内的提及比例（各群体人数相差很大），不是人数：人数最多的可能是另一群体，且该群体至少有 3 人提及；"
     "“多为肯定性评价”表示提到该问题的受访者中超过半数是在肯定现有做法（如送清凉、慰问），而非反映困难，"
     "“其中 N 人为肯定性评价”表示人数中有这些人是在肯定而非反映困难；"
+    "全国汇总中“集中在某省”表示提到该问题的受访者至少三分之一来自该省，且这一比例至少是该省在全部受访者中所占比例的 3 倍，"
+    "“均来自某省”表示全部来自该省，这样的问题更多反映该省的情况；"
+    "“多为网帖”“均为网帖”表示四分之三以上或全部提及者来自网帖，网帖是发帖人自发所写、并非对所有人的提问；"
     "引语由程序自动挑选，较长的回答只摘录与该问题有关的句子（省略处以“…”标出），"
     "已对姓名、电话等个人信息做遮蔽处理，引用前请核对原始材料；"
     "引语出处中 .txt、.md 文件为行号，.docx 文件为正文段落序号（从正文第一段有字的段落数起，不计空段落和表格，"
@@ -48,6 +51,15 @@ MIN_LEAD_RESPONDENTS: Final = 5
 # Nor is a group with fewer of them than this: in a small province one or two riders give riders
 # the highest rate, and "外卖骑手为主" over two riders is not a finding.
 MIN_GROUP_RESPONDENTS: Final = 3
+
+# A national line says the province most of its people come from when that province holds at
+# least this share of them and at least CONCENTRATION_RATIO times its share of all respondents
+# (so a province that is half the sample is not "concentrated" for being large): 路政治超 with
+# 26 of 60 people from 云南, a tenth of the sample, is a 云南 finding more than a national one.
+CONCENTRATED_SHARE: Final = 1 / 3
+CONCENTRATION_RATIO: Final = 3.0
+# A line says it rests on forum posts when at least this share of its people wrote posts.
+FORUM_LINE_SHARE: Final = 0.75
 
 # A theme heading gives its unprompted share too when at least this share of the people who raised
 # it did so only where a question asked about it: below, the two figures tell the same story (at
@@ -268,20 +280,47 @@ def theme_heading(numeral: str, theme: ThemeSection) -> str:
             f"共 {theme.respondents} 人{own}）")
 
 
-def concern_text(concern: ConcernItem) -> str:
+def concern_text(concern: ConcernItem, issues: IssueList | None = None) -> str:
     """``平台抽成高、单价下降（提及 23%，69 人，外卖骑手中比例最高）`` — the list number is added by
     the format. The head count stands beside the share: in a small province 2% may be one
     person. A concern most of whose people approve says ``；多为肯定性评价``; one where fewer do
     says how many (``；其中 1 人为肯定性评价``), however few: the count is not all complaints,
     and the reader should know before quoting it as one (a line of three with one thank-you had
-    said nothing)."""
+    said nothing). Where its people come from follows (``origin_phrase``)."""
     lead = lead_phrase(concern.groups)
     extra = f"，{lead}" if lead else ""
     if mostly_approving(concern):
         extra += "；多为肯定性评价"
     elif concern.approving:
         extra += f"；其中 {concern.approving} 人为肯定性评价"
+    if where := origin_phrase(concern, issues):
+        extra += f"；{where}"
     return f"{concern.label}（提及 {format_pct(concern.share)}，{concern.respondents} 人{extra}）"
+
+
+def origin_phrase(concern: ConcernItem, issues: IssueList | None = None) -> str:
+    """``均来自广东`` / ``集中在云南（60 人中 26 人）`` for a national line whose people mostly come
+    from one province (``CONCENTRATED_SHARE``, ``CONCENTRATION_RATIO``, against ``issues``'
+    respondents by province), and ``均为网帖`` / ``多为网帖（12 人中 10 人）`` for a line resting
+    on forum posts (``FORUM_LINE_SHARE``); ``""`` otherwise, and below ``MIN_LEAD_RESPONDENTS``
+    people, whose quotes show where they come from. A national reviewer quoted 机场排队 (18 people)
+    as a national finding: all 18 were in 广东."""
+    n = concern.respondents
+    if n < MIN_LEAD_RESPONDENTS:
+        return ""
+    parts = []
+    bases = issues.respondents_by_province if issues is not None else {}
+    total = sum(bases.values())
+    top = next(((p, k) for p, k in concern.by_province if p not in ("", UNKNOWN)), None)
+    if top is not None and total and bases.get(top[0]):
+        province, k = top
+        if k >= max(CONCENTRATED_SHARE * n, MIN_GROUP_RESPONDENTS) \
+                and k / n >= CONCENTRATION_RATIO * bases[province] / total:
+            parts.append(f"均来自{province}" if k == n else f"集中在{province}（{n} 人中 {k} 人）")
+    forum = dict(concern.by_source).get("forum", 0)
+    if forum >= FORUM_LINE_SHARE * n:
+        parts.append("均为网帖" if forum == n else f"多为网帖（{n} 人中 {forum} 人）")
+    return "；".join(parts)
 
 
 def mostly_approving(concern: ConcernItem) -> bool:

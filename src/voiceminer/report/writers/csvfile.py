@@ -19,8 +19,8 @@ from ._safe import neutralize_cell
 MAX_QUOTES: Final = 3
 CSV_COLUMNS: Final = (
     "province", "theme_id", "theme", "rank", "concern_id", "concern", "respondents", "share",
-    "unprompted", "unprompted_share", "approving", "top_groups", "top_terms",
-    *(f"{name}_{i}" for i in range(1, MAX_QUOTES + 1) for name in ("quote", "origin")),
+    "unprompted", "unprompted_share", "approving", "top_groups", "top_terms", "by_province",
+    "by_source", *(f"{name}_{i}" for i in range(1, MAX_QUOTES + 1) for name in ("quote", "origin")),
 )
 
 
@@ -44,6 +44,8 @@ def csv_rows(issues: IssueList) -> list[dict[str, Any]]:
                 "approving": "" if concern.approving is None else int(concern.approving),
                 "top_groups": "、".join(c.lead_groups(concern.groups)),
                 "top_terms": "、".join(concern.top_terms),
+                "by_province": _counts(concern.by_province),
+                "by_source": _counts(concern.by_source),
             }
             for i in range(1, MAX_QUOTES + 1):
                 quote = concern.quotes[i - 1] if i <= len(concern.quotes) else None
@@ -51,6 +53,11 @@ def csv_rows(issues: IssueList) -> list[dict[str, Any]]:
                 row[f"origin_{i}"] = quote.origin if quote else ""
             rows.append(row)
     return rows
+
+
+def _counts(pairs: tuple[tuple[str, int], ...]) -> str:
+    """``广东 18、云南 2``: people per province or source, most first."""
+    return "、".join(f"{name} {n}" for name, n in pairs)
 
 
 def write_csv(issues: IssueList, path: Path) -> Path:

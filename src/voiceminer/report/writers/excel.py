@@ -31,7 +31,7 @@ SHEET_LEDGER: Final = "台账"
 SHEET_CHARTS: Final = "图表"
 
 ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数", "主动提及比例",
-                        "肯定性评价人数", "提及比例最高的群体", "关键词", "concern_id")
+                        "肯定性评价人数", "提及比例最高的群体", "关键词", "来源说明", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "所答问题", "来源", "省份", "群体",
                          "来源类型")
 # The chart sheet's last column: beside a share a question inflated, the share nobody asked for.
@@ -142,11 +142,21 @@ def _issue_rows(issues: IssueList) -> list[list[Any]]:
                 concern.unprompted,
                 concern.unprompted_share,
                 concern.approving,
-                "、".join(c.lead_groups(concern.groups)),
+                _lead_cell(concern),
                 "、".join(concern.top_terms),
+                c.origin_phrase(concern, issues) or None,
                 concern.concern_id,
             ])
     return rows
+
+
+def _lead_cell(concern) -> str | None:
+    """The group(s) named in the line, else 多个群体均有提及 where the line says so (a blank cell
+    had stood for both that and "too few people to say"), else nothing."""
+    lead = c.lead_groups(concern.groups)
+    if lead:
+        return "、".join(lead)
+    return c.lead_phrase(concern.groups) or None
 
 
 def _quote_rows(issues: IssueList) -> list[list[Any]]:

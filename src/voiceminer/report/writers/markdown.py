@@ -47,7 +47,7 @@ def render_markdown(issues: IssueList) -> str:
         for n, concern in enumerate(findings, start=1):
             marker = f"{n}. "
             pad = " " * len(marker)  # continuation lines must align with the item text
-            out += [marker + md_escape(c.concern_text(concern)), ""]
+            out += [marker + md_escape(c.concern_text(concern, issues)), ""]
             if terms := c.terms_line(concern):
                 out += [pad + md_escape(terms), ""]
             for quote in concern.quotes:

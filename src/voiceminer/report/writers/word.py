@@ -63,7 +63,7 @@ def write_docx(issues: IssueList, path: Path) -> Path:
         num_id = _new_numbering(document, body.list_abstract_id)  # restart at 1. in every theme
         findings, singles = c.findings_and_singles(issues, theme)
         for concern in findings:
-            body.list_item(c.concern_text(concern), num_id)
+            body.list_item(c.concern_text(concern, issues), num_id)
             if terms := c.terms_line(concern):
                 body.paragraph(terms, "List Continue")
             for quote in concern.quotes:
