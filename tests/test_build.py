@@ -159,6 +159,15 @@ def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_
                                            used)] == ["u1"]
     later = pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
     assert [q.unit_id for q in later] == ["u3", "u2"]  # the repeated words last, not first
+    # the same words posted by another account are one voice copied: not quoted again, unless
+    # the line would have no quote without them
+    fields["source"][:] = "forum"
+    used = Quoted()
+    pick_quotes(_Members(fields, np.array([0])), ("欠薪",), 1, None, used)
+    later = pick_quotes(_Members(fields, np.array([1, 2])), ("罚款", "欠薪"), 2, None, used)
+    assert [q.unit_id for q in later] == ["u3"]
+    alone = pick_quotes(_Members(fields, np.array([1])), ("欠薪",), 2, None, used)
+    assert [q.unit_id for q in alone] == ["u2"]
 
 
 

@@ -50,9 +50,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     long enough to say something and short enough to read. A longer answer is cut to the
     sentences about the concern (``excerpt``), and the same words from two people are quoted
     once.
-    ``used``: units and words already quoted elsewhere in the same issue list, taken only when
-    no other unit is left (a long answer touching four concerns was quoted under all four); the
-    quotes picked here are added to it. ``praised``: the ids of the units that approve of the
+    ``used``: units and words already quoted elsewhere in the same issue list: a unit quoted
+    already is taken only when no other unit is left (a long answer touching four concerns was
+    quoted under all four), and words quoted already after the others, or, in a forum post,
+    only when the line has no other quote; the quotes picked here are added to it. ``praised``: the ids of the units that approve of the
     concern (``approval.approves``), after the others, or before them with ``praise_first``, as
     most of the concern's people do or do not approve: a thank-you for the 司机之家 was quoted
     as the problem, and a line of nine people thanking the union opened with its one complaint.
@@ -107,7 +108,13 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
             aside.append((row, text, gist))
         else:
             (later if gist in used.words else chosen).append((row, text, gist))
-    taken = [*chosen, *later, *aside][:n]
+    # a post's words the list quoted already are quoted again only where the line would have no
+    # quote without them: the same sentence posted by several accounts is one voice copied (the
+    # national list had printed 辞职了最后一个月工资一直拖着不给 under three lines, from three
+    # accounts); the same short answer written by two respondents is two voices, quoted last
+    reposts = [x for x in later if x[0].source == "forum"]
+    spoken = [x for x in later if x[0].source != "forum"]
+    taken = [*chosen, *spoken, *aside][:n] or reposts[:1]
     used.units.update(str(row.unit_id) for row, _, _ in taken)
     used.words.update(gist for _, _, gist in taken)
     return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
