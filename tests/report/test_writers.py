@@ -134,6 +134,9 @@ def test_docx_structure(issues: IssueList, tmp_path: Path) -> None:
     h1_fonts = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert h1_fonts.get(qn("w:eastAsia")) == "黑体"
     assert h1_fonts.get(qn("w:eastAsiaTheme")) is None
+    # Chinese is proofed as Chinese, in the document defaults too (tables inherit them)
+    langs = doc.styles.element.findall(f"{qn('w:docDefaults')}//{qn('w:lang')}")
+    assert langs and all(el.get(qn("w:eastAsia")) == "zh-CN" for el in langs)
 
     table = doc.tables[0]
     assert [cell.text for cell in table.rows[0].cells] == ["群体", "受访者（人）", "占比"]

@@ -209,6 +209,12 @@ def _setup_styles(document: DocxDocument) -> None:
     """
     styles = document.styles
     _east_asian_font(styles["Normal"], BODY_FONT, lang=True)
+    # the template's document defaults say en-US for East-Asian text, which styles not based on
+    # Normal (tables, footnotes) inherit: Word would proof their Chinese as English
+    from docx.oxml.ns import qn
+
+    for lang in styles.element.iterfind(f"{qn('w:docDefaults')}//{qn('w:lang')}"):
+        lang.set(qn("w:eastAsia"), "zh-CN")
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         _east_asian_font(styles[name], HEADING_FONT)
 
