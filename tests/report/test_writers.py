@@ -200,6 +200,10 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
     assert "跳过原因" in [c.value for c in led[1]]  # Chinese headers for the report writer
     assert led.max_row == len(ledger) + 1
     assert led["J2"].value == "'@访谈员发言"
+    # coded values in Chinese, as the quotes sheet gives its sources
+    assert [c.value for c in led[2]][2] == "访谈"
+    assert [c.value for c in led[2]][6:9] == ["访谈员", "未分析", "访谈员发言（不编码）"]
+    assert [c.value for c in led[3]][6:9] == ["受访者", "已分析", None]
 
 
 def test_xlsx_without_optional_sheets(issues: IssueList, tmp_path: Path) -> None:

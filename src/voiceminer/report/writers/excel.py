@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from ...schema import SKIP_REASONS
 from ..model import IssueList
 from . import _content as c
 from ._atomic import atomic_path
@@ -46,6 +47,15 @@ SHEET_HEADERS: Final = {
     "unprompted": "主动提及人数", "unprompted_share": "主动提及比例", "unit_id": "单元编号",
     "doc_id": "文件或记录", "source": "来源类型", "origin": "来源", "speaker": "发言人",
     "status": "状态", "skip_reason": "跳过原因", "skip_detail": "说明",
+}
+# ... and their coded values in Chinese: the sheets are read by report writers, who had met
+# interview / skipped / non_answer beside 访谈 in the quotes sheet (ledger.csv keeps the codes)
+SHEET_VALUES: Final = {
+    "source": c.SOURCE_LABELS,
+    "speaker": {"respondent": "受访者", "interviewer": "访谈员"},
+    "status": {"analysed": "已分析", "skipped": "未分析", "truncated": "（未列完）"},
+    "skip_reason": SKIP_REASONS,
+    "level": {"theme": "主题", "concern": "问题"},
 }
 PERCENT_FORMAT: Final = "0.0%"
 # Columns worth wrapping (long free text); everything else is sized to fit on one line.
@@ -98,7 +108,7 @@ def write_xlsx(
     for name, frame in ((SHEET_PREVALENCE, prevalence), (SHEET_LEDGER, ledger)):
         if frame is not None:
             ws = wb.create_sheet(name)
-            defer(ws, _write_frame(ws, frame.rename(columns=SHEET_HEADERS)))
+            defer(ws, _write_frame(ws, _in_chinese(frame)))
 
     with atomic_path(path) as tmp:
         # ExcelWriter directly rather than wb.save(): save_workbook() overwrites the modified
@@ -108,6 +118,17 @@ def write_xlsx(
         ExcelWriter(wb, ZipFile(package, "w", ZIP_STORED, allowZip64=True)).save()
         splice_sheets(tmp, deferred, package=package.getvalue())
     return path
+
+
+def _in_chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with Chinese headers (``SHEET_HEADERS``) and coded values (``SHEET_VALUES``);
+    a value without a name stays as it is."""
+    coded = [col for col in SHEET_VALUES if col in frame.columns]
+    if coded:
+        frame = frame.assign(**{col: frame[col].map(
+            lambda v, names=SHEET_VALUES[col]: names.get(v, v) if isinstance(v, str) else v)
+            for col in coded})
+    return frame.rename(columns=SHEET_HEADERS)
 
 
 def _rest_writer(ws: Worksheet, rest: list[list[Any]]):
