@@ -171,6 +171,32 @@ def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_
 
 
 
+def test_a_line_naming_a_group_quotes_someone_of_that_group():
+    """The line says 货车司机中比例最高; the best-scoring quotes are three ride-hailing drivers',
+    and the truck driver's takes the last place."""
+    import numpy as np
+
+    from voiceminer.report.build import _Members, _Row
+
+    rows = [("u1", "r1", "租金太贵了，一个月六千五", ["租金", "太贵"], "网约车司机"),
+            ("u2", "r2", "租金又涨了，不跑就亏", ["租金", "涨"], "网约车司机"),
+            ("u3", "r3", "租金占了流水一半", ["租金", "流水"], "网约车司机"),
+            ("u4", "r4", "油价一涨就白干", ["油价"], "货车司机")]
+    fields = {name: np.empty(len(rows), dtype=object) for name in _Row._fields}
+    for k, (u, r, t, toks, group) in enumerate(rows):
+        for name, value in zip(_Row._fields, (u, r, t, t, toks, f"f.txt:{k}", "云南", group,
+                                              "survey", "", [], [], False)):
+            fields[name][k] = value
+    members = _Members(fields, np.arange(len(rows)))
+    terms = ("租金", "油价")
+    assert [q.unit_id for q in pick_quotes(members, terms, 3, None)] == ["u1", "u2", "u3"]
+    assert [q.unit_id for q in pick_quotes(members, terms, 3, None, lead=("货车司机",))] \
+        == ["u1", "u2", "u4"]
+    # a group already quoted needs nothing
+    assert [q.unit_id for q in pick_quotes(members, terms, 3, None, lead=("网约车司机",))] \
+        == ["u1", "u2", "u3"]
+
+
 def test_a_concern_is_quoted_first_from_units_it_is_the_main_concern_of():
     """An airport-queue post that also says 三个小时 is in 工作时间过长 too, but a unit whose
     main concern that is comes first."""

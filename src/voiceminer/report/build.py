@@ -33,6 +33,7 @@ from .model import (
     ThemeSection,
 )
 from .quotes import Quoted, pick_quotes
+from .writers._content import lead_groups
 
 _Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
                           "question concerns evidence introducing")
@@ -136,17 +137,19 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             members = members_of(crow["key"])
             listed_people.update(members.column("respondent_id").tolist())
             approving, praised = _approving(members, terms, named.get(crow["key"]), trow["key"])
+            groups = tuple(by_group.get(("concern", crow["key"]), ()))
             items.append(ConcernItem(
                 concern_id=crow["key"],
                 label=_local_label(crow["label"], members, terms, province)
                 + _see_also(info, trow["key"], home_of, listed, shown, codebook),
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
-                groups=tuple(by_group.get(("concern", crow["key"]), ())),
+                groups=groups,
                 quotes=pick_quotes(members, terms, n_quotes, do_redact, quoted,
                                     named.get(crow["key"]), praised,
                                     praise_first=2 * approving > int(crow["respondents"]),
-                                    concern_id=crow["key"], theme=trow["key"]),
+                                    concern_id=crow["key"], theme=trow["key"],
+                                    lead=lead_groups(groups)),
                 unit_ids=tuple(sorted(str(u) for u in members.column("unit_id"))),
                 approving=approving, **_unprompted(crow),
                 by_province=_people_by(members, "province") if national else (),

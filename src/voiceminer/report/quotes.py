@@ -40,7 +40,7 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
                 do_redact: Callable[[str], str] | None, used: Quoted | None = None,
                 named: re.Pattern[str] | None = None, praised: Collection[str] = frozenset(),
                 praise_first: bool = False, concern_id: str | None = None,
-                theme: str | None = None) -> tuple[Quote, ...]:
+                theme: str | None = None, lead: Collection[str] = ()) -> tuple[Quote, ...]:
     """Quotes that say the concern in its own words, each from a different respondent.
 
     A unit that says one of the catalogue's words for a known concern (``named``) comes first:
@@ -63,6 +63,9 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     (``excerpts.excerpt``). A unit that answers a question asking people to introduce themselves
     (``introducing``, ``prompting.background_answers``) says who speaks, and is quoted after the
     others (我跑众包，想跑就跑…也没人管你 had been the quote of 维权难、求助无门).
+    ``lead``: the groups the line names as raising it most (``_content.lead_groups``); when no
+    quote picked is from one of them, the best one that is takes the last place: the national
+    成本自担 line said 货车司机中比例最高 above three ride-hailing drivers' rent.
     """
     if members.empty or n <= 0:
         return ()
@@ -90,10 +93,17 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     people: set[str] = set()
     said: set[str] = set()
     aside: list[tuple[_Row, str, str]] = []  # what is quoted names none of the concern's words
+    lead_pick: tuple[_Row, str, str] | None = None  # see ``lead``
     for seen, row in enumerate(ranked):
-        if len(chosen) == n or seen - len(chosen) > _QUOTE_SCAN:
+        full = len(chosen) == n
+        if full and (lead_pick is not None or not lead
+                     or any(r.group in lead for r, _, _ in chosen)):
             break
-        if row.respondent_id in people:
+        if seen - len(chosen) > _QUOTE_SCAN:
+            break
+        if row.respondent_id in people or full and (
+                row.group not in lead or str(row.unit_id) in used.units or row.introducing
+                or (str(row.unit_id) in praised) != praise_first):
             continue
         anchors = tuple(evidence_terms(row.evidence, theme)) if theme is not None else ()
         text = excerpt(str(row.text).strip(), concern_words(terms, named, str(row.clean)),
@@ -101,6 +111,10 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
         quoted = clean_text(text)
         gist = _GIST.sub("", quoted)  # what is quoted: two posts may share a sentence
         if _repeats(gist, said):
+            continue
+        if full:  # the quotes are picked; looking only for one from a group the line names
+            if gist not in used.words and _names(quoted, terms, named):
+                lead_pick = (row, text, gist)
             continue
         people.add(row.respondent_id)
         said.add(gist)
@@ -115,6 +129,8 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     reposts = [x for x in later if x[0].source == "forum"]
     spoken = [x for x in later if x[0].source != "forum"]
     taken = [*chosen, *spoken, *aside][:n] or reposts[:1]
+    if lead_pick is not None and not any(row.group in lead for row, _, _ in taken):
+        taken[-1] = lead_pick
     used.units.update(str(row.unit_id) for row, _, _ in taken)
     used.words.update(gist for _, _, gist in taken)
     return tuple(_quote(row, text, do_redact) for row, text, _ in taken)
