@@ -81,6 +81,17 @@ def test_markdown_national_and_no_keyness(issues: IssueList, tmp_path: Path) -> 
     assert "附：" not in text
 
 
+def test_a_province_with_no_distinctive_word_says_so(issues: IssueList, tmp_path: Path) -> None:
+    import docx
+
+    plain = replace(issues, keyness=())
+    text = write_markdown(plain, tmp_path / "p.md").read_text(encoding="utf-8")
+    assert "## 附：本省区别于其他地区的高频词\n\n（与其他地区相比，本省没有用得明显更多的词" in text
+    paras = [p.text for p in docx.Document(str(write_docx(plain, tmp_path / "p.docx"))).paragraphs]
+    at = paras.index("附：本省区别于其他地区的高频词")
+    assert paras[at + 1].startswith("（与其他地区相比")
+
+
 def test_markdown_escapes_markup(issues: IssueList, tmp_path: Path) -> None:
     theme = issues.themes[1]
     concern = replace(theme.concerns[0], label="*罚款*[乱]")

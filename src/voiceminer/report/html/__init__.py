@@ -126,6 +126,9 @@ def render_province(issues: IssueList) -> str:
         body.append(section(c.keyness_heading(issues),
                             table(("词", "z 值", "出现条数"), rows, col_classes=("", "num", "num"),
                                   table_id="keyness-table"), section_id="keyness"))
+    elif c.shows_keyness(issues):
+        body.append(section(c.keyness_heading(issues), f"<p>{escape(c.NO_KEYNESS)}</p>",
+                            section_id="keyness"))
     body.append(_quotes_section(issues))
     body.append(f'<p class="note">{escape(c.METHOD_NOTE)}</p>')
     subtitle = c.basis_line(issues) + " " + c.meta_line(issues.meta)

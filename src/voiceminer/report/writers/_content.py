@@ -26,6 +26,7 @@ LEAD_MARGIN: Final = 0.05
 
 KEYNESS_HEADING: Final = "附：本省区别于其他地区的高频词"
 KEYNESS_HEADING_NATIONAL: Final = "附：全国汇总中的高频特征词"
+NO_KEYNESS: Final = "（与其他地区相比，本省没有用得明显更多的词；只分析一个省份时也不作比较。）"
 
 METHOD_NOTE: Final = (
     "说明：提及比例按受访者计算（同一人多次提到同一问题只计一次），不是按句子或条数计算；"
@@ -375,8 +376,16 @@ def keyness_heading(issues: IssueList) -> str:
 
 
 def keyness_line(terms: Iterable[KeyTerm]) -> str:
-    """``抽成（35 次）、单价（20 次）`` in the given (distinctiveness) order."""
-    return "、".join(f"{t.term}（{t.count} 次）" for t in terms)
+    """``抽成（35 次）、单价（20 次）`` in the given (distinctiveness) order; for a province with
+    none, a sentence saying so (``NO_KEYNESS``)."""
+    return "、".join(f"{t.term}（{t.count} 次）" for t in terms) or NO_KEYNESS
+
+
+def shows_keyness(issues: IssueList) -> bool:
+    """A province's list always has the appendix, saying so when no word stands out: a reviewer
+    comparing two provinces' Word files took the one without it for one missing a section. The
+    national summary has it only when it has words."""
+    return bool(issues.keyness) or issues.province != NATIONAL
 
 
 def meta_line(meta: Mapping[str, Any]) -> str:

@@ -55,7 +55,7 @@ def render_markdown(issues: IssueList) -> str:
         if singles:
             out += [md_escape(c.SINGLES_HEADING), ""]
             out += [f"- {md_escape(c.single_line(concern))}" for concern in singles] + [""]
-    if issues.keyness:
+    if c.shows_keyness(issues):
         out += [f"## {md_escape(c.keyness_heading(issues))}", "",
                 md_escape(c.keyness_line(issues.keyness)), ""]
     out += ["---", "", c.METHOD_NOTE, ""]

@@ -73,7 +73,7 @@ def write_docx(issues: IssueList, path: Path) -> Path:
             for concern in singles:
                 body.paragraph(c.single_line(concern), "List Continue")
 
-    if issues.keyness:
+    if c.shows_keyness(issues):
         body.paragraph(c.keyness_heading(issues), "Heading 2")
         body.paragraph(c.keyness_line(issues.keyness))
 
