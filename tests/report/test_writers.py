@@ -171,7 +171,7 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
     assert wb.sheetnames == ["问题清单", "代表性引语", "图表", "提及率", "台账"]
 
     ws = wb["问题清单"]
-    assert [c.value for c in ws[1]] == ["序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
+    assert [c.value for c in ws[1]] == ["主题内序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
                                         "主动提及比例", "肯定性评价人数", "提及比例最高的群体", "关键词",
                                         "来源说明", "concern_id"]
     assert all(c.font.bold for c in ws[1])

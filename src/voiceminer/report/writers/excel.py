@@ -31,7 +31,7 @@ SHEET_PREVALENCE: Final = "提及率"
 SHEET_LEDGER: Final = "台账"
 SHEET_CHARTS: Final = "图表"
 
-ISSUE_COLUMNS: Final = ("序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数", "主动提及比例",
+ISSUE_COLUMNS: Final = ("主题内序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数", "主动提及比例",
                         "肯定性评价人数", "提及比例最高的群体", "关键词", "来源说明", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "所答问题", "来源", "省份", "群体",
                          "来源类型")
