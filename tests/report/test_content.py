@@ -169,6 +169,22 @@ def test_a_national_line_says_where_its_people_come_from(by_province, by_source,
     assert c.concern_text(concern, national).endswith(said)
 
 
+def test_the_national_summary_says_why_the_province_lists_add_up_to_more_people(issues):
+    from dataclasses import replace
+
+    from voiceminer.report.model import NATIONAL
+
+    national = replace(issues, province=NATIONAL, respondents_total=100,
+                       respondents_by_province={"云南": 60, "广东": 38, "未知": 5})
+    assert c.province_line(national) == (
+        "受访者分布于 2 个省份，另有 5 人省份不详（单列为“省份不详”清单）。"
+        "其中 3 人的表述标注了不同省份（或部分未标注），在各省清单中各计一次，"
+        "因此各省清单人数之和（103）多于全国人数（100）。")
+    exact = replace(national, respondents_by_province={"云南": 60, "广东": 40})
+    assert c.province_line(exact) == "受访者分布于 2 个省份。"
+    assert c.province_line(issues) == ""  # a province's list
+
+
 def test_the_basis_line_counts_what_no_line_holds(issues) -> None:
     from dataclasses import replace
 

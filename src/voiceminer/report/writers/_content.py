@@ -207,6 +207,26 @@ def group_line(issues: IssueList) -> str:
     return "受访者构成：" + "、".join(parts) + "。" if parts else ""
 
 
+def province_line(issues: IssueList) -> str:
+    """The national summary's provinces: how many, how many people no source placed, and why the
+    province lists add up to more people than the summary (a forum account posting from two
+    places, or once without a place, is in both lists and once here); ``""`` elsewhere. A
+    reviewer summing the province lists found 1,957 people against the summary's 1,933."""
+    bases = issues.respondents_by_province
+    if not bases:
+        return ""
+    named = [p for p in bases if p not in ("", UNKNOWN)]
+    line = f"受访者分布于 {len(named)} 个省份"
+    if bases.get(UNKNOWN):
+        line += f"，另有 {bases[UNKNOWN]} 人省份不详（单列为“省份不详”清单）"
+    line += "。"
+    extra = sum(bases.values()) - issues.respondents_total
+    if extra > 0:
+        line += (f"其中 {extra} 人的表述标注了不同省份（或部分未标注），在各省清单中各计一次，"
+                 f"因此各省清单人数之和（{sum(bases.values())}）多于全国人数（{issues.respondents_total}）。")
+    return line
+
+
 def ordered_themes(issues: IssueList) -> list[ThemeSection]:
     """Themes in the given order, except that the catch-all ``other`` theme always comes last."""
     return [t for t in issues.themes if t.theme_id != OTHER_THEME] + [
