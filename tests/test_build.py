@@ -168,6 +168,11 @@ def test_words_quoted_once_in_a_list_yield_to_other_words_though_another_person_
     assert [q.unit_id for q in later] == ["u3"]
     alone = pick_quotes(_Members(fields, np.array([1])), ("欠薪",), 2, None, used)
     assert [q.unit_id for q in alone] == ["u2"]
+    # the same post quoted again under a later line is no copy: it comes after the others
+    used = Quoted()
+    pick_quotes(_Members(fields, np.array([0])), ("欠薪",), 1, None, used)
+    again = pick_quotes(_Members(fields, np.array([0, 2])), ("罚款", "欠薪"), 2, None, used)
+    assert [q.unit_id for q in again] == ["u3", "u1"]
 
 
 

@@ -126,8 +126,8 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     # quote without them: the same sentence posted by several accounts is one voice copied (the
     # national list had printed 辞职了最后一个月工资一直拖着不给 under three lines, from three
     # accounts); the same short answer written by two respondents is two voices, quoted last
-    reposts = [x for x in later if x[0].source == "forum"]
-    spoken = [x for x in later if x[0].source != "forum"]
+    reposts = [x for x in later if x[0].source == "forum" and str(x[0].unit_id) not in used.units]
+    spoken = [x for x in later if x not in reposts]  # a unit quoted again is not a copy
     taken = [*chosen, *spoken, *aside][:n] or reposts[:1]
     if lead_pick is not None and not any(row.group in lead for row, _, _ in taken):
         taken[-1] = lead_pick
