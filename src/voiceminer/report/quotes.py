@@ -53,10 +53,11 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     ``used``: units and words already quoted elsewhere in the same issue list: a unit quoted
     already is taken only when no other unit is left (a long answer touching four concerns was
     quoted under all four), and words quoted already after the others, or, in a forum post,
-    only when the line has no other quote; the quotes picked here are added to it. ``praised``: the ids of the units that approve of the
-    concern (``approval.approves``), after the others, or before them with ``praise_first``, as
-    most of the concern's people do or do not approve: a thank-you for the 司机之家 was quoted
-    as the problem, and a line of nine people thanking the union opened with its one complaint.
+    only when the line has no other quote; the quotes picked here are added to it.
+    ``praised``: the ids of the units that approve of the concern (``approval.approves``),
+    after the others, or before them with ``praise_first``, as most of the concern's people do
+    or do not approve: a thank-you for the 司机之家 was quoted as the problem, and a line of nine
+    people thanking the union opened with its one complaint.
     ``concern_id``: a unit whose main concern (listed first) it is scores higher than one that
     raised it beside another: 工作时间过长 opened with 机场蓄车池排了三个小时, an airport queue.
     ``theme``: the concern's theme, whose evidence words in an answer anchor its excerpt
@@ -126,8 +127,11 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     # quote without them: the same sentence posted by several accounts is one voice copied (the
     # national list had printed 辞职了最后一个月工资一直拖着不给 under three lines, from three
     # accounts); the same short answer written by two respondents is two voices, quoted last
-    reposts = [x for x in later if x[0].source == "forum" and str(x[0].unit_id) not in used.units]
-    spoken = [x for x in later if x not in reposts]  # a unit quoted again is not a copy
+    def copied(pick: tuple[_Row, str, str]) -> bool:  # a unit quoted again is not a copy
+        return pick[0].source == "forum" and str(pick[0].unit_id) not in used.units
+
+    reposts = [x for x in later if copied(x)]
+    spoken = [x for x in later if not copied(x)]
     taken = [*chosen, *spoken, *aside][:n] or reposts[:1]
     if lead_pick is not None and not any(row.group in lead for row, _, _ in taken):
         taken[-1] = lead_pick
