@@ -27,6 +27,12 @@ _BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
 LEADING_TERMS = 3
 
 
+def has_praise(clean: str) -> bool:
+    """Whether ``clean`` holds an approving word at all: most answers do not, and nothing about
+    them needs working out before ``approves``."""
+    return _APPROVAL.search(clean) is not None
+
+
 def approves(clean: str, terms: tuple[str, ...], anchors: tuple[str, ...] = ()) -> bool:
     """In the sentences that say one of the concern's leading terms (else any of its terms;
     else the words that coded the answer into the concern's theme, ``anchors``; else the whole
@@ -35,7 +41,7 @@ def approves(clean: str, terms: tuple[str, ...], anchors: tuple[str, ...] = ()) 
     快递柜…这钱都是我们自己掏 (its 成本 words) before 驿站老板人挺好 approve of its costs. The
     theme's words come after the concern's: a theme word (吃饭) may sit in the praise while the
     concern's own word (宿舍) sits in the complaint."""
-    if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
+    if not has_praise(clean):  # most answers: nothing to look at sentence by sentence
         return False
     said = sentences(clean)
     about = ([x for x in said if any(t in x for t in terms[:LEADING_TERMS])]

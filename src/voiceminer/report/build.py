@@ -22,7 +22,7 @@ from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
 from ..schema import analysed_mask, evidence_terms
-from .approval import approves
+from .approval import approves, has_praise
 from .excerpts import concern_words
 from .model import (
     NATIONAL,
@@ -185,8 +185,9 @@ def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str]
     units = [(str(u), str(who)) for u, clean, who, evidence in zip(
         members.column("unit_id"), members.column("clean"), members.column("respondent_id"),
         members.column("evidence"))
-        if approves(str(clean), concern_words(terms, named, str(clean)),
-                    tuple(evidence_terms(evidence, theme)) if theme is not None else ())]
+        if has_praise(str(clean)) and approves(
+            str(clean), concern_words(terms, named, str(clean)),
+            tuple(evidence_terms(evidence, theme)) if theme is not None else ())]
     return len({who for _, who in units}), frozenset(u for u, _ in units)
 
 
