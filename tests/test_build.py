@@ -471,6 +471,14 @@ def test_a_province_list_names_a_found_concern_in_its_own_peoples_words():
                          ("r2", "希望工会帮忙维权！", ["工会", "维权"])])
     assert _local_label(two, help_, ("维权",), "江苏") == "“希望工会帮忙维权”等"
     assert _local_label(two, help_, ("维权",), NATIONAL) == two
+    # nobody here says the label's clauses or the concern's terms: the words that coded the
+    # answer into the theme name it
+    tense = _members_of([("r1", "每天都紧绷着，生怕哪里出错被罚。", ["紧绷", "出错", "被罚"])])
+    tense.fields["evidence"][0] = ["attitudes:紧绷着"]
+    mixed = "“感觉自己就是被算法管着”“躺在地上半天没起来”等"
+    assert _local_label(mixed, tense, ("被算法管着", "地上"), "湖北") == mixed
+    assert _local_label(mixed, tense, ("被算法管着", "地上"), "湖北", "attitudes") == \
+        "“每天都紧绷着”等"
 
 
 def test_a_quote_from_a_later_line_of_an_answer_gives_that_line():

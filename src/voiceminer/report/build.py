@@ -21,7 +21,7 @@ from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
-from ..schema import analysed_mask, evidence_terms
+from ..schema import ASKED_EVIDENCE, analysed_mask, evidence_terms
 from .approval import approves, has_praise
 from .excerpts import concern_words
 from .model import (
@@ -140,7 +140,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
             groups = tuple(by_group.get(("concern", crow["key"]), ()))
             items.append(ConcernItem(
                 concern_id=crow["key"],
-                label=_local_label(crow["label"], members, terms, province)
+                label=_local_label(crow["label"], members, terms, province, trow["key"])
                 + _see_also(info, trow["key"], home_of, listed, shown, codebook),
                 top_terms=_said_here(terms, members),
                 respondents=int(crow["respondents"]), share=float(crow["share"]),
@@ -191,12 +191,15 @@ def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str]
     return len({who for _, who in units}), frozenset(u for u, _ in units)
 
 
-def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str) -> str:
+def _local_label(label: str, members: _Members, terms: tuple[str, ...], province: str,
+                 theme: str | None = None) -> str:
     """A found concern's label as a province's list shows it: the national label's clauses
     that some unit of the province says (of “A”“B”等, only “B”等 where nobody here says A), else
-    the province's own wording (``new_label`` on its units), since a list naming
-    港区周边没地方吃饭休息 above four answers that all say 休息 describes other provinces'
-    people. A catalogue label stays as it is."""
+    the province's own wording (``new_label`` on its units, by the concern's terms, else by the
+    words that coded them into ``theme``), since a list naming 港区周边没地方吃饭休息 above four
+    answers that all say 休息 describes other provinces' people (湖北's one answer about 紧绷着
+    had been listed as “感觉自己就是被算法管着”“躺在地上半天没起来”等). A catalogue label stays
+    as it is."""
     phrases = quoted_phrases(label)
     if province == NATIONAL or not phrases or members.empty:
         return label
@@ -205,6 +208,10 @@ def _local_label(label: str, members: _Members, terms: tuple[str, ...], province
     if said:
         return label if len(said) == len(phrases) else "".join(f"“{p}”" for p in said) + "等"
     local = new_label(cleans, terms, ())
+    if not quoted_phrases(local) and theme is not None:
+        coded = dict.fromkeys(t for evidence in members.column("evidence")
+                              for t in evidence_terms(evidence, theme) if t != ASKED_EVIDENCE)
+        local = new_label(cleans, tuple(coded), ()) if coded else local
     return local if quoted_phrases(local) else label
 
 
