@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from voiceminer.report import raised_by
 from voiceminer.report.model import NATIONAL, GroupShare
 from voiceminer.report.writers import _content as c
 from voiceminer.report.writers._safe import neutralize_cell
@@ -28,24 +29,24 @@ def test_chinese_numeral(n: int, text: str) -> None:
 
 def test_lead_phrase_single_double_many_unknown() -> None:
     g = GroupShare
-    assert c.lead_phrase([g("快递员", 30, 0.2), g("外卖骑手", 10, 0.4)]) == "外卖骑手中比例最高"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.36)]) == "外卖骑手、快递员中比例较高"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.35)]) == "外卖骑手、快递员中比例较高"
-    assert c.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手中比例最高"
+    assert raised_by.lead_phrase([g("快递员", 30, 0.2), g("外卖骑手", 10, 0.4)]) == "外卖骑手中比例最高"
+    assert raised_by.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.36)]) == "外卖骑手、快递员中比例较高"
+    assert raised_by.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.35)]) == "外卖骑手、快递员中比例较高"
+    assert raised_by.lead_phrase([g("外卖骑手", 10, 0.40), g("快递员", 8, 0.34)]) == "外卖骑手中比例最高"
     three = [g("外卖骑手", 5, 0.40), g("快递员", 5, 0.39), g("货车司机", 5, 0.38)]
-    assert c.lead_phrase(three) == "多个群体均有提及"
-    assert c.lead_phrase([g("未知", 50, 0.9), g("快递员", 6, 0.1)]) == "快递员中比例最高"
+    assert raised_by.lead_phrase(three) == "多个群体均有提及"
+    assert raised_by.lead_phrase([g("未知", 50, 0.9), g("快递员", 6, 0.1)]) == "快递员中比例最高"
     # below five people nobody raises anything "mainly"
-    assert c.lead_phrase([g("快递员", 2, 0.1)]) == "" and c.lead_groups([g("快递员", 4, 0.5)]) == ()
-    assert c.lead_phrase([]) == ""
+    assert raised_by.lead_phrase([g("快递员", 2, 0.1)]) == "" and raised_by.lead_groups([g("快递员", 4, 0.5)]) == ()
+    assert raised_by.lead_phrase([]) == ""
     # a group of two in the line is not named, however high its rate, and then none is: the
     # next group's rate is not the highest
-    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "多个群体均有提及"
-    assert c.lead_phrase([g("外卖骑手", 2, 0.1), g("货车司机", 7, 0.2)]) == "货车司机中比例最高"
+    assert raised_by.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 7, 0.2)]) == "多个群体均有提及"
+    assert raised_by.lead_phrase([g("外卖骑手", 2, 0.1), g("货车司机", 7, 0.2)]) == "货车司机中比例最高"
     # nor is a runner-up named past a small group with a higher share than its own
-    assert c.lead_phrase([g("快递员", 9, 0.07), g("货车司机", 2, 0.06), g("外卖骑手", 5, 0.04)]) \
+    assert raised_by.lead_phrase([g("快递员", 9, 0.07), g("货车司机", 2, 0.06), g("外卖骑手", 5, 0.04)]) \
         == "快递员中比例最高"
-    assert c.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 2, 0.2), g("快递员", 1, 0.1)]) == \
+    assert raised_by.lead_phrase([g("外卖骑手", 2, 0.5), g("货车司机", 2, 0.2), g("快递员", 1, 0.1)]) == \
         "多个群体均有提及"
 
 

@@ -33,7 +33,7 @@ from .model import (
     ThemeSection,
 )
 from .quotes import Quoted, pick_quotes
-from .writers._content import lead_groups
+from .raised_by import lead_groups
 
 _Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
                           "question concerns evidence introducing")

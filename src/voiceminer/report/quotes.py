@@ -64,7 +64,7 @@ def pick_quotes(members: _Members, terms: tuple[str, ...], n: int,
     (``excerpts.excerpt``). A unit that answers a question asking people to introduce themselves
     (``introducing``, ``prompting.background_answers``) says who speaks, and is quoted after the
     others (我跑众包，想跑就跑…也没人管你 had been the quote of 维权难、求助无门).
-    ``lead``: the groups the line names as raising it most (``_content.lead_groups``); when no
+    ``lead``: the groups the line names as raising it most (``raised_by.lead_groups``); when no
     quote picked is from one of them, the best one that is takes the last place: the national
     成本自担 line said 货车司机中比例最高 above three ride-hailing drivers' rent.
     """

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..model import IssueList
+from ..raised_by import lead_groups
 from . import _content as c
 from ._atomic import atomic_path
 from ._safe import neutralize_cell
@@ -42,7 +43,7 @@ def csv_rows(issues: IssueList) -> list[dict[str, Any]]:
                 "unprompted_share": ("" if concern.unprompted_share is None
                                      else float(concern.unprompted_share)),
                 "approving": "" if concern.approving is None else int(concern.approving),
-                "top_groups": "、".join(c.lead_groups(concern.groups)),
+                "top_groups": "、".join(lead_groups(concern.groups)),
                 "top_terms": "、".join(concern.top_terms),
                 "by_province": _counts(concern.by_province),
                 "by_source": _counts(concern.by_source),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ...schema import SKIP_REASONS
 from ..model import IssueList
+from ..raised_by import lead_groups, lead_phrase, origin_phrase
 from . import _content as c
 from ._atomic import atomic_path
 from .excel_cells import column_width, display_width, excel_cell, excel_column
@@ -165,7 +166,7 @@ def _issue_rows(issues: IssueList) -> list[list[Any]]:
                 concern.approving,
                 _lead_cell(concern),
                 "、".join(concern.top_terms),
-                c.origin_phrase(concern, issues) or None,
+                origin_phrase(concern, issues) or None,
                 concern.concern_id,
             ])
     return rows
@@ -174,10 +175,10 @@ def _issue_rows(issues: IssueList) -> list[list[Any]]:
 def _lead_cell(concern) -> str | None:
     """The group(s) named in the line, else 多个群体均有提及 where the line says so (a blank cell
     had stood for both that and "too few people to say"), else nothing."""
-    lead = c.lead_groups(concern.groups)
+    lead = lead_groups(concern.groups)
     if lead:
         return "、".join(lead)
-    return c.lead_phrase(concern.groups) or None
+    return lead_phrase(concern.groups) or None
 
 
 def _quote_rows(issues: IssueList) -> list[list[Any]]:
