@@ -154,6 +154,13 @@ def test_docx_structure(issues: IssueList, tmp_path: Path) -> None:
     assert [cell.text for cell in table.rows[-1].cells] == ["合计", "300", "100%"]
     assert [row.cells[0].text for row in table.rows[1:-1]] == ["货车司机", "网约车司机", "快递员", "外卖骑手"]
 
+    # no template leftovers: the blank-page thumbnail, the Word 2010 copy of the styles
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "云南.docx").namelist()
+    assert "word/styles.xml" in names and "word/media/image1.png" in names
+    assert not {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"} & set(names)
+
     props = doc.core_properties
     assert props.title == "云南新就业形态劳动者反映问题清单"
     assert props.created.date().isoformat() == "2024-05-01"

@@ -84,10 +84,22 @@ def write_docx(issues: IssueList, path: Path) -> Path:
     if meta := c.meta_line(issues.meta):
         document.add_paragraph().add_run(meta).font.size = Pt(9)
 
+    _drop_template_leftovers(document)
     with atomic_path(path) as tmp:
         document.save(str(tmp))
         normalize_zip(tmp)
     return path
+
+
+def _drop_template_leftovers(document: DocxDocument) -> None:
+    """Leave out two parts python-docx's template carries: its thumbnail, a picture of a blank
+    page that file browsers showed as the report's preview (national review), and
+    ``stylesWithEffects.xml``, a second copy of the styles only Word 2010 reads (it falls back to
+    ``styles.xml``). A part no relationship points to is not written."""
+    for rels, kind in ((document.part.package.rels, "/thumbnail"),
+                       (document.part.rels, "/stylesWithEffects")):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith(kind)]:
+            del rels[rid]
 
 
 class _Body:
