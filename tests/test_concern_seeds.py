@@ -373,6 +373,16 @@ def test_a_concerns_exclude_phrases_hold_text_no_concern_counts(tmp_path):
     assert catalogue.pooled("x").concerns[0].exclude == ("入会了",)
 
 
+def test_a_knee_cut_open_in_a_fall_is_an_injury_not_wear():
+    """The bundled catalogue: 膝盖 names 职业病与身体劳损, but not in 膝盖全破了."""
+    safety = ConcernCatalogue.load().for_theme("safety")
+    ids = [c.id for c in safety]
+    matcher = TermMatcher(safety)
+    fell, sore = matcher.scores([["下大雨", "摔了一跤", "膝盖", "全破"], ["爬楼", "膝盖", "疼"]])
+    assert fell[ids.index("injury_on_job")] == 1 and fell[ids.index("occupational_health")] == 0
+    assert sore[ids.index("occupational_health")] == 1
+
+
 def test_over_budget_known_and_new_concerns_compete_by_respondents():
     """A new concern of six people keeps its line over a known one of three; the three named
     the dropped concern, so they keep no concern rather than joining a near one."""
