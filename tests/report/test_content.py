@@ -186,6 +186,17 @@ def test_the_national_summary_says_why_the_province_lists_add_up_to_more_people(
     assert c.province_line(issues) == ""  # a province's list
 
 
+def test_a_list_on_few_respondents_warns_that_its_shares_move_with_one_person(issues):
+    from dataclasses import replace
+
+    from voiceminer.report.model import NATIONAL
+
+    assert issues.respondents_total >= c.SMALL_BASE and c.small_base_line(issues) == ""
+    small = replace(issues, respondents_total=57)
+    assert c.small_base_line(small).startswith("注意：本清单只依据 57 名受访者")
+    assert c.small_base_line(replace(small, province=NATIONAL)) == ""
+
+
 def test_the_basis_line_counts_what_no_line_holds(issues) -> None:
     from dataclasses import replace
 

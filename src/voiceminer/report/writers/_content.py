@@ -24,7 +24,7 @@ SOURCE_LABELS: Final = {"interview": "访谈", "survey": "问卷", "forum": "网
 
 KEYNESS_HEADING: Final = "附：本省区别于其他地区的高频词"
 KEYNESS_HEADING_NATIONAL: Final = "附：全国汇总中的高频特征词"
-NO_KEYNESS: Final = "（与其他地区相比，本省没有用得明显更多的词；只分析一个省份时也不作比较。）"
+NO_KEYNESS: Final = "（与其他地区相比，本省没有用得明显更多的词。）"
 
 METHOD_NOTE: Final = (
     "说明：提及比例按受访者计算（同一人多次提到同一问题只计一次），不是按句子或条数计算；"
@@ -132,6 +132,22 @@ def basis_line(issues: IssueList) -> str:
         line += (f"；其中 {issues.unplaced} 条未归入下列任何一条问题，"
                  "可在 units.csv 中查看 concerns 为空的行")
     return line + "。"
+
+
+# A province's list resting on fewer respondents than this says that its shares and group
+# comparisons move with one or two people (a review of three such provinces: half of their lines
+# held one or two people, and half of their group headings changed with one person more or less).
+SMALL_BASE: Final = 100
+
+
+def small_base_line(issues: IssueList) -> str:
+    """A caution for a province's list on fewer than ``SMALL_BASE`` respondents; ``""``
+    otherwise (and for the national summary)."""
+    n = issues.respondents_total
+    if issues.province == NATIONAL or not n or n >= SMALL_BASE:
+        return ""
+    return (f"注意：本清单只依据 {n} 名受访者，多数问题只有几个人提到，比例和“某群体中比例最高”"
+            "会因一两人而改变；引用时请同时写明人数，不宜单独引用比例。")
 
 
 def group_counts(issues: IssueList) -> list[tuple[str, int]]:

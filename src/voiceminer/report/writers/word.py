@@ -52,6 +52,8 @@ def write_docx(issues: IssueList, path: Path) -> Path:
 
     body.paragraph(c.title(issues), "Heading 1")
     body.paragraph(c.basis_line(issues))
+    if line := c.small_base_line(issues):
+        body.paragraph(line)
     if line := c.province_line(issues):
         body.paragraph(line)
     _add_group_table(document, body, issues)
