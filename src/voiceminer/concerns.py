@@ -299,10 +299,12 @@ def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str
         cid, theme = r["concern_id"], r["theme"]
         if cid in known or theme == OTHER_THEME:
             continue
-        elsewhere = Counter(t for i in members[cid] for t in {
-            theme_of[d] for d in assigned[i]
-            if theme_of[d] != theme and d not in dropped and (d in known or order[d] < order[cid])
-            and _one_clause(cols["clean"][i], cols["spans"][i], theme, theme_of[d])})
+        elsewhere: Counter[str] = Counter()
+        for i in members[cid]:
+            others = {theme_of[d] for d in assigned[i] if theme_of[d] != theme and d not in dropped
+                      and (d in known or order[d] < order[cid])}
+            if others:
+                elsewhere.update(_in_one_clause(cols["clean"][i], cols["spans"][i], theme, others))
         if elsewhere and max(elsewhere.values()) >= SAME_UNITS_SHARE * len(members[cid]):
             dropped.add(cid)
     if not dropped:
@@ -320,12 +322,13 @@ def _without_copies(rows: list[dict], assigned: list[list[str]], known: dict[str
             {new_id[c]: ids for c, ids in known.items()})
 
 
-def _one_clause(clean: str, spans: Sequence[tuple[str, int, int]], theme: str, other: str
-                ) -> bool:
-    """Whether ``clean`` says ``theme`` and ``other`` in the same clause (coding's spans)."""
+def _in_one_clause(clean: str, spans: Sequence[tuple[str, int, int]], theme: str,
+                   others: set[str]) -> set[str]:
+    """Those of ``others`` that ``clean`` says in a clause where it says ``theme`` too
+    (coding's spans); the clause marks are found once per answer."""
     clause = clause_finder(clean)
     here = {clause(a, b) for t, a, b in spans if t == theme}
-    return any(clause(a, b) in here for t, a, b in spans if t == other)
+    return {t for t, a, b in spans if t in others and clause(a, b) in here}
 
 
 def find_concerns(units: pd.DataFrame, **params) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -32,4 +32,4 @@ def test_the_answers_own_words_for_the_theme_decide_before_the_whole_answer():
     post = "快递柜又涨价了，一个大格子一块多，这钱都是我们自己掏。驿站老板人挺好，中午让我在里面吃饭歇会儿。"
     costs = ("油费", "租金", "过路费")
     assert approves(post, costs)  # read whole, the owner's praise counted
-    assert not approves(post, costs, anchors=("自己掏",))
+    assert not approves(post, costs, evidence=["pay:自己掏"], theme="pay")

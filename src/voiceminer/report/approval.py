@@ -9,8 +9,10 @@ line that says a concern is raised and then quotes a thank-you misleads the read
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from .excerpts import sentences
+from ..schema import evidence_terms
+from .excerpts import concern_words, sentences
 
 # Words that approve of what they speak of, not preceded by a negation (不满意 is no praise)
 # nor by 就, which makes them the measure of a low hope (过年能回去待个七八天就不错了, 能按时发
@@ -27,24 +29,24 @@ _BUT = re.compile(r"但|就是|可是|不过|只是|然而|问题是")
 LEADING_TERMS = 3
 
 
-def has_praise(clean: str) -> bool:
-    """Whether ``clean`` holds an approving word at all: most answers do not, and nothing about
-    them needs working out before ``approves``."""
-    return _APPROVAL.search(clean) is not None
-
-
-def approves(clean: str, terms: tuple[str, ...], anchors: tuple[str, ...] = ()) -> bool:
-    """In the sentences that say one of the concern's leading terms (else any of its terms;
-    else the words that coded the answer into the concern's theme, ``anchors``; else the whole
-    answer), an approving word and no "but". A post praising a station owner in one sentence and
-    asking about arbitration in the next does not approve of arbitration; nor does one saying
-    快递柜…这钱都是我们自己掏 (its 成本 words) before 驿站老板人挺好 approve of its costs. The
-    theme's words come after the concern's: a theme word (吃饭) may sit in the praise while the
-    concern's own word (宿舍) sits in the complaint."""
-    if not has_praise(clean):  # most answers: nothing to look at sentence by sentence
+def approves(clean: str, terms: tuple[str, ...], *, named: re.Pattern[str] | None = None,
+             evidence: Iterable[str] = (), theme: str | None = None) -> bool:
+    """In the sentences that say one of the concern's leading terms (else any of its words:
+    its terms, then the catalogue's words for it that the answer says, ``named``,
+    ``excerpts.concern_words``; else the words that coded the answer into the concern's
+    ``theme``, from its ``evidence``; else the whole answer), an approving word and no "but".
+    A post praising a station owner in one sentence and asking about arbitration in the next
+    does not approve of arbitration; nor does one saying 快递柜…这钱都是我们自己掏 (its 成本
+    words) before 驿站老板人挺好 approve of its costs. The theme's words come after the
+    concern's: a theme word (吃饭) may sit in the praise while the concern's own word (宿舍) sits
+    in the complaint. The concern's and the theme's words are worked out only for an answer
+    that holds an approving word at all: most do not, and every member of every line is read."""
+    if not _APPROVAL.search(clean):  # most answers: nothing to look at sentence by sentence
         return False
+    words = concern_words(terms, named, clean)
+    anchors = evidence_terms(evidence, theme) if theme is not None else []
     said = sentences(clean)
-    about = ([x for x in said if any(t in x for t in terms[:LEADING_TERMS])]
-             or [x for x in said if any(t in x for t in terms)]
+    about = ([x for x in said if any(t in x for t in words[:LEADING_TERMS])]
+             or [x for x in said if any(t in x for t in words)]
              or [x for x in said if any(a in x for a in anchors)] or [clean])
     return any(_APPROVAL.search(x) and not _BUT.search(x) for x in about)

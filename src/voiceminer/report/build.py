@@ -8,7 +8,7 @@ province from that province's own respondents and are redacted here, before any 
 from __future__ import annotations
 
 import re
-from collections import namedtuple
+from collections import Counter, namedtuple
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +22,7 @@ from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
 from ..schema import ASKED_EVIDENCE, analysed_mask, evidence_terms
-from .approval import approves, has_praise
-from .excerpts import concern_words
+from .approval import approves
 from .model import (
     NATIONAL,
     ConcernItem,
@@ -179,15 +178,13 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
 def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str] | None = None,
                theme: str | None = None) -> tuple[int, frozenset[str]]:
     """(how many of the concern's respondents here approve of it, the units in which they do;
-    ``approval.approves`` on the concern's words in each answer, ``excerpts.concern_words``, and
-    its evidence words for ``theme``): the count goes into the line, the units to the quote
-    picker, so that each answer is read once."""
+    ``approval.approves``, with the catalogue's words for it, ``named``, and the answers'
+    evidence for ``theme``): the count goes into the line, the units to the quote picker, so
+    that each answer is read once."""
     units = [(str(u), str(who)) for u, clean, who, evidence in zip(
         members.column("unit_id"), members.column("clean"), members.column("respondent_id"),
         members.column("evidence"))
-        if has_praise(str(clean)) and approves(
-            str(clean), concern_words(terms, named, str(clean)),
-            tuple(evidence_terms(evidence, theme)) if theme is not None else ())]
+        if approves(str(clean), terms, named=named, evidence=evidence, theme=theme)]
     return len({who for _, who in units}), frozenset(u for u, _ in units)
 
 
@@ -268,9 +265,7 @@ def _people_by(members: _Members, field: str) -> tuple[tuple[str, int], ...]:
     first, then by name."""
     people = set(zip(members.column("respondent_id").astype(str),
                      members.column(field).astype(str)))
-    counts: dict[str, int] = {}
-    for _who, value in people:
-        counts[value] = counts.get(value, 0) + 1
+    counts = Counter(value for _who, value in people)
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
