@@ -78,8 +78,15 @@ def _mixed_study():
     return _coded(rows)
 
 
+@pytest.mark.parametrize("fork", [True, False], ids=["processes", "threads"])
 @pytest.mark.parametrize("known", [True, False], ids=["catalogue", "discovery-only"])
-def test_threads_do_not_change_the_concerns(known):
+def test_workers_do_not_change_the_concerns(known, fork, monkeypatch):
+    """Themes side by side, on forked processes or (where the system cannot fork) threads,
+    give what one worker gives."""
+    from voiceminer import concerns
+
+    if not fork:
+        monkeypatch.setattr(concerns, "can_fork", lambda: False)
     units = _mixed_study()
     one = ConcernFinder(n_jobs=1, known_concerns=known).fit(units)
     two = ConcernFinder(n_jobs=2, known_concerns=known).fit(units)

@@ -40,9 +40,10 @@ clause (工会能不能帮忙解决社保问题 beside 希望工会帮忙解决�
 What happens inside one theme is ``theme_clusters.ThemeClusterer``; this module splits the units
 by theme and assembles the concerns table.
 
-Themes are independent and are clustered side by side on threads (``n_jobs``), as are the
-candidate numbers of concerns inside a theme; every thread runs BLAS and OpenMP on one core, so
-the concerns are the same on any machine and with any number of threads.
+Themes are independent and are clustered side by side (``n_jobs``): on forked processes where
+the system can fork, else on threads, as are the candidate numbers of concerns inside a theme
+that is clustered alone. Every worker runs BLAS and OpenMP on one core, so the concerns are the
+same on any machine and with any number of workers.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from .concern_labels import SAME_UNITS_SHARE, ConcernNames
 from .concern_order import main_first
 from .concern_threads import CorePool, cores, one_core_each
 from .concern_tokens import ThemeTokens
+from .forked import can_fork, forked_map
 from .prompting import background_answers
 from .schema import ASKED_EVIDENCE, analysed_mask, check_units
 from .segment import Segmenter
@@ -104,10 +106,11 @@ class ConcernFinder:
     introductions : cues of interview questions that ask people to introduce themselves
         (``Codebook.introductions``; a unit's ``question`` holding one): the answers are
         background, and join a known concern only by naming it and never form a new one.
-    n_jobs : threads for independent work (``concern_threads``) — the themes, and the candidate
-        numbers of concerns of one theme; 0 is one per core, 1 none. Each thread keeps BLAS and
-        OpenMP to one core, so the arithmetic and the concerns are the same whatever the number. Above
-        ``PARALLEL_MAX_UNITS`` (unit, theme) pairs one thread is used, to bound memory.
+    n_jobs : workers for independent work — the themes (forked processes, ``forked``, else
+        threads), and the candidate numbers of concerns of a theme clustered alone (threads,
+        ``concern_threads``); 0 is one per core, 1 none. Each keeps BLAS and OpenMP to one core,
+        so the arithmetic and the concerns are the same whatever the number. Above
+        ``PARALLEL_MAX_UNITS`` (unit, theme) pairs one worker is used, to bound memory.
 
     Attributes
     ----------
@@ -217,13 +220,16 @@ class ConcernFinder:
         ``df`` and ``n_live``: every analysed unit's document frequencies and their number, for
         the corpus idf that names clusters (``ThemeClusterer``).
 
-        Themes are independent, so with several threads (``n_jobs``, ``concern_threads``) they
-        are clustered side by side, the largest first. Each theme's tokens
-        (``concern_tokens.ThemeTokens``) are prepared in the calling thread, as its turn comes:
+        Themes are independent, so with several workers (``n_jobs``) they are clustered side by
+        side, the largest first: on forked processes (``forked``) where the system can fork,
+        since most of the work is Python and two threads took as long as one; else on threads
+        (``concern_threads``). A forked worker prepares and clusters whole themes, with one
+        thread for the candidate numbers of concerns; the results are the same either way.
+        Each theme's tokens (``concern_tokens.ThemeTokens``) are prepared as its turn comes:
         mostly slices of the units' tokens at the sentence cuts coding left, but where those are
         missing the sentences are segmented again, and ``Segmenter`` memos are not safe to
-        share. Preparing every theme before the threads start would hold every theme's tokens
-        at once.
+        share between threads. Preparing every theme first would hold every theme's tokens at
+        once.
         """
         if not themes:
             return []
@@ -252,12 +258,18 @@ class ConcernFinder:
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
         largest_first = sorted(themes, key=lambda t: -len(groups[t]))
+        forking = threads > 1 and len(themes) > 1 and can_fork()
         with one_core_each(load=clustering) as controller:
             self._pool = CorePool(threads, controller)
             clusterer = ThemeClusterer(
                 max_concerns=self.max_concerns, min_respondents=self.min_respondents,
                 other_coherence=self.other_coherence, random_state=self.random_state,
-                clusterer=self.clusterer, pool=self._pool, df=df, n_units=n_live)
+                clusterer=self.clusterer, pool=CorePool(1, controller) if forking else self._pool,
+                df=df, n_units=n_live)
+            if forking:
+                order = sorted(range(len(themes)), key=lambda j: -len(groups[themes[j]]))
+                return forked_map(lambda j: cluster(prepare(themes[j])), len(themes),
+                                  min(threads, len(themes)), order)
             done = dict(zip(largest_first,
                             self._pool.map(cluster, map(prepare, largest_first))))
         return [done[t] for t in themes]

@@ -13,7 +13,6 @@ worker.)
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +28,6 @@ MIN_PARALLEL_JOBS = 4
 # rough seconds per analysed unit and per report, only to hand out the largest jobs first
 _REPORT_FIXED_COST = 1.0
 _REPORT_UNIT_COST = 1e-5
-
-_JOBS: list[FileJob] = []  # set before the pool forks; workers read their job by index
 
 
 @dataclass(frozen=True)
@@ -57,33 +54,14 @@ def run_jobs(jobs: Sequence[FileJob], n_jobs: int = 0) -> list[list[Path]]:
     jobs, or where processes cannot fork, everything runs here.
     """
     from ..engine.local import cores
+    from ..forked import can_fork, forked_map
 
-    global _JOBS
     workers = min(n_jobs if n_jobs > 0 else cores(), len(jobs))
-    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or "fork" not in mp.get_all_start_methods():
+    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or not can_fork():
         return [job.run() for job in jobs]
-    import gc
-
-    from .. import warmup
-
-    warmup.wait()  # never fork while a thread is importing (see warmup)
-    _JOBS = list(jobs)
-    # objects made so far are left out of the workers' garbage collections, which would
-    # otherwise touch (and so copy) every page of the parent's million-row tables
-    gc.freeze()
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            # largest first, so that no worker is left with a long job at the end
-            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
-            done = dict(zip(order, pool.imap(_run_index, order, chunksize=1)))
-    finally:
-        _JOBS = []
-        gc.unfreeze()
-    return [done[i] for i in range(len(jobs))]
-
-
-def _run_index(i: int) -> list[Path]:
-    return _JOBS[i].run()
+    # largest first, so that no worker is left with a long job at the end
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
+    return forked_map(lambda i: jobs[i].run(), len(jobs), workers, order)
 
 
 def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,

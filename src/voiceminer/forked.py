@@ -1,0 +1,55 @@
+"""Independent pieces of work on forked processes, for the stages whose work is Python.
+
+Threads share one interpreter lock: the concern stage's themes on two threads took as long as on
+one, since most of their work is Python. Forked workers each have their own. They inherit the
+parent's tables and the stage's closures instead of receiving pickles, so a piece of work is
+named by its index and only its result travels back; the results are the same as in the parent,
+whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+_WORK: Callable[[int], Any] | None = None  # set before the pool forks; workers call it by index
+
+
+def can_fork() -> bool:
+    return "fork" in mp.get_all_start_methods()
+
+
+def forked_map(work: Callable[[int], R], n: int, workers: int,
+               order: Sequence[int] | None = None) -> list[R]:
+    """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes.
+
+    ``order``: the order the indices are handed out in (largest first, so that no worker is left
+    with a long piece at the end); the results are in index order all the same. ``work`` may be
+    a closure: it is never pickled, only its results are.
+    """
+    import gc
+
+    from . import warmup
+
+    global _WORK
+    warmup.wait()  # never fork while a thread is importing (see warmup)
+    _WORK = work
+    # objects made so far are left out of the workers' garbage collections, which would
+    # otherwise touch (and so copy) every page of the parent's tables
+    gc.freeze()
+    try:
+        handed = list(order) if order is not None else list(range(n))
+        with mp.get_context("fork").Pool(workers) as pool:
+            done = dict(zip(handed, pool.imap(_call, handed, chunksize=1)))
+    finally:
+        _WORK = None
+        gc.unfreeze()
+    return [done[i] for i in range(n)]
+
+
+def _call(i: int) -> Any:
+    assert _WORK is not None
+    return _WORK(i)
