@@ -255,3 +255,22 @@ def test_a_concern_most_people_complain_about_quotes_a_complaint_before_praise()
     sleep = re.compile("睡不着|熬夜")
     assert _approving(post, ("吃饭不准时",), None, "living") == (1, {"u5"})
     assert _approving(post, ("吃饭不准时",), sleep, "living") == (0, frozenset())
+
+
+def test_forked_workers_build_the_same_lists(result, monkeypatch):
+    """A study large enough is built on forked workers (``PARALLEL_MIN_UNITS``): the lists are
+    those one process builds, in the same order."""
+    from voiceminer.report import build
+
+    args = (result.units, result.concerns, result.prevalence, result.keyness, result.codebook)
+    kwargs = {"catalogue": result.catalogue, "meta": {"version": "test"}}
+    one = build.build_issue_lists(*args, n_jobs=1, **kwargs)
+    forks = []
+    real = build.forked_map
+    monkeypatch.setattr(build, "forked_map", lambda *a: forks.append(a[1:]) or real(*a))
+    monkeypatch.setattr(build, "PARALLEL_MIN_UNITS", 1)
+    two = build.build_issue_lists(*args, n_jobs=2, **kwargs)
+    assert forks and forks[0][:2] == (3, 2)  # three lists on two workers, the national first
+    assert list(forks[0][2])[0] == 2
+    assert list(two) == list(one) == ["上海", "云南", NATIONAL]
+    assert two == one

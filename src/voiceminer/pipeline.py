@@ -171,5 +171,6 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
             "codebook_hash": codebook.sha256[:12]}
     issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
                                quotes_per_concern=settings.quotes_per_concern,
-                               redact_quotes=settings.redact, catalogue=catalogue)
+                               redact_quotes=settings.redact, catalogue=catalogue,
+                               n_jobs=settings.n_jobs)
     return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes, catalogue)

@@ -19,6 +19,8 @@ from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
+from ..concern_threads import cores
+from ..forked import can_fork, forked_map
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
 from ..schema import ASKED_EVIDENCE, analysed_mask, evidence_terms
@@ -34,6 +36,12 @@ from .model import (
 from .quotes import Quoted, pick_quotes
 from .raised_by import lead_groups
 
+# Lists are built on forked workers for studies of this many analysed units: below, a fork costs
+# more than it saves; above, workers reading the units' strings would copy the pages that hold
+# them (a reference count is a write), and a million posts has no memory to spare.
+PARALLEL_MIN_UNITS = 20_000
+PARALLEL_MAX_UNITS = 200_000
+
 _Row = namedtuple("_Row", "unit_id respondent_id text clean tokens origin province group source "
                           "question concerns evidence introducing")
 # the units table's columns among them; ``introducing`` (prompting.background_answers) is derived
@@ -44,12 +52,14 @@ def build_issue_lists(
     units: pd.DataFrame, concerns: pd.DataFrame, prevalence: pd.DataFrame,
     keyness: pd.DataFrame, codebook: Codebook, *, meta: Mapping[str, Any] | None = None,
     quotes_per_concern: int = 3, redact_quotes: bool = True,
-    catalogue: ConcernCatalogue | None = None,
+    catalogue: ConcernCatalogue | None = None, n_jobs: int = 0,
 ) -> dict[str, IssueList]:
     """IssueLists keyed by province, national summary last under ``NATIONAL``.
 
     ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
-    decide which units are quoted first (``quotes.pick_quotes``)."""
+    decide which units are quoted first (``quotes.pick_quotes``). ``n_jobs``: forked workers
+    for a study of ``PARALLEL_MIN_UNITS`` to ``PARALLEL_MAX_UNITS`` analysed units (0: one per
+    core, 1: none); the lists are the same whatever the number."""
     # only the columns the lists use: each province's slice would copy every text column
     live = units.loc[analysed_mask(units), list(_COLUMNS)]
     provinces = sorted(set(live["province"].astype(str)))
@@ -67,26 +77,36 @@ def build_issue_lists(
                 for k, g in mentions.groupby(["province", "concern"], sort=False)}
     # one redactor for the corpus: a name given in one header is masked in every quote
     redactor = Redactor.for_units(units) if redact_quotes else None
-    out: dict[str, IssueList] = {}
     # the quote candidates' fields as plain arrays: selecting rows of ``live`` per concern and
     # turning them into records through pandas cost more than choosing the quotes
     fields = {f: live[f].to_numpy(dtype=object) for f in _COLUMNS}
     fields["introducing"] = background_answers(live, codebook.introductions)
-    for province in [*provinces, NATIONAL]:
+    lists = [*provinces, NATIONAL]
+
+    def one(j: int) -> IssueList:
+        province = lists[j]
         scope = live if province == NATIONAL else live.loc[live["province"] == province]
         prev = prev_by_prov.get(province, prevalence.iloc[0:0])
 
-        def members(concern_id: str, province: str = province) -> _Members:
+        def members(concern_id: str) -> _Members:
             pos = (national.get(concern_id) if province == NATIONAL
                    else regional.get((province, concern_id)))
             return _Members(fields, pos if pos is not None else np.empty(0, dtype=np.intp))
 
-        out[province] = _issue_list(
+        issues = _issue_list(
             province, scope, members, prev, key_by_prov.get(province), concern_info, named,
             home_of, codebook, dict(meta or {}), quotes_per_concern, redactor)
-    if redactor is not None:  # labels and key terms come from tokens and may carry an id or name
-        out = {province: redact_obj(issues, redactor) for province, issues in out.items()}
-    return out
+        # labels and key terms come from tokens and may carry an id or a name
+        return redact_obj(issues, redactor) if redactor is not None else issues
+
+    workers = min(n_jobs or cores(), len(lists))
+    if workers > 1 and PARALLEL_MIN_UNITS <= len(live) <= PARALLEL_MAX_UNITS and can_fork():
+        # lists are independent and their work is Python: forked workers, the largest first
+        size = live["province"].value_counts()
+        order = sorted(range(len(lists)), key=lambda j: (
+            lists[j] != NATIONAL, -int(size.get(lists[j], 0)), j))
+        return dict(zip(lists, forked_map(one, len(lists), workers, order)))
+    return {province: one(j) for j, province in enumerate(lists)}
 
 
 def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
