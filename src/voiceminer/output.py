@@ -155,7 +155,9 @@ def write_run(analysis: Analysis, out: str | Path, *, roots: Sequence[Path] = ()
     # one redactor for the corpus, so a name from one header is masked in every table; big
     # tables are redacted slice by slice as they are written, never copied whole
     units = freeze_names(analysis.units)
-    red = Redactor.for_units(units) if s.redact else None
+    red = None
+    if s.redact:  # the analysis's own, which the issue lists' quotes were masked with
+        red = analysis.redactor if analysis.redactor is not None else Redactor.for_units(units)
     ledger = analysis.ledger
     prevalence = redact_frame(analysis.prevalence, red) if red is not None else analysis.prevalence
     from .exports import write_code_matrix, write_quotes

@@ -17,6 +17,7 @@ from .concern_catalogue import ConcernCatalogue, unmatchable
 from .concerns import find_concerns
 from .group_moves import move_by_group
 from .normalize import normalize
+from .privacy import Redactor
 from .prompting import answered_themes, question_themes
 from .report.build import build_issue_lists
 from .report.model import IssueList
@@ -43,6 +44,9 @@ class Analysis:
     settings: Settings = field(default_factory=Settings)
     notes: tuple[str, ...] = ()  # what optional steps did (models, the screen), for the summary
     catalogue: ConcernCatalogue | None = None  # the known concerns that named the concerns
+    # the run's redactor (``settings.redact``): the issue lists' quotes and the written tables
+    # mask the same names, and finding them in every text is done once
+    redactor: Redactor | None = None
 
     @property
     def ledger(self) -> pd.DataFrame:
@@ -169,8 +173,10 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     meta = {"version": __version__,
             "codebook": f"{codebook.name} {codebook.version}".strip() or Path(codebook.source).name,
             "codebook_hash": codebook.sha256[:12]}
+    redactor = Redactor.for_units(units) if settings.redact else None
     issues = build_issue_lists(units, concerns, prev, keys, codebook, meta=meta,
                                quotes_per_concern=settings.quotes_per_concern,
                                redact_quotes=settings.redact, catalogue=catalogue,
-                               n_jobs=settings.n_jobs)
-    return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes, catalogue)
+                               n_jobs=settings.n_jobs, redactor=redactor)
+    return Analysis(units, concerns, prev, keys, issues, codebook, settings, notes, catalogue,
+                    redactor)

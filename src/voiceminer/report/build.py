@@ -53,13 +53,15 @@ def build_issue_lists(
     keyness: pd.DataFrame, codebook: Codebook, *, meta: Mapping[str, Any] | None = None,
     quotes_per_concern: int = 3, redact_quotes: bool = True,
     catalogue: ConcernCatalogue | None = None, n_jobs: int = 0,
+    redactor: Redactor | None = None,
 ) -> dict[str, IssueList]:
     """IssueLists keyed by province, national summary last under ``NATIONAL``.
 
     ``catalogue``: the known concerns the concerns table's ``catalogue_ids`` name; their words
     decide which units are quoted first (``quotes.pick_quotes``). ``n_jobs``: forked workers
     for a study of ``PARALLEL_MIN_UNITS`` to ``PARALLEL_MAX_UNITS`` analysed units (0: one per
-    core, 1: none); the lists are the same whatever the number."""
+    core, 1: none); the lists are the same whatever the number. ``redactor``: the run's, when
+    the caller has made it already (``Redactor.for_units`` of the same units)."""
     # only the columns the lists use: each province's slice would copy every text column
     live = units.loc[analysed_mask(units), list(_COLUMNS)]
     provinces = sorted(set(live["province"].astype(str)))
@@ -76,7 +78,10 @@ def build_issue_lists(
     regional = {k: g["pos"].to_numpy()
                 for k, g in mentions.groupby(["province", "concern"], sort=False)}
     # one redactor for the corpus: a name given in one header is masked in every quote
-    redactor = Redactor.for_units(units) if redact_quotes else None
+    if not redact_quotes:
+        redactor = None
+    elif redactor is None:
+        redactor = Redactor.for_units(units)
     # the quote candidates' fields as plain arrays: selecting rows of ``live`` per concern and
     # turning them into records through pandas cost more than choosing the quotes
     fields = {f: live[f].to_numpy(dtype=object) for f in _COLUMNS}
