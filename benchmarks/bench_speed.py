@@ -8,8 +8,9 @@
 2. end to end: ``voiceminer analyze`` (cache off, then a warm re-run) on a seed-scale study —
    19,724 questionnaire answers + 400 interviews + 20,000 posts built from ../shared/data and the
    demo corpus — against the time ``jieba.lcut`` alone needs for the study's texts (target ≤ 0.5×),
-   then once more with a clock per stage (read, normalise, segment + code, concerns, compare,
-   issue lists, and each group of written files).
+   then once more with the process tree's memory sampled (which slows a run: the timed runs go
+   without it), and once with a clock per stage (read, normalise, segment + code, concerns,
+   compare, issue lists, and each group of written files).
 
 Each timing is taken ``--repeat`` times (default 3), the two sides alternating, and the best of
 each side makes the ratio, as ``timeit`` advises: on this shared machine one run of the same code
@@ -93,18 +94,22 @@ def end_to_end(folder: Path, texts: list[str], work: Path, jieba_fraction: float
     cache = work / "cache"
     run_analyze([folder], work / "out", "--cache-dir", str(cache))  # fills the cache
     jieba_runs, cold_runs, warm_runs = [], [], []
-    for _ in range(repeat):
+    for _ in range(repeat):  # timed without the memory sampler (see measure.run_analyze)
         jieba_runs.append(jieba_seconds(part) * chars / part_chars)
-        cold_runs.append(run_analyze([folder], work / "out", "--no-cache"))
-        warm_runs.append(run_analyze([folder], work / "out", "--cache-dir", str(cache)))
+        cold_runs.append(run_analyze([folder], work / "out", "--no-cache", sample_memory=False))
+        warm_runs.append(run_analyze([folder], work / "out", "--cache-dir", str(cache),
+                                     sample_memory=False))
     jieba_s = min(jieba_runs)
     cold = min(r["seconds"] for r in cold_runs)
     warm = min(r["seconds"] for r in warm_runs)
+    memory = run_analyze([folder], work / "out", "--no-cache")  # once more, for the tree's PSS
     stages = stage_seconds([folder], work / "out_stages")  # where the seconds go (cache off)
     return {"units": len(texts), "chars": chars,
             "jieba_lcut_s": round(jieba_s, 2), "jieba_measured_on_chars": part_chars,
             "analyze_s": cold,
-            "analyze_peak_rss_gib": max(r["peak_rss_gib"] for r in cold_runs),
+            "analyze_peak_rss_gib": memory["peak_rss_gib"],
+            "analyze_peak_rss_main_gib": max(r["peak_rss_main_gib"] for r in cold_runs),
+            "analyze_with_memory_sampler_s": memory["seconds"],
             "ratio": round(cold / jieba_s, 3),
             "analyze_warm_cache_s": warm,
             "ratio_warm": round(warm / jieba_s, 3),
