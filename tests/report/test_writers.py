@@ -11,6 +11,7 @@ import pytest
 
 from voiceminer.report.model import NATIONAL, IssueList
 from voiceminer.report.writers import (
+    render_markdown,
     write_all,
     write_csv,
     write_docx,
@@ -175,7 +176,7 @@ def test_xlsx_sheets_types_and_injection(issues, prevalence, ledger, tmp_path: P
 
     path = write_xlsx(issues, tmp_path / "云南.xlsx", prevalence=prevalence, ledger=ledger)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["问题清单", "代表性引语", "图表", "提及率", "台账"]
+    assert wb.sheetnames == ["说明", "问题清单", "代表性引语", "图表", "提及率", "台账"]
 
     ws = wb["问题清单"]
     assert [c.value for c in ws[1]] == ["主题内序号", "主题", "问题", "提及人数", "提及比例", "主动提及人数",
@@ -228,8 +229,35 @@ def test_xlsx_without_optional_sheets(issues: IssueList, tmp_path: Path) -> None
     import openpyxl
 
     wb = openpyxl.load_workbook(write_xlsx(issues, tmp_path / "a.xlsx"))
-    assert wb.sheetnames == ["问题清单", "代表性引语", "图表"]
+    assert wb.sheetnames == ["说明", "问题清单", "代表性引语", "图表"]
     assert wb.properties.title == "云南新就业形态劳动者反映问题清单"
+
+
+@pytest.mark.parametrize("respondents", [6, 150], ids=["small", "large"])
+def test_xlsx_notes_sheet_says_what_the_documents_say(issues: IssueList, respondents: int,
+                                                       tmp_path: Path) -> None:
+    """The workbook's first sheet gives the basis, the small-list caution (only under 100
+    respondents), how to read the figures and the run, in the Markdown list's words."""
+    import openpyxl
+
+    from voiceminer.report.writers import _content as c
+
+    issues = replace(issues, respondents_total=respondents)
+    ws = openpyxl.load_workbook(write_xlsx(issues, tmp_path / "a.xlsx"))["说明"]
+    assert [cell.value for cell in ws[1]] == ["项目", "内容"]
+    rows = [(label.value, text.value) for label, text in ws.iter_rows(min_row=2)]
+    said = dict(rows)
+    assert said["标题"] == "云南新就业形态劳动者反映问题清单"
+    assert said["依据"] == c.basis_line(issues) and f"依据 {respondents} 名受访者" in said["依据"]
+    assert ("注意" in said) is (respondents < c.SMALL_BASE)
+    if respondents < c.SMALL_BASE:
+        assert said["注意"] == c.small_base_line(issues)
+    method = [text for label, text in rows if label == "方法说明"]
+    assert len(method) > 5 and "说明：" + "；".join(m.rstrip("。") for m in method) + "。" == \
+        c.METHOD_NOTE
+    assert said["生成信息"] == c.meta_line(issues.meta).removeprefix("生成信息：")
+    render = render_markdown(issues)
+    assert all(text in render for label, text in rows if label in ("依据", "注意", "受访者构成"))
 
 
 def test_xlsx_frame_with_index_and_odd_values(issues: IssueList, tmp_path: Path) -> None:

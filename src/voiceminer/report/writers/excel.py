@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
+SHEET_NOTES: Final = "说明"
 SHEET_ISSUES: Final = "问题清单"
 SHEET_QUOTES: Final = "代表性引语"
 SHEET_PREVALENCE: Final = "提及率"
@@ -36,6 +37,7 @@ ISSUE_COLUMNS: Final = ("主题内序号", "主题", "问题", "提及人数", "
                         "肯定性评价人数", "提及比例最高的群体", "关键词", "来源说明", "concern_id")
 QUOTE_COLUMNS: Final = ("concern_id", "问题", "引语", "所答问题", "来源", "省份", "群体",
                          "来源类型")
+NOTE_COLUMNS: Final = ("项目", "内容")
 # The chart sheet's last column: beside a share a question inflated, the share nobody asked for.
 UNPROMPTED_COLUMN: Final = "未经提问主动提及"
 NOT_LISTED_COLUMN: Final = "未归入任何问题的人数"  # ThemeSection.not_listed
@@ -60,7 +62,7 @@ SHEET_VALUES: Final = {
 }
 PERCENT_FORMAT: Final = "0.0%"
 # Columns worth wrapping (long free text); everything else is sized to fit on one line.
-WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "skip_detail", "text", "clean"})
+WRAP_COLUMNS: Final = frozenset({"问题", "引语", "关键词", "内容", "skip_detail", "text", "clean"})
 # A float column in a given DataFrame is shown as a percentage if its name says it is a share.
 _SHARE_NAME = re.compile(r"share|ratio|pct|percent|prop|比例|占比|提及率", re.IGNORECASE)
 # Table sheets written through ``xlsx_rows`` after their first row; the XML is what openpyxl
@@ -99,6 +101,8 @@ def write_xlsx(
         if rest:  # openpyxl names sheets by position: sheet1.xml, sheet2.xml …
             deferred[f"xl/worksheets/sheet{wb.index(ws) + 1}.xml"] = _rest_writer(ws, rest)
 
+    ws = wb.create_sheet(SHEET_NOTES)
+    defer(ws, _write_rows(ws, NOTE_COLUMNS, _note_rows(issues)))
     ws = wb.create_sheet(SHEET_ISSUES)
     defer(ws, _write_rows(ws, ISSUE_COLUMNS, _issue_rows(issues),
                           percent_columns={"提及比例", "主动提及比例"}))
@@ -149,6 +153,20 @@ def _rest_writer(ws: Worksheet, rest: list[list[Any]]):
         return rows, f"A1:{get_column_letter(n_cols)}{len(rest[0]) + 2}"
 
     return make
+
+
+def _note_rows(issues: IssueList) -> list[list[Any]]:
+    """What the Markdown and Word lists say around their lines: the basis, the caution of a
+    small list, who the respondents are, how to read the figures, and the run. A workbook is
+    often read alone; its issue sheet had shares without the base they rest on, and a list of
+    57 respondents printed them like one of thousands."""
+    rows = [["标题", c.title(issues)], ["依据", c.basis_line(issues)],
+            ["注意", c.small_base_line(issues)], ["省份", c.province_line(issues)],
+            ["受访者构成", c.group_line(issues)]]
+    method = c.METHOD_NOTE.removeprefix("说明：").removesuffix("。")
+    rows += [["方法说明", part + "。"] for part in method.split("；")]
+    rows.append(["生成信息", c.meta_line(issues.meta).removeprefix("生成信息：")])
+    return [row for row in rows if row[1]]
 
 
 def _issue_rows(issues: IssueList) -> list[list[Any]]:
