@@ -266,10 +266,10 @@ class TermMatcher:
         n, k = len(tokens), len(self.concerns)
         if self._automaton is None or not n:
             return np.zeros((n, k), dtype=np.float32)
-        findall, owners = self.found, self.owners
+        find, owners = self.found, self.owners
         cells = array("q")  # unit * k + concern, once per distinct term found; 8 bytes each
         for i, toks in enumerate(tokens):
-            found = findall("".join(toks))
+            found = find("".join(toks))
             if found:
                 base = i * k
                 cells.extend(base + j for term in set(found) for j in owners[term])

@@ -257,7 +257,7 @@ class ConcernFinder:
                                                   loose=loose, background=background)
 
         clustering = any(len(groups[t]) >= 2 * self.min_respondents for t in themes)
-        largest_first = sorted(themes, key=lambda t: -len(groups[t]))
+        largest_first = sorted(range(len(themes)), key=lambda j: -len(groups[themes[j]]))
         forking = threads > 1 and len(themes) > 1 and can_fork()
         with one_core_each(load=clustering) as controller:
             self._pool = CorePool(threads, controller)
@@ -267,12 +267,11 @@ class ConcernFinder:
                 clusterer=self.clusterer, pool=CorePool(1, controller) if forking else self._pool,
                 df=df, n_units=n_live)
             if forking:
-                order = sorted(range(len(themes)), key=lambda j: -len(groups[themes[j]]))
                 return forked_map(lambda j: cluster(prepare(themes[j])), len(themes),
-                                  min(threads, len(themes)), order)
-            done = dict(zip(largest_first,
-                            self._pool.map(cluster, map(prepare, largest_first))))
-        return [done[t] for t in themes]
+                                  min(threads, len(themes)), largest_first)
+            done = dict(zip(largest_first, self._pool.map(
+                cluster, (prepare(themes[j]) for j in largest_first))))
+        return [done[j] for j in range(len(themes))]
 
     @property
     def _threads(self) -> int:
