@@ -19,7 +19,8 @@ def run_analyze(paths: list[Path], out: Path, *extra: str,
     once; what the tree really occupies), ``peak_rss_main_gib`` the main process's peak RSS (what
     ``/usr/bin/time -v`` reports).
 
-    The tree's PSS is read from ``/proc/<pid>/smaps`` every half second, which costs the kernel
+    ``cpu_s`` (unsampled runs): user and system CPU seconds of the run and the workers it
+    reaped. The tree's PSS is read from ``/proc/<pid>/smaps`` every half second, which costs the kernel
     a walk of every page of every process: on this 2-core machine it took 4-5 s from a 27 s
     seed-scale analysis. ``sample_memory=False`` times the run without it and gives only the
     main process's peak RSS, which the kernel keeps anyway (``wait4``); ``peak_rss_gib`` is then
@@ -37,7 +38,10 @@ def run_analyze(paths: list[Path], out: Path, *extra: str,
             raise RuntimeError(f"analyze failed ({proc.returncode}): "
                                f"{proc.stderr.read().decode()[-2000:]}")
         return {"seconds": round(wall, 2), "peak_rss_gib": None,
-                "peak_rss_main_gib": round(usage.ru_maxrss * 1024 / 2**30, 3)}
+                "peak_rss_main_gib": round(usage.ru_maxrss * 1024 / 2**30, 3),
+                # the process's and its reaped workers' CPU time: the work done, which a busy
+                # host changes less than the wall time
+                "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
     import psutil
 
     start = time.perf_counter()
