@@ -85,11 +85,16 @@ def test_workers_do_not_change_the_concerns(known, fork, monkeypatch):
     give what one worker gives."""
     from voiceminer import concerns
 
-    if not fork:
+    forks = []
+    if fork:
+        real = concerns.forked_map
+        monkeypatch.setattr(concerns, "forked_map", lambda *a: forks.append(a[1:]) or real(*a))
+    else:
         monkeypatch.setattr(concerns, "can_fork", lambda: False)
     units = _mixed_study()
     one = ConcernFinder(n_jobs=1, known_concerns=known).fit(units)
     two = ConcernFinder(n_jobs=2, known_concerns=known).fit(units)
+    assert len(forks) == (1 if fork and concerns.can_fork() else 0)
     assert one._threads == 1 and two._threads == 2
     assert one.assignments_ == two.assignments_
     pd.testing.assert_frame_equal(one.concerns_, two.concerns_)

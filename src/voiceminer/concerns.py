@@ -41,9 +41,9 @@ What happens inside one theme is ``theme_clusters.ThemeClusterer``; this module 
 by theme and assembles the concerns table.
 
 Themes are independent and are clustered side by side (``n_jobs``): on forked processes where
-the system can fork, else on threads, as are the candidate numbers of concerns inside a theme
-that is clustered alone. Every worker runs BLAS and OpenMP on one core, so the concerns are the
-same on any machine and with any number of workers.
+``forked.can_fork`` allows (Linux), else on threads, as are the candidate numbers of concerns
+inside a theme that is clustered alone. Every worker runs BLAS and OpenMP on one core, so the
+concerns are the same on any machine and with any number of workers.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ class ConcernFinder:
         the corpus idf that names clusters (``ThemeClusterer``).
 
         Themes are independent, so with several workers (``n_jobs``) they are clustered side by
-        side, the largest first: on forked processes (``forked``) where the system can fork,
+        side, the largest first: on forked processes (``forked``) where ``can_fork`` allows,
         since most of the work is Python and two threads took as long as one; else on threads
         (``concern_threads``). A forked worker prepares and clusters whole themes, with one
         thread for the candidate numbers of concerns; the results are the same either way.

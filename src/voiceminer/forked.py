@@ -5,11 +5,15 @@ one, since most of their work is Python. Forked workers each have their own. The
 parent's tables and the stage's closures instead of receiving pickles, so a piece of work is
 named by its index and only its result travels back; the results are the same as in the parent,
 whatever the number of workers.
+
+Only on Linux: macOS offers fork, but its system libraries (Accelerate, which NumPy may use for
+BLAS) are not safe in a forked child, and Python starts processes there by spawning instead.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -19,21 +23,32 @@ _WORK: Callable[[int], Any] | None = None  # set before the pool forks; workers 
 
 
 def can_fork() -> bool:
-    return "fork" in mp.get_all_start_methods()
+    """Whether work can go to forked processes here: on Linux, and not from a daemonic process
+    (a ``multiprocessing.Pool`` worker may have no children) or a ``forked_map`` worker."""
+    return (sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+            and not mp.current_process().daemon and _WORK is None)
 
 
 def forked_map(work: Callable[[int], R], n: int, workers: int,
                order: Sequence[int] | None = None) -> list[R]:
-    """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes.
+    """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes (in this
+    process where ``can_fork`` says no).
 
     ``order``: the order the indices are handed out in (largest first, so that no worker is left
     with a long piece at the end); the results are in index order all the same. ``work`` may be
-    a closure: it is never pickled, only its results are.
+    a closure: it is never pickled, only its results are. A worker's exception is raised here;
+    a worker that dies (the out-of-memory killer) raises ``BrokenProcessPool`` rather than
+    leaving the run waiting for its piece.
     """
     import gc
+    from concurrent.futures import ProcessPoolExecutor
 
     from . import warmup
 
+    handed = list(order) if order is not None else list(range(n))
+    if workers <= 1 or not can_fork():
+        done = {i: work(i) for i in handed}
+        return [done[i] for i in range(n)]
     global _WORK
     warmup.wait()  # never fork while a thread is importing (see warmup)
     _WORK = work
@@ -41,9 +56,8 @@ def forked_map(work: Callable[[int], R], n: int, workers: int,
     # otherwise touch (and so copy) every page of the parent's tables
     gc.freeze()
     try:
-        handed = list(order) if order is not None else list(range(n))
-        with mp.get_context("fork").Pool(workers) as pool:
-            done = dict(zip(handed, pool.imap(_call, handed, chunksize=1)))
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            done = dict(zip(handed, pool.map(_call, handed)))
     finally:
         _WORK = None
         gc.unfreeze()

@@ -164,7 +164,8 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
                                     min_respondents=settings.min_respondents,
                                     random_state=settings.random_state, segmenter=segmenter,
                                     catalogue=catalogue,
-                                    introductions=codebook.introductions)
+                                    introductions=codebook.introductions,
+                                    n_jobs=settings.n_jobs)
     segmenter.forget_cuts()  # coding left them for the concern stage only
     step("compare")
     prev = prevalence(units, concerns, codebook, asked=asked)
