@@ -118,7 +118,7 @@ def background_answers(units: pd.DataFrame, introductions: Sequence[str]) -> np.
         return np.zeros(len(units), dtype=bool)
     cue = re.compile("|".join(map(re.escape, introductions)))
     asked = units["question"].fillna("").astype(str).tolist()
-    memo: dict[str, bool] = {}
-    found = np.array([memo.setdefault(q, bool(q) and cue.search(q) is not None) for q in asked],
-                     dtype=bool)
+    # a study asks a few dozen questions of thousands of people: each is looked at once
+    introducing = {q: cue.search(q) is not None for q in set(asked) if q}
+    found = np.array([introducing.get(q, False) for q in asked], dtype=bool)
     return found & units["source"].isin(ASKED_SOURCES).to_numpy()

@@ -20,7 +20,7 @@ from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
 from ..concern_threads import cores
-from ..forked import can_fork, forked_map
+from ..forked import forked_map
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
 from ..schema import ASKED_EVIDENCE, analysed_mask, evidence_terms
@@ -104,14 +104,13 @@ def build_issue_lists(
         # labels and key terms come from tokens and may carry an id or a name
         return redact_obj(issues, redactor) if redactor is not None else issues
 
-    workers = min(n_jobs or cores(), len(lists))
-    if workers > 1 and PARALLEL_MIN_UNITS <= len(live) <= PARALLEL_MAX_UNITS and can_fork():
-        # lists are independent and their work is Python: forked workers, the largest first
-        size = live["province"].value_counts()
-        order = sorted(range(len(lists)), key=lambda j: (
-            lists[j] != NATIONAL, -int(size.get(lists[j], 0)), j))
-        return dict(zip(lists, forked_map(one, len(lists), workers, order)))
-    return {province: one(j) for j, province in enumerate(lists)}
+    # lists are independent and their work is Python: forked workers, the largest first
+    workers = (min(n_jobs or cores(), len(lists))
+               if PARALLEL_MIN_UNITS <= len(live) <= PARALLEL_MAX_UNITS else 1)
+    size = live["province"].value_counts()
+    order = sorted(range(len(lists)), key=lambda j: (
+        lists[j] != NATIONAL, -int(size.get(lists[j], 0)), j))
+    return dict(zip(lists, forked_map(one, len(lists), workers, order)))
 
 
 def _catalogue_terms(concerns: pd.DataFrame, catalogue: ConcernCatalogue | None
@@ -197,7 +196,7 @@ def _issue_list(province, scope, members_of, prev, key, concern_info, named, hom
         sources={s: int(n) for s, n in sorted(scope["source"].value_counts().items())},
         themes=tuple(sections), keyness=keyterms, meta=meta,
         unplaced=sum(not len(c) for c in scope["concerns"]),
-        respondents_by_province=_province_bases(scope) if national else {})
+        respondents_by_province=_people_per(scope, "province") if national else {})
 
 
 def _approving(members: _Members, terms: tuple[str, ...], named: re.Pattern[str] | None = None,
@@ -274,15 +273,15 @@ def _theme_rank(codebook: Codebook, theme_id: str) -> int:
 
 
 def _bases(scope: pd.DataFrame) -> dict[str, int]:
-    people = scope[["respondent_id", "group"]].astype(str).drop_duplicates()
-    counts = {g: int(n) for g, n in sorted(people.groupby("group").size().items())}
-    counts[ALL_GROUPS] = int(people["respondent_id"].nunique())
+    counts = _people_per(scope, "group")
+    counts[ALL_GROUPS] = int(scope["respondent_id"].astype(str).nunique())
     return counts
 
 
-def _province_bases(scope: pd.DataFrame) -> dict[str, int]:
-    people = scope[["respondent_id", "province"]].astype(str).drop_duplicates()
-    return {p: int(n) for p, n in sorted(people.groupby("province").size().items())}
+def _people_per(scope: pd.DataFrame, column: str) -> dict[str, int]:
+    """Distinct respondents per value of ``column`` (group, province), by value."""
+    people = scope[["respondent_id", column]].astype(str).drop_duplicates()
+    return {v: int(n) for v, n in sorted(people.groupby(column).size().items())}
 
 
 def _people_by(members: _Members, field: str) -> tuple[tuple[str, int], ...]:

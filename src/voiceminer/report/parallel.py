@@ -54,14 +54,14 @@ def run_jobs(jobs: Sequence[FileJob], n_jobs: int = 0) -> list[list[Path]]:
     jobs, or where processes cannot fork, everything runs here.
     """
     from ..engine.local import cores
-    from ..forked import can_fork, forked_map
+    from ..forked import forked_map
 
-    workers = min(n_jobs if n_jobs > 0 else cores(), len(jobs))
-    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or not can_fork():
+    if len(jobs) < MIN_PARALLEL_JOBS:
         return [job.run() for job in jobs]
     # largest first, so that no worker is left with a long job at the end
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
-    return forked_map(lambda i: jobs[i].run(), len(jobs), workers, order)
+    return forked_map(lambda i: jobs[i].run(), len(jobs),
+                      min(n_jobs if n_jobs > 0 else cores(), len(jobs)), order)
 
 
 def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,

@@ -131,8 +131,7 @@ def render_province(issues: IssueList) -> str:
                             section_id="keyness"))
     body.append(_quotes_section(issues))
     body.append(f'<p class="note">{escape(c.METHOD_NOTE)}</p>')
-    subtitle = " ".join(x for x in (c.basis_line(issues), c.small_base_line(issues),
-                                     c.meta_line(issues.meta)) if x)
+    subtitle = " ".join(x for x in (*c.basis_lines(issues), c.meta_line(issues.meta)) if x)
     return page(c.title(issues), "".join(body), subtitle=subtitle, home="../" + INDEX)
 
 

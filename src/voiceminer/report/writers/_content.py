@@ -150,6 +150,13 @@ def small_base_line(issues: IssueList) -> str:
             "会因一两人而改变；引用时请同时写明人数，不宜单独引用比例。")
 
 
+def basis_lines(issues: IssueList) -> list[str]:
+    """What every format prints under the title, in this order: the basis, the small-list
+    caution and the national summary's provinces, those that apply."""
+    return [line for line in (basis_line(issues), small_base_line(issues), province_line(issues))
+            if line]
+
+
 def group_counts(issues: IssueList) -> list[tuple[str, int]]:
     """Respondents per group in :func:`group_order`, skipping empty groups."""
     by = issues.respondents_by_group

@@ -35,10 +35,8 @@ def render_markdown(issues: IssueList) -> str:
 
     Kept separate from the file write so tests and notebooks can look at the text directly.
     """
-    out: list[str] = [f"# {md_escape(c.title(issues))}", "", md_escape(c.basis_line(issues)), ""]
-    if line := c.small_base_line(issues):
-        out += [md_escape(line), ""]
-    if line := c.province_line(issues):
+    out: list[str] = [f"# {md_escape(c.title(issues))}", ""]
+    for line in c.basis_lines(issues):
         out += [md_escape(line), ""]
     if line := c.group_line(issues):
         out += [md_escape(line), ""]

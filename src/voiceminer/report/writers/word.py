@@ -37,10 +37,7 @@ def write_docx(issues: IssueList, path: Path) -> Path:
     body = _Body(document)
 
     body.paragraph(c.title(issues), "Heading 1")
-    body.paragraph(c.basis_line(issues))
-    if line := c.small_base_line(issues):
-        body.paragraph(line)
-    if line := c.province_line(issues):
+    for line in c.basis_lines(issues):
         body.paragraph(line)
     _add_group_table(document, body, issues)
     _add_theme_overview(document, body, issues)
