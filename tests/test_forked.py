@@ -3,6 +3,7 @@
 import multiprocessing as mp
 import os
 import signal
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -18,6 +19,12 @@ def test_results_come_in_index_order_whatever_order_they_are_handed_out():
     got = forked_map(lambda i: (i, words[i], os.getpid()), 5, 2, order=[3, 0, 4, 2, 1])
     assert [(i, w) for i, w, _pid in got] == list(enumerate(words))
     assert os.getpid() not in {pid for *_rest, pid in got}  # computed in workers
+
+
+def test_workers_are_capped_whatever_the_core_count(monkeypatch):
+    monkeypatch.setattr(forked, "MAX_WORKERS", 2)
+    got = forked_map(lambda i: time.sleep(0.02) or os.getpid(), 12, 32)  # pieces spread out
+    assert len(set(got)) <= 2 and os.getpid() not in got
 
 
 def test_one_worker_runs_here():

@@ -21,6 +21,12 @@ R = TypeVar("R")
 
 _WORK: Callable[[int], Any] | None = None  # set before the pool forks; workers call it by index
 
+# At most this many workers, whatever the core count. Each worker copies the parent's pages it
+# touches (reference counts are writes), so memory grows with every worker, while the stages'
+# pieces are few and uneven: the concern stage's largest theme and the national issue list are
+# single pieces that decide the stage's time from the third worker on.
+MAX_WORKERS = 8
+
 
 def can_fork() -> bool:
     """Whether work can go to forked processes here: on Linux, and not from a daemonic process
@@ -34,7 +40,7 @@ def forked_map(work: Callable[[int], R], n: int, workers: int,
     """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes (in this
     process where ``can_fork`` says no).
 
-    ``order``: the order the indices are handed out in (largest first, so that no worker is left
+    ``workers`` is capped at ``MAX_WORKERS``. ``order``: the order the indices are handed out in (largest first, so that no worker is left
     with a long piece at the end); the results are in index order all the same. ``work`` may be
     a closure: it is never pickled, only its results are. A worker's exception is raised here;
     a worker that dies (the out-of-memory killer) raises ``BrokenProcessPool`` rather than
@@ -46,6 +52,7 @@ def forked_map(work: Callable[[int], R], n: int, workers: int,
     from . import warmup
 
     handed = list(order) if order is not None else list(range(n))
+    workers = min(workers, MAX_WORKERS, n)
     if workers <= 1 or not can_fork():
         done = {i: work(i) for i in handed}
         return [done[i] for i in range(n)]
