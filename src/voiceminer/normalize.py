@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .schema import check_units
@@ -37,7 +38,7 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 _LONGEST_PART = max(map(len, NON_ANSWERS)) + 4
 _NON_ANSWER_PARTS = 3  # 没有，挺好的，谢谢 is still no answer; a fourth clause may say something
 _NON_ANSWER_PARTICLES = "的了啊吧呀呢哦啦嘛"
-_NO_PARTICLES = str.maketrans("", "", _NON_ANSWER_PARTICLES)
+_STRIP_FOR_HEAD = re.compile(rf"[\s\W_{_NON_ANSWER_PARTICLES}]+", re.UNICODE)
 
 # Full-width ASCII letters, digits and a few symbols fold one-to-one to ASCII so that offsets into
 # ``clean`` stay aligned with positions a reader can count; CJK punctuation (，。！？) is kept
@@ -82,8 +83,8 @@ def is_non_answer(clean: str) -> bool:
         return True
     # the opening of a long answer settles it: more word characters than a few listed
     # non-answers, and not one character repeated, is an answer (without stripping it all)
-    head = _STRIP_FOR_NON_ANSWER.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_PART + 2)])
-    head = head.translate(_NO_PARTICLES)  # a clause may end in any number of them (没有啊啊啊)
+    # without punctuation and particles, of which a clause may end in any number (没有啊啊啊)
+    head = _STRIP_FOR_HEAD.sub("", clean[:_NON_ANSWER_PARTS * (_LONGEST_PART + 2)])
     if len(head) > _NON_ANSWER_PARTS * _LONGEST_PART and head.count(head[0]) < len(head):
         return False
     core = _STRIP_FOR_NON_ANSWER.sub("", clean).lower()
@@ -176,25 +177,24 @@ def _mark_duplicate_survey_rows(
     units: pd.DataFrame, cleans: list[str], reasons: list[str], details: list[str]
 ) -> None:
     """A questionnaire row identical to an earlier one (≥ 20 characters of answers) is a re-submission."""
+    # plain object arrays, read once: a pandas lookup per row (``.iat``, let alone ``units[col]``,
+    # a new Series with a copy of ``units.attrs``) made this loop most of normalising
     survey = units["source"].eq("survey").to_numpy()
-    # each column looked up once: ``units[col]`` per row (a new Series, and a copy of
-    # ``units.attrs`` with it) made this loop most of normalising
-    doc_id_col, origin_col = units["doc_id"], units["origin"]
-    province_col, group_col = units["province"], units["group"]
+    doc_id_col, origin_col, province_col, group_col = (
+        units[c].to_numpy(dtype=object) for c in ("doc_id", "origin", "province", "group"))
     rows: dict[str, list[int]] = {}
-    for i in range(len(units)):
-        if survey[i]:
-            rows.setdefault(doc_id_col.iat[i], []).append(i)
+    for i in np.flatnonzero(survey).tolist():
+        rows.setdefault(doc_id_col[i], []).append(i)
     seen: dict[tuple, str] = {}
     for doc_id, idx in rows.items():
         answers = tuple(cleans[i] for i in idx)
         if sum(len(a) for a in answers) < 20:
             continue
-        key = (province_col.iat[idx[0]], group_col.iat[idx[0]], answers)
+        key = (province_col[idx[0]], group_col[idx[0]], answers)
         if key in seen:
             for i in idx:
                 if not reasons[i]:
                     reasons[i] = "duplicate"
-                    details[i] = f"{origin_col.iat[i]}: questionnaire row repeats {seen[key]}"
+                    details[i] = f"{origin_col[i]}: questionnaire row repeats {seen[key]}"
         else:
             seen[key] = doc_id
