@@ -1,3 +1,6 @@
+import sys
+
+import pandas as pd
 import pytest
 
 from voiceminer.normalize import clean_text, is_non_answer, normalize
@@ -113,3 +116,30 @@ def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
         text = "".join(rng.choice(pieces) * rng.choice([1, 1, 2, 9, 30])
                        for _ in range(rng.randint(1, 6)))
         assert is_non_answer(text) == full_rule(text), text
+
+
+
+def test_an_engines_workers_clean_the_texts_as_this_process_does(units_factory, monkeypatch):
+    """Cleaned in batches on a process pool, the table is the one cleaned here: every reason,
+    clean text and detail, in row order across the batches' edges."""
+    from voiceminer.engine import LocalEngine
+
+    monkeypatch.setattr(sys.modules["voiceminer.normalize"], "BATCH", 7)
+    said = ["工資太低了！", "无", "  ", "平台抽成太高，一单只剩三块钱", "没有，挺好的，谢谢",
+            "ＡＢＣ　跑单", "社保没交"]
+    units = units_factory([{"text": said[i % len(said)], "doc_id": f"r{i % 5}"}
+                           for i in range(60)])
+    pieces = []
+    with LocalEngine(2) as engine:
+        pool_map = engine.map
+
+        def counted(fn, tasks, size=0):
+            pieces.extend(tasks := list(tasks))
+            return pool_map(fn, tasks, size=10**6)  # past the pool's threshold: real workers
+
+        engine.map = counted
+        on_workers = normalize(units, engine)
+    assert len(pieces) == 9  # 60 texts, 7 a piece
+    plain = normalize(units)
+    pd.testing.assert_frame_equal(on_workers, plain)
+    assert set(plain["skip_reason"]) == {"", "non_answer", "empty", "duplicate"}

@@ -122,14 +122,15 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     """Run normalize → segment → code → concerns → compare → issue lists on an ingested table.
 
     Segmentation and coding go through ``engine`` (default: the one ``settings.engine`` names)
-    and the cache in ``settings.cache_dir``; neither changes the results.
+    and the cache in ``settings.cache_dir``, and so does cleaning the texts when an engine is
+    given; none of them changes the results.
     """
     check_units(units, "ingest")
     settings = settings or Settings()
     codebook = codebook or Codebook.load(settings.codebook)
     step = progress or (lambda _name: None)
     step("normalize")
-    units = normalize(units)
+    units = normalize(units, engine)
     step("segment")
     from .engine import segment_and_code
 
