@@ -189,13 +189,12 @@ def _fields_of(obj: Mapping[str, object], number: int) -> dict[str, str] | str:
     content keys (content and 内容) hold different texts both are kept, joined by a line break.
     Other fields keep nested values as compact JSON.
     """
-    keys = list(obj)
+    fields, content_keys = _json_layout(tuple(obj))
     out: dict[str, str] = {}
-    for name, j in field_columns([str(k) for k in keys]).items():
-        value = obj[keys[j]]
+    for name, key in fields:
+        value = obj[key]
         out[name] = (json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list))
                      else cell_text(value))
-    content_keys = [k for k in keys if str(k).strip().lower() in _FIELDS["content"]]
     texts = [obj[k].strip() for k in content_keys if isinstance(obj[k], str) and obj[k].strip()]
     if texts:
         out["content"] = "\n".join(dict.fromkeys(texts))
@@ -206,6 +205,15 @@ def _fields_of(obj: Mapping[str, object], number: int) -> dict[str, str] | str:
         return (f"line {number}: “{wrong}” is {_json_kind(obj[wrong])}, not text — export the "
                 f"post's text as a string, or delete that line")
     return out
+
+
+@lru_cache(maxsize=256)
+def _json_layout(keys: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(field, key) of each known field, and the content keys, of a post with ``keys``: the
+    posts of one export share their keys, and finding the fields was most of reading one."""
+    columns = field_columns([str(k) for k in keys])
+    return (tuple((name, keys[j]) for name, j in columns.items()),
+            tuple(k for k in keys if str(k).strip().lower() in _FIELDS["content"]))
 
 
 def _csv_posts(sheet: Sheet) -> list[tuple[int, dict[str, str] | str]]:

@@ -46,6 +46,8 @@ class Sheet:
 
 def cell_text(value: object) -> str:
     """A cell as the text a person sees: 3.0 → "3", dates as ISO, None → ""."""
+    if type(value) is str:  # nearly every cell, and every forum post's fields
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
