@@ -205,3 +205,21 @@ def test_csv_with_flag_columns_is_pandas_csv(tmp_path, monkeypatch, leads):
 def test_counts_are_no_flag_columns():
     frame = pd.DataFrame({"a": ["x", "y"], "b": ["u", "v"], "n": [0, 2]})
     assert table_files._flag_columns(frame) == 0
+
+
+@pytest.mark.parametrize("width", [3, 1])
+def test_csv_of_text_columns_is_pandas_csv(tmp_path, monkeypatch, width):
+    """A table of text columns only (the units table, the ledger) is written, in slices, as
+    one ``to_csv`` writes it: quotes, commas, line breaks, empty and missing cells, and the odd
+    number or date an object column holds."""
+    monkeypatch.setattr(table_files, "CSV_CHUNK_ROWS", 2)
+    frame = pd.DataFrame({
+        "text": ["a,1", 'say "hi"', None, "多行\n文本", "", "回\r车"],
+        "province": pd.Series(["云南", None, "", "上海", "x", "y"], dtype="str"),
+        "odd": [2.5, 3, True, pd.Timestamp("2026-11-27"), float("nan"), "ok"],
+    }).iloc[:, :width]
+    assert table_files._text_only(frame)
+    path = table_files.write_table(frame, tmp_path / "t.csv")
+    with open(tmp_path / "p.csv", "w", encoding="utf-8-sig", newline="") as f:
+        frame.to_csv(f, index=False, lineterminator="\n")
+    assert path.read_bytes() == (tmp_path / "p.csv").read_bytes()
