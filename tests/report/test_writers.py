@@ -242,13 +242,15 @@ def test_xlsx_notes_sheet_says_what_the_documents_say(issues: IssueList, respond
 
     from voiceminer.report.writers import _content as c
 
-    issues = replace(issues, respondents_total=respondents)
+    issues = replace(issues, respondents_total=respondents, unplaced=3)
     ws = openpyxl.load_workbook(write_xlsx(issues, tmp_path / "a.xlsx"))["说明"]
     assert [cell.value for cell in ws[1]] == ["项目", "内容"]
     rows = [(label.value, text.value) for label, text in ws.iter_rows(min_row=2)]
     said = dict(rows)
     assert said["标题"] == "云南新就业形态劳动者反映问题清单"
-    assert said["依据"] == c.basis_line(issues) and f"依据 {respondents} 名受访者" in said["依据"]
+    # the lines are on the issue sheet, not below the note (the documents say 下列)
+    assert said["依据"] == c.basis_line(issues).replace("未归入下列", "未归入「问题清单」表中")
+    assert f"依据 {respondents} 名受访者" in said["依据"] and "3 条未归入「问题清单」表中" in said["依据"]
     assert ("注意" in said) is (respondents < c.SMALL_BASE)
     if respondents < c.SMALL_BASE:
         assert said["注意"] == c.small_base_line(issues)
@@ -257,7 +259,8 @@ def test_xlsx_notes_sheet_says_what_the_documents_say(issues: IssueList, respond
         c.METHOD_NOTE
     assert said["生成信息"] == c.meta_line(issues.meta).removeprefix("生成信息：")
     render = render_markdown(issues)
-    assert all(text in render for label, text in rows if label in ("依据", "注意", "受访者构成"))
+    assert all(text in render for label, text in rows if label in ("注意", "受访者构成"))
+    assert c.basis_line(issues) in render
 
 
 def test_xlsx_frame_with_index_and_odd_values(issues: IssueList, tmp_path: Path) -> None:

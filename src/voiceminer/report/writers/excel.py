@@ -160,7 +160,7 @@ def _note_rows(issues: IssueList) -> list[list[Any]]:
     small list, who the respondents are, how to read the figures, and the run. A workbook is
     often read alone; its issue sheet had shares without the base they rest on, and a list of
     57 respondents printed them like one of thousands."""
-    rows = [["标题", c.title(issues)], ["依据", c.basis_line(issues)],
+    rows = [["标题", c.title(issues)], ["依据", c.basis_line(issues, f"「{SHEET_ISSUES}」表中")],
             ["注意", c.small_base_line(issues)], ["省份", c.province_line(issues)],
             ["受访者构成", c.group_line(issues)]]
     method = c.METHOD_NOTE.removeprefix("说明：").removesuffix("。")
