@@ -118,7 +118,6 @@ def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
         assert is_non_answer(text) == full_rule(text), text
 
 
-
 def test_an_engines_workers_clean_the_texts_as_this_process_does(units_factory, monkeypatch):
     """Cleaned in batches on a process pool, the table is the one cleaned here: every reason,
     clean text and detail, in row order across the batches' edges."""

@@ -38,13 +38,14 @@ def can_fork() -> bool:
 def forked_map(work: Callable[[int], R], n: int, workers: int,
                order: Sequence[int] | None = None) -> list[R]:
     """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes (in this
-    process where ``can_fork`` says no).
+    process where ``can_fork`` says no, and where one worker would do: ``workers``, capped at
+    ``MAX_WORKERS`` and at ``n``, is one or less).
 
-    ``workers`` is capped at ``MAX_WORKERS``. ``order``: the order the indices are handed out in (largest first, so that no worker is left
-    with a long piece at the end); the results are in index order all the same. ``work`` may be
-    a closure: it is never pickled, only its results are. A worker's exception is raised here;
-    a worker that dies (the out-of-memory killer) raises ``BrokenProcessPool`` rather than
-    leaving the run waiting for its piece.
+    ``order``: the order the indices are handed out in (largest first, so that no worker is
+    left with a long piece at the end); the results are in index order all the same. ``work``
+    may be a closure: it is never pickled, only its results are. A worker's exception is
+    raised here; a worker that dies (the out-of-memory killer) raises ``BrokenProcessPool``
+    rather than leaving the run waiting for its piece.
     """
     import gc
     from concurrent.futures import ProcessPoolExecutor

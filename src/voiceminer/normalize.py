@@ -103,8 +103,9 @@ def _says_nothing(part: str) -> bool:
     return False
 
 
-# texts per piece of work when an engine cleans them side by side
-BATCH = 20_000
+# texts per piece of work when an engine cleans them side by side: as many as a coding batch
+# (engine.BATCH), so that a Dask task of long posts stays under distributed's 10 MB warning
+BATCH = 5_000
 
 
 def clean_batch(texts: list[str]) -> tuple[list[str], bytes]:

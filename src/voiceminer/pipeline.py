@@ -122,8 +122,8 @@ def analyze(units: pd.DataFrame, *, codebook: Codebook | None = None,
     """Run normalize → segment → code → concerns → compare → issue lists on an ingested table.
 
     Segmentation and coding go through ``engine`` (default: the one ``settings.engine`` names)
-    and the cache in ``settings.cache_dir``, and so does cleaning the texts when an engine is
-    given; none of them changes the results.
+    and the cache in ``settings.cache_dir``; cleaning the texts goes through ``engine`` when one
+    is given (``run.run_analysis`` gives one). Neither changes the results.
     """
     check_units(units, "ingest")
     settings = settings or Settings()

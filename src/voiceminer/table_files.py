@@ -130,13 +130,18 @@ def _csv_columns(df: pd.DataFrame, n: int) -> list[np.ndarray]:
     return columns
 
 
+def _write_header(df: pd.DataFrame, f: TextIO) -> None:
+    """The header line as ``to_csv`` writes it (column names of any type, quoted alike)."""
+    df.iloc[:0].to_csv(f, index=False, lineterminator="\n")
+
+
 def _write_text(df: pd.DataFrame, f: TextIO, *, header: bool) -> None:
     """``df.to_csv`` for a table of text columns only (``_text_only``), byte for byte: the rows
     go to the ``csv`` module straight from the columns, with pandas' settings (missing values
     empty, minimal quoting), where pandas first formats each cell (half the time of writing
     units.csv)."""
     if header:
-        df.iloc[:0].to_csv(f, index=False, lineterminator="\n")
+        _write_header(df, f)
     csv.writer(f, lineterminator="\n").writerows(zip(*_csv_columns(df, df.shape[1])))
 
 
@@ -166,7 +171,7 @@ def _write_with_flags(df: pd.DataFrame, k: int, f: TextIO, *, header: bool) -> N
     lead, so no row of them is a lone empty field (which ``csv`` writes as ``""``).
     """
     if header:
-        df.iloc[:0].to_csv(f, index=False, lineterminator="\n")
+        _write_header(df, f)
     lines: list[str] = []  # csv.writer writes each row in one call
     csv.writer(SimpleNamespace(write=lines.append), lineterminator="\n").writerows(
         zip(*_csv_columns(df, df.shape[1] - k)))

@@ -111,3 +111,11 @@ def test_analysis_shows_a_summary_table_in_jupyter():
     # top themes nationally, with the most raised concern of each
     assert "<td style='text-align:left'>工资收入</td><td>135</td><td>45%</td>" in html
     assert "平台抽成高、单价下降" in html
+
+
+def test_index_says_where_the_statements_no_line_holds_are_not():
+    """The index shows the top concerns only: its basis names the national list, not 下列."""
+    issue_lists, prev = report_inputs()
+    issue_lists[NATIONAL] = replace(issue_lists[NATIONAL], unplaced=7)
+    html = render_index(issue_lists, prev)
+    assert "其中 7 条未归入全国清单中任何一条问题" in html and "未归入下列" not in html

@@ -118,11 +118,12 @@ def title(issues: IssueList) -> str:
     return f"{issues.province}新就业形态劳动者反映问题清单"
 
 
-def basis_line(issues: IssueList, lines_below: str = "下列") -> str:
+def basis_line(issues: IssueList, lines_at: str = "下列") -> str:
     """What the numbers rest on: respondents, analysed statements and their sources.
 
-    ``lines_below``: where the list's lines are, said of the statements none of them holds
-    (a workbook names its issue sheet: the lines are not below its note)."""
+    ``lines_at``: where the list's lines are, said of the statements none of them holds. A
+    document has them below this line; a workbook names its issue sheet, and the HTML index,
+    which shows only the top concerns, names the national list."""
     line = f"依据 {issues.respondents_total} 名受访者的 {issues.units_analysed} 条有效表述"
     parts = [
         f"{SOURCE_LABELS.get(src, src)} {n} 条"
@@ -132,7 +133,7 @@ def basis_line(issues: IssueList, lines_below: str = "下列") -> str:
     if parts:
         line += "（" + "、".join(parts) + "）"
     if issues.unplaced:  # so that a reader knows what no line holds, and where to find it
-        line += (f"；其中 {issues.unplaced} 条未归入{lines_below}任何一条问题，"
+        line += (f"；其中 {issues.unplaced} 条未归入{lines_at}任何一条问题，"
                  "可在 units.csv 中查看 concerns 为空的行")
     return line + "。"
 
