@@ -120,7 +120,8 @@ def test_non_answer_shortcut_agrees_with_the_full_rule_on_generated_answers():
 
 def test_an_engines_workers_clean_the_texts_as_this_process_does(units_factory, monkeypatch):
     """Cleaned in batches on a process pool, the table is the one cleaned here: every reason,
-    clean text and detail, in row order across the batches' edges."""
+    clean text and detail, in row order across the batches' edges. Above ENGINE_MAX_TEXTS
+    texts the engine is not used."""
     from voiceminer.engine import LocalEngine
 
     monkeypatch.setattr(sys.modules["voiceminer.normalize"], "BATCH", 7)
@@ -138,7 +139,11 @@ def test_an_engines_workers_clean_the_texts_as_this_process_does(units_factory, 
 
         engine.map = counted
         on_workers = normalize(units, engine)
-    assert len(pieces) == 9  # 60 texts, 7 a piece
+        assert len(pieces) == 9  # 60 texts, 7 a piece
+        monkeypatch.setattr(sys.modules["voiceminer.normalize"], "ENGINE_MAX_TEXTS", 59)
+        here = normalize(units, engine)  # too many texts for the workers: cleaned here
+        assert len(pieces) == 9
     plain = normalize(units)
     pd.testing.assert_frame_equal(on_workers, plain)
+    pd.testing.assert_frame_equal(here, plain)
     assert set(plain["skip_reason"]) == {"", "non_answer", "empty", "duplicate"}
