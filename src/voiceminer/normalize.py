@@ -106,8 +106,8 @@ def _says_nothing(part: str) -> bool:
 # texts per piece of work when an engine cleans them side by side: as many as a coding batch
 # (engine.BATCH), so that a Dask task of long posts stays under distributed's 10 MB warning
 BATCH = 5_000
-# Above this many texts they are cleaned here. A million posts cleaned on the workers ended 11 s
-# sooner, but the run's later peak (the concern stage) was 110 MB higher (3.79 against 3.68 GB
+# Above this many texts they are cleaned here. A million posts cleaned on the workers took 13.4 s
+# against 18.1 s here, but the run's later peak (the concern stage) was 110 MB higher (3.79 against 3.68 GB
 # of VmHWM, alike in the benchmark's tree PSS): the unpickled strings leave the parent's heap
 # laid out worse. The other forked stages stop at the same size (concerns.PARALLEL_MAX_UNITS).
 ENGINE_MAX_TEXTS = 200_000
