@@ -107,9 +107,9 @@ def _says_nothing(part: str) -> bool:
 # (engine.BATCH), so that a Dask task of long posts stays under distributed's 10 MB warning
 BATCH = 5_000
 # Above this many texts they are cleaned here. A million posts cleaned on the workers took 13.4 s
-# against 18.1 s here, but the run's later peak (the concern stage) was 110 MB higher (3.79 against 3.68 GB
-# of VmHWM, alike in the benchmark's tree PSS): the unpickled strings leave the parent's heap
-# laid out worse. The other forked stages stop at the same size (concerns.PARALLEL_MAX_UNITS).
+# against 18.1 s here, but the run peaked 110 MB higher later, in the concern stage (VmHWM 3.79
+# against 3.68 GB; the benchmark's tree PSS alike), though the main process was smaller right
+# after cleaning. The other forked stages stop at the same size (concerns.PARALLEL_MAX_UNITS).
 ENGINE_MAX_TEXTS = 200_000
 
 
