@@ -27,6 +27,12 @@ def test_workers_are_capped_whatever_the_core_count(monkeypatch):
     assert len(set(got)) <= 2 and os.getpid() not in got
 
 
+def test_no_count_given_is_one_worker_per_core(monkeypatch):
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    got = forked_map(lambda i: time.sleep(0.02) or os.getpid(), 6, 0)
+    assert len(set(got)) <= 2 and os.getpid() not in got  # forked, one worker per core
+
+
 def test_one_worker_runs_here():
     assert forked_map(lambda i: os.getpid(), 3, 1) == [os.getpid()] * 3
 

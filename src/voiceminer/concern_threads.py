@@ -9,7 +9,6 @@ number of threads.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -74,11 +73,3 @@ def one_core_each(load: bool) -> Iterator[Any]:
         controller = ThreadpoolController()
         with controller.limit(limits=1):
             yield controller
-
-
-def cores() -> int:
-    """Cores this process may run on (its affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS/Windows
-        return os.cpu_count() or 1

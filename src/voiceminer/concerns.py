@@ -61,9 +61,9 @@ from .coding import clause_finder
 from .concern_catalogue import ConcernCatalogue
 from .concern_labels import SAME_UNITS_SHARE, ConcernNames
 from .concern_order import main_first
-from .concern_threads import CorePool, cores, one_core_each
+from .concern_threads import CorePool, one_core_each
 from .concern_tokens import ThemeTokens
-from .forked import can_fork, forked_map
+from .forked import can_fork, cores, forked_map
 from .prompting import background_answers
 from .schema import ASKED_EVIDENCE, analysed_mask, check_units
 from .segment import Segmenter
@@ -267,8 +267,8 @@ class ConcernFinder:
                 clusterer=self.clusterer, pool=CorePool(1, controller) if forking else self._pool,
                 df=df, n_units=n_live)
             if forking:
-                return forked_map(lambda j: cluster(prepare(themes[j])), len(themes),
-                                  min(threads, len(themes)), largest_first)
+                return forked_map(lambda j: cluster(prepare(themes[j])), len(themes), threads,
+                                  largest_first)
             done = dict(zip(largest_first, self._pool.map(
                 cluster, (prepare(themes[j]) for j in largest_first))))
         return [done[j] for j in range(len(themes))]

@@ -13,6 +13,7 @@ BLAS) are not safe in a forked child, and Python starts processes there by spawn
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -28,6 +29,15 @@ _WORK: Callable[[int], Any] | None = None  # set before the pool forks; workers 
 MAX_WORKERS = 8
 
 
+def cores() -> int:
+    """Cores this process may run on (its affinity, not the machine's count): what ``n_jobs``
+    0 means, for forked workers, the local engine's pool and the concern stage's threads."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS/Windows
+        return os.cpu_count() or 1
+
+
 def can_fork() -> bool:
     """Whether work can go to forked processes here: on Linux, and not from a daemonic process
     (a ``multiprocessing.Pool`` worker may have no children) or a ``forked_map`` worker."""
@@ -37,9 +47,9 @@ def can_fork() -> bool:
 
 def forked_map(work: Callable[[int], R], n: int, workers: int,
                order: Sequence[int] | None = None) -> list[R]:
-    """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes (in this
-    process where ``can_fork`` says no, and where one worker would do: ``workers``, capped at
-    ``MAX_WORKERS`` and at ``n``, is one or less).
+    """``[work(i) for i in range(n)]``, computed on ``workers`` forked processes (0: one per
+    core), in this process where ``can_fork`` says no and where one worker would do:
+    ``workers``, capped at ``MAX_WORKERS`` and at ``n``, is one or less.
 
     ``order``: the order the indices are handed out in (largest first, so that no worker is
     left with a long piece at the end); the results are in index order all the same. ``work``
@@ -53,7 +63,7 @@ def forked_map(work: Callable[[int], R], n: int, workers: int,
     from . import warmup
 
     handed = list(order) if order is not None else list(range(n))
-    workers = min(workers, MAX_WORKERS, n)
+    workers = min(workers if workers > 0 else cores(), MAX_WORKERS, n)
     if workers <= 1 or not can_fork():
         done = {i: work(i) for i in handed}
         return [done[i] for i in range(n)]

@@ -7,19 +7,13 @@ On Linux the pool forks, so workers inherit the segmenter and coder the parent a
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..forked import cores
+
 # below this many texts a pool costs more than it saves
 POOL_THRESHOLD = 20_000
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS/Windows
-        return os.cpu_count() or 1
 
 
 def _call(task: tuple) -> Any:

@@ -19,7 +19,6 @@ from ..codebook import OTHER_THEME, Codebook
 from ..compare import ALL_GROUPS
 from ..concern_catalogue import ConcernCatalogue, trie_pattern
 from ..concern_labels import new_label, phrase_said, quoted_phrases
-from ..concern_threads import cores
 from ..forked import forked_map
 from ..privacy import Redactor, redact_obj
 from ..prompting import background_answers
@@ -105,8 +104,7 @@ def build_issue_lists(
         return redact_obj(issues, redactor) if redactor is not None else issues
 
     # lists are independent and their work is Python: forked workers, the largest first
-    workers = (min(n_jobs or cores(), len(lists))
-               if PARALLEL_MIN_UNITS <= len(live) <= PARALLEL_MAX_UNITS else 1)
+    workers = n_jobs if PARALLEL_MIN_UNITS <= len(live) <= PARALLEL_MAX_UNITS else 1
     size = live["province"].value_counts()
     order = sorted(range(len(lists)), key=lambda j: (
         lists[j] != NATIONAL, -int(size.get(lists[j], 0)), j))

@@ -53,15 +53,13 @@ def run_jobs(jobs: Sequence[FileJob], n_jobs: int = 0) -> list[list[Path]]:
     ``n_jobs``: processes (0: one per core, 1: in this process). Below ``MIN_PARALLEL_JOBS``
     jobs, or where processes cannot fork, everything runs here.
     """
-    from ..engine.local import cores
     from ..forked import forked_map
 
     if len(jobs) < MIN_PARALLEL_JOBS:
         return [job.run() for job in jobs]
     # largest first, so that no worker is left with a long job at the end
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
-    return forked_map(lambda i: jobs[i].run(), len(jobs),
-                      min(n_jobs if n_jobs > 0 else cores(), len(jobs)), order)
+    return forked_map(lambda i: jobs[i].run(), len(jobs), n_jobs, order)
 
 
 def report_jobs(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
