@@ -91,7 +91,8 @@ def render_index(issue_lists: Mapping[str, IssueList], prevalence: pd.DataFrame,
                 + MARK_END)
     if national:
         body.append(_quotes_section(national))
-    subtitle = (c.basis_line(national, "全国清单中") + " " + c.meta_line(national.meta)) if national else ""
+    subtitle = (c.basis_line(national, "全国清单中") + " " + c.meta_line(national.meta)
+                if national else "")
     return page(c.title(national) if national else "新就业形态劳动者反映问题", "".join(body),
                 subtitle=subtitle)
 
