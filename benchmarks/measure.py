@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,24 +29,34 @@ def run_analyze(paths: list[Path], out: Path, *extra: str,
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-m", "voiceminer", "analyze", *map(str, paths), "--out", str(out),
            "--force", *extra]
-    if not sample_memory:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            raise RuntimeError(f"analyze failed ({proc.returncode}): "
-                               f"{proc.stderr.read().decode()[-2000:]}")
-        return {"seconds": round(wall, 2), "peak_rss_gib": None,
-                "peak_rss_main_gib": round(usage.ru_maxrss * 1024 / 2**30, 3),
-                # the process's and its reaped workers' CPU time: the work done, which a busy
-                # host changes less than the wall time
-                "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
+    # stderr goes to a file, not a pipe: a child that fills a pipe nobody reads would wait forever
+    with tempfile.TemporaryFile() as err:
+        if not sample_memory:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            _check(os.waitstatus_to_exitcode(status), err)
+            return {"seconds": round(wall, 2), "peak_rss_gib": None,
+                    "peak_rss_main_gib": round(usage.ru_maxrss * 1024 / 2**30, 3),
+                    # the process's and its reaped workers' CPU time: the work done, which a
+                    # busy host changes less than the wall time
+                    "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
+        return _sampled(cmd, env, err)
+
+
+def _check(returncode: int, err) -> None:
+    if returncode:
+        err.seek(0)
+        raise RuntimeError(f"analyze failed ({returncode}): {err.read().decode()[-2000:]}")
+
+
+def _sampled(cmd: list[str], env: dict[str, str], err) -> dict[str, float]:
+    """Run ``cmd``, reading the tree's PSS and the main process's RSS every half second."""
     import psutil
 
     start = time.perf_counter()
-    proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
     peak = peak_main = 0
     while proc.poll() is None:
         try:
@@ -62,8 +73,7 @@ def run_analyze(paths: list[Path], out: Path, *extra: str,
             pass
         time.sleep(0.5)
     wall = time.perf_counter() - start
-    if proc.returncode:
-        raise RuntimeError(f"analyze failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+    _check(proc.returncode, err)
     return {"seconds": round(wall, 2), "peak_rss_gib": round(peak / 2**30, 3),
             "peak_rss_main_gib": round(peak_main / 2**30, 3)}
 
