@@ -8,6 +8,7 @@ heuristic, so the rules are kept together here and ``text_cols`` can always over
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -220,13 +221,16 @@ def _place_column(headers: list[str], data: list[list[str]],
     """A column whose short values are nearly all place names (e.g. "您在哪个城市工作").
 
     Such a column is where the respondent is, not what they said, so it must not be taken for
-    an open question even though its values are varied.
+    an open question even though its values are varied. Each distinct value is looked up once:
+    a closed question's 20,000 cells hold five, and looking up every cell took 9 s for a
+    40-column export of 10,000 rows.
     """
     for j in range(len(headers)):
         values = _values(data, j)
         if j in skip or not values or is_metadata(headers[j]):
             continue
-        placed = sum(1 for v in values if len(v) <= 12 and normalize_province(v) != UNKNOWN)
+        placed = sum(n for v, n in Counter(values).items()
+                     if len(v) <= 12 and normalize_province(v) != UNKNOWN)
         if placed >= 0.8 * len(values):
             return j
     return None
