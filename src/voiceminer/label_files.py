@@ -170,7 +170,8 @@ def read_labelled_csv(path: str | Path, required: Sequence[str], *, what: str = 
 
 def _table_rows(path: Path, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header names, data rows with their row numbers), read by the corpus's own readers."""
-    from .ingest.tables import load_csv, load_xlsx
+    from .ingest.tables import load_csv
+    from .ingest.workbooks import load_xlsx
 
     if path.is_dir():
         raise InputFileError(path, f"this is a folder; give the {what} itself",

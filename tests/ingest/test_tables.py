@@ -1,10 +1,10 @@
-"""tables.load_csv / load_xlsx: unclosed quotes, field counts, huge cells and unsaved formulas."""
+"""tables.load_csv: unclosed quotes, field counts and huge cells."""
 
 from __future__ import annotations
 
 import csv
 
-from voiceminer.ingest.tables import load_csv, load_xlsx, ragged_rows
+from voiceminer.ingest.tables import load_csv, ragged_rows
 
 HEADER = "序号,来自IP,1、您的职业,7、您工作中遇到的最大困难是什么？\n"
 
@@ -58,29 +58,3 @@ def test_a_cell_larger_than_the_csv_module_limit_is_read(tmp_path):
     sheet = load_csv(path)
     assert sheet.rows[1][1][3] == huge
     assert csv.field_size_limit() == before  # the raised limit is undone after the read
-
-
-def test_a_formula_without_saved_value_is_marked(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["序号", "7、您最大的困难是什么？"])
-    ws.append([1, '="平台抽成太高了"'])  # written by a script: no cached result
-    ws.append([2, "罚款太多"])
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
-    [sheet] = load_xlsx(path)
-    assert sheet.uncached == {(2, 1)}
-    assert [n for n, _ in sheet.rows] == [1, 2, 3]
-
-
-def test_a_workbook_without_formulas_has_none_marked(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["序号", "意见"])
-    workbook.active.append([1, None])
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
-    assert load_xlsx(path)[0].uncached == frozenset()

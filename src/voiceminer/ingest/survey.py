@@ -22,7 +22,8 @@ from .survey_columns import (
     question_number,
     unique_headers,
 )
-from .tables import Sheet, load_csv, load_xlsx, ragged_rows
+from .tables import Sheet, load_csv, ragged_rows
+from .workbooks import load_xlsx
 
 SURVEY_EXTENSIONS = (".xlsx", ".xlsm")
 

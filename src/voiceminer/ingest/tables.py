@@ -1,7 +1,8 @@
-"""Load spreadsheets and CSV files as rows of strings, each with the row number a person sees.
+"""Load CSV files as rows of strings, each with the row number a person sees (the file line).
 
 Surveys and forum exports are both tables; keeping the loading here means the row numbers in
-``origin`` (Excel row, or CSV file line) are computed once and the same way for both.
+``origin`` are computed once and the same way for both. Workbooks are read by ``workbooks``
+into the same ``Sheet``, numbered by Excel row, with the same ``cell_text``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from typing import Final
 
 from ..errors import InputFileError
 
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_XLSX_HINT: Final = "open it in Excel/WPS and save it again as .xlsx, or export it as UTF-8 .csv"
 _LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_FORMULA_TAG: Final = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MAX_FIELD: Final = 2**31 - 1  # csv.field_size_limit takes a C long, 32 bits on Windows
 _DELIMITER_NAMES: Final = {",": "commas", "\t": "tabs", ";": "semicolons", "|": "bars (|)"}
 
@@ -48,6 +46,8 @@ def cell_text(value: object) -> str:
     """A cell as the text a person sees: 3.0 → "3", dates as ISO, None → ""."""
     if type(value) is str:  # nearly every cell, and every forum post's fields
         return value.strip()
+    if type(value) is float:  # a questionnaire's closed answers, as calamine reads them
+        return str(int(value)) if value.is_integer() else str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,101 +59,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value).strip()
-
-
-def load_xlsx(path: Path) -> list[Sheet]:
-    """Every worksheet of an .xlsx/.xlsm, with cached formula values rather than formulas."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    from .zipguard import check_zip, is_encrypted_office
-
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(8)
-        if magic == _OLE_MAGIC and is_encrypted_office(path):
-            raise InputFileError(path, "the workbook is password-protected",
-                                 hint="open it in Excel/WPS, remove the password (文件 → 信息 → "
-                                      "保护工作簿) and save it again as .xlsx")
-        if magic == _OLE_MAGIC:
-            raise InputFileError(path, "this is an old Excel .xls file (or an encrypted workbook) "
-                                       "with an .xlsx name", hint=_XLSX_HINT)
-        check_zip(path, hint=_XLSX_HINT)
-        workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except InputFileError:
-        raise
-    except OSError as exc:
-        raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
-                             hint="check that you may read it") from exc
-    except zipfile.BadZipFile as exc:
-        raise InputFileError(path, f"not a valid .xlsx ({exc})", hint=_XLSX_HINT) from exc
-    except Exception as exc:  # openpyxl raises many types for broken workbooks
-        raise InputFileError(path, f"not a valid .xlsx ({type(exc).__name__}: {exc})",
-                             hint=_XLSX_HINT) from exc
-    sheets: list[Sheet] = []
-    try:
-        formulas = _formula_cells(path)
-        for ws in workbook.worksheets:
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()  # some exporters write a wrong <dimension>, hiding rows
-            rows: list[tuple[int, list[str]]] = []
-            uncached: set[tuple[int, int]] = set()
-            in_sheet = formulas.get(ws.title, frozenset())
-            for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-                cells = [cell_text(v) for v in values]
-                missing = [(number, j) for j, v in enumerate(values)
-                           if v is None and (number, j) in in_sheet] if in_sheet else []
-                uncached.update(missing)
-                if any(cells) or missing:
-                    rows.append((number, _trim(cells)))
-            sheets.append(Sheet(ws.title, rows, uncached=frozenset(uncached)))
-    except Exception as exc:
-        raise InputFileError(path, f"the workbook is damaged ({type(exc).__name__}: {exc})",
-                             hint=_XLSX_HINT) from exc
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _formula_cells(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
-    """``(row, column)`` of every formula cell, per sheet title; {} for a workbook without any.
-
-    openpyxl reads a formula's saved result, and a formula written by a script (never opened in
-    Excel) has none, so its cell reads as empty. Knowing where the formulas are lets the reader
-    say "open and save it" instead of "no answer". The sheet XML is scanned for ``<f>`` first so
-    ordinary exports are not parsed twice.
-    """
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    with zipfile.ZipFile(path) as zf:
-        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if not any(_has_formula(zf, n) for n in parts):
-            return {}
-    workbook = load_workbook(str(path), read_only=True, data_only=False)
-    found: dict[str, frozenset[tuple[int, int]]] = {}
-    try:
-        for ws in workbook.worksheets:
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            found[ws.title] = frozenset((cell.row, cell.column - 1) for row in ws.iter_rows()
-                                        for cell in row if getattr(cell, "data_type", "") == "f")
-        return found
-    finally:
-        workbook.close()
-
-
-def _has_formula(zf: object, name: str) -> bool:
-    """True when the sheet part ``name`` holds an ``<f>`` element (read in 1 MB chunks)."""
-    tail = b""
-    with zf.open(name) as fh:  # type: ignore[attr-defined]
-        while chunk := fh.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-16:]
-    return False
 
 
 def load_csv(path: Path) -> Sheet:
