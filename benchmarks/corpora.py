@@ -84,6 +84,29 @@ def survey(n_answers: int, path: Path, *, seed: int = 1) -> Path:
     return path
 
 
+def survey_workbook(n_respondents: int, path: Path, *, closed: int = 36, seed: int = 3) -> Path:
+    """A 问卷星-style .xlsx export as field teams send it: per respondent an id, the IP cell,
+    the occupation, ``closed`` single-choice questions (option numbers 1-5) and two open ones."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    texts = messages()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sheet1")
+    sheet.append(["序号", "来自IP", "1、您的职业是：",
+                  *(f"{q}、单选题{q}" for q in range(2, closed + 2)),
+                  f"{closed + 2}、您在工作中遇到的最主要困难是什么？",
+                  f"{closed + 3}、您目前最希望解决的问题是？"])
+    for r in range(n_respondents):
+        prov = PROVINCES[r % len(PROVINCES)]
+        sheet.append([r + 1, f"10.0.{r // 250 % 250}.{r % 250}({prov}-市)", GROUPS[r % 4],
+                      *(rng.randint(1, 5) for _ in range(closed)),
+                      f"{rng.choice(texts)}（{r}）", f"{rng.choice(texts)}（{r}）"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
 def interviews(n: int, folder: Path, *, turns: int = 12, seed: int = 2) -> Path:
     """``n`` interview notes (txt) with a header and ``turns`` question/answer pairs."""
     rng = random.Random(seed)
