@@ -1,16 +1,19 @@
-"""Reading a season's questionnaire workbook: 19,724 respondents × 41 columns as one .xlsx.
+"""Reading a season's field material as teams send it: a 问卷星 workbook of 19,724 respondents
+× 41 columns, and 400 interview notes typed in Word.
 
-    nice -n 10 python benchmarks/bench_read.py [--respondents 19724] [--repeat 3]
+    nice -n 10 python benchmarks/bench_read.py [--respondents 19724] [--interviews 400] [--repeat 3]
 
-The seed-scale study of ``bench_speed`` keeps its questionnaire in a CSV of five columns; field
-teams send 问卷星 workbooks with every closed question beside the open ones. This times, on one
-such workbook built from ../shared/data (``corpora.survey_workbook``):
+The seed-scale study of ``bench_speed`` keeps its questionnaire in a CSV of five columns and its
+interviews in .txt; field teams send workbooks with every closed question beside the open ones,
+and .docx notes. This times, on such files built from ../shared/data (``corpora``):
 
 - ``workbooks.load_xlsx``, the reader every workbook goes through (python-calamine for one
   without formulas or error cells), against ``workbooks._openpyxl_sheets``, the openpyxl reader
   that read every workbook until the sixteenth session and still reads those;
-- ``read_corpus`` on the folder: the workbook read, its columns told apart (open questions,
-  occupation, place) and a record made per open answer.
+- ``read_corpus`` on the workbook's folder: the workbook read, its columns told apart (open
+  questions, occupation, place) and a record made per open answer;
+- ``read_corpus`` on the folder of .docx notes (in this process: ``analyze`` reads files on
+  both cores).
 
 Each is timed ``--repeat`` times, the readers alternating; the best run counts. Results go to
 benchmarks/results/read.json; the figures are quoted in benchmarks/README.md.
@@ -29,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from corpora import survey_workbook  # noqa: E402
+from corpora import interviews, survey_workbook  # noqa: E402
 
 RESULTS = HERE / "results" / "read.json"
 
@@ -43,6 +46,7 @@ def _timed(fn) -> tuple[float, object]:
 def main() -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--respondents", type=int, default=19_724)
+    ap.add_argument("--interviews", type=int, default=400)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     import voiceminer as vm
@@ -58,6 +62,8 @@ def main() -> dict:
         corpus = [_timed(lambda: vm.read_corpus(path.parent)) for _ in range(args.repeat)]
         corpus_runs, units = [t for t, _ in corpus], corpus[-1][1]
         cells = sum(len(cells) for s in workbooks.load_xlsx(path) for _, cells in s.rows)
+        notes = interviews(args.interviews, Path(tmp) / "访谈", word=True)
+        word = [_timed(lambda: vm.read_corpus(notes)) for _ in range(args.repeat)]
         result = {
             "respondents": args.respondents, "cells": cells, "file_mib": round(
                 path.stat().st_size / 2**20, 1),
@@ -65,8 +71,10 @@ def main() -> dict:
             "speedup": round(min(reference_runs) / min(fast_runs), 1),
             "same_rows": same,
             "read_corpus_s": min(corpus_runs), "records": len(units),
+            "docx_interviews": args.interviews, "docx_records": len(word[-1][1]),
+            "read_corpus_docx_s": min(t for t, _ in word),
             "runs_s": {"load_xlsx": fast_runs, "openpyxl": reference_runs,
-                       "read_corpus": corpus_runs},
+                       "read_corpus": corpus_runs, "read_corpus_docx": [t for t, _ in word]},
         }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -107,8 +107,10 @@ def survey_workbook(n_respondents: int, path: Path, *, closed: int = 36, seed: i
     return path
 
 
-def interviews(n: int, folder: Path, *, turns: int = 12, seed: int = 2) -> Path:
-    """``n`` interview notes (txt) with a header and ``turns`` question/answer pairs."""
+def interviews(n: int, folder: Path, *, turns: int = 12, seed: int = 2,
+               word: bool = False) -> Path:
+    """``n`` interview notes with a header and ``turns`` question/answer pairs: .txt, or with
+    ``word`` .docx of one paragraph a line, as teams type them in Word."""
     rng = random.Random(seed)
     texts = messages()
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,7 +119,16 @@ def interviews(n: int, folder: Path, *, turns: int = 12, seed: int = 2) -> Path:
                  f"群体：{GROUPS[i % 4]}", "访谈员：陈老师", ""]
         for _ in range(turns):
             lines += ["Q：您能具体说说吗？", f"A：{rng.choice(texts)}", ""]
-        (folder / f"{i:04d}_{GROUPS[i % 4]}.txt").write_text("\n".join(lines), encoding="utf-8")
+        stem = folder / f"{i:04d}_{GROUPS[i % 4]}"
+        if word:
+            from docx import Document
+
+            document = Document()
+            for line in lines:
+                document.add_paragraph(line)
+            document.save(str(stem.with_suffix(".docx")))
+        else:
+            stem.with_suffix(".txt").write_text("\n".join(lines), encoding="utf-8")
     return folder
 
 
