@@ -155,3 +155,21 @@ def test_unlistable_folder_is_a_row(tmp_path, write_text, monkeypatch):
     assert units["skip_reason"].tolist() == ["unreadable_file", ""]
     assert units["doc_id"].tolist() == ["locked/", "open/y.txt"]
     assert "permission denied" in units["skip_detail"].iloc[0]
+
+
+def test_a_lone_carriage_return_keeps_units_csv_one_row_a_unit(tmp_path, write_jsonl, make_xlsx):
+    """A bare \\r (a workbook cell's _x000D_, a post's \\r) ended the row for CSV readers, since
+    CSV quotes a cell only for the line breaks it writes itself."""
+    import pandas as pd
+
+    from voiceminer.output import write_units
+
+    write_jsonl("论坛/p.jsonl", [{"content": "平台罚款\r申诉没人管"}, {"content": "抽成\r\n太高"}])
+    make_xlsx("问卷/s.xlsx", [["1、您的职业", "2、您最大的困难是什么？"],
+                             ["外卖骑手", "超时罚款_x000D_ 太重了"], ["快递员", "派件费低"]])
+    units = read_corpus(tmp_path)
+    assert not units["text"].str.contains("\r").any()
+    assert set(units["text"]) >= {"平台罚款\n申诉没人管", "抽成\n太高", "超时罚款\n 太重了"}
+    write_units(units, tmp_path)
+    back = pd.read_csv(tmp_path / "units.csv", dtype=str, keep_default_na=False)
+    assert back["text"].tolist() == units["text"].tolist()

@@ -36,13 +36,22 @@ class Record:
     names: tuple[str, ...] = ()
 
     def as_row(self, unit_id: str) -> dict[str, str]:
-        """The record as a units-table row, columns in ``INGEST_COLUMNS`` order."""
+        r"""The record as a units-table row, columns in ``INGEST_COLUMNS`` order, every line
+        break a ``\n`` whatever the file's convention.
+
+        A carriage return on its own (a workbook cell's ``_x000D_``, a post's ``\r``) ended the
+        row for every CSV reader, pandas and Excel included, since CSV quotes a cell only for
+        the line breaks it writes itself: units.csv fell apart at each one."""
         row = {"unit_id": unit_id, **{name: getattr(self, name) for name in _FIELD_NAMES}}
-        return {c: row[c] for c in INGEST_COLUMNS}
+        return {c: _newlines(row[c]) for c in INGEST_COLUMNS}
 
 
 # looked up once: ``dataclasses.fields`` per record was a good part of reading a big corpus
 _FIELD_NAMES: Final = tuple(f.name for f in fields(Record))
+
+
+def _newlines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 _SOURCE_BY_EXT: Final = {
