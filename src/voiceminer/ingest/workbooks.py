@@ -91,10 +91,11 @@ def _calamine_sheets(path: Path) -> list[Sheet]:
             # from A1 whatever the used range, so that list index + 1 is the row's number
             values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             rows = []
-            for number, row in enumerate(values, start=1):
+            for i, row in enumerate(values):
+                values[i] = None  # each row's values go as its strings come: one copy at a time
                 cells = [cell_text(v) for v in row]
                 if any(cells):
-                    rows.append((number, _trim(cells)))
+                    rows.append((i + 1, _trim(cells)))
             sheets.append(Sheet(meta.name, rows))
         return sheets
     finally:
