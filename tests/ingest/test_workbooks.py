@@ -80,13 +80,8 @@ def test_a_plain_workbook_is_read_by_calamine_alone(typed_workbook, monkeypatch)
 
 def test_a_carriage_return_escape_is_a_line_break_in_both_readers(tmp_path):
     """Excel stores a carriage return in a cell as _x000D_; openpyxl leaves it in the text."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["序号", "意见"])
-    workbook.active.append([1, "罚款太多_x000D_\n抽成太高"])  # written as the file format has it
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
+    # written as the file format has it
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, "罚款太多_x000D_\n抽成太高"]])
     fast, reference = _both(path)
     assert fast == reference
     assert fast[0].rows[1] == (2, ["1", "罚款太多\r\n抽成太高"])
@@ -94,13 +89,8 @@ def test_a_carriage_return_escape_is_a_line_break_in_both_readers(tmp_path):
 
 def test_a_wrong_dimension_hides_no_row(tmp_path):
     """Some exporters declare the sheet's size as A1:B1 whatever it holds."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in (["序号", "意见"], [1, "罚款太多"], [2, "抽成太高"]):
-        workbook.active.append(row)
-    path = _patched(workbook, tmp_path / "s.xlsx", lambda xml: re.sub(
-        r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B1"/>', xml))
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, "罚款太多"], [2, "抽成太高"]],
+                  lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B1"/>', xml))
     fast, reference = _both(path)
     assert fast == reference
     assert [n for n, _ in fast[0].rows] == [1, 2, 3]
@@ -108,25 +98,15 @@ def test_a_wrong_dimension_hides_no_row(tmp_path):
 
 def test_error_cells_are_read_by_openpyxl(tmp_path):
     """calamine reads #DIV/0! as an empty cell; openpyxl gives its text, as before."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in (["序号", "意见"], [1, "罚款太多"], [2, "x"]):
-        workbook.active.append(row)
-    path = _patched(workbook, tmp_path / "s.xlsx", lambda xml: re.sub(
-        r'<c r="B3"[^>]*>.*?</c>', '<c r="B3" t="e"><v>#DIV/0!</v></c>', xml))
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, "罚款太多"], [2, "x"]],
+                  lambda xml: re.sub(r'<c r="B3"[^>]*>.*?</c>',
+                                     '<c r="B3" t="e"><v>#DIV/0!</v></c>', xml))
     assert workbooks._calamine_sheets(path)[0].rows[2] == (3, ["2"])
     assert load_xlsx(path)[0].rows[2] == (3, ["2", "#DIV/0!"])
 
 
 def test_a_workbook_calamine_cannot_read_goes_to_openpyxl(tmp_path, monkeypatch):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["序号", "意见"])
-    workbook.active.append([1, "罚款太多"])
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, "罚款太多"]])
 
     def refuse(_path):
         raise ValueError("calamine refuses")
@@ -142,8 +122,16 @@ def test_a_broken_workbook_is_named_by_file(tmp_path):
         load_xlsx(path)
 
 
-def _patched(workbook, path, edit):
-    """Save ``workbook`` to ``path`` with its first sheet's XML passed through ``edit``."""
+def _saved(path, rows, edit=None):
+    """A workbook of ``rows`` saved at ``path``, its sheet's XML passed through ``edit``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    if edit is None:
+        workbook.save(path)
+        return path
     plain = path.with_suffix(".plain.xlsx")
     workbook.save(plain)
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
@@ -156,26 +144,14 @@ def _patched(workbook, path, edit):
 
 
 def test_a_formula_without_saved_value_is_marked(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["序号", "7、您最大的困难是什么？"])
-    ws.append([1, '="平台抽成太高了"'])  # written by a script: no cached result
-    ws.append([2, "罚款太多"])
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
+    path = _saved(tmp_path / "s.xlsx", [["序号", "7、您最大的困难是什么？"],
+                                        [1, '="平台抽成太高了"'],  # by a script: no saved result
+                                        [2, "罚款太多"]])
     [sheet] = load_xlsx(path)
     assert sheet.uncached == {(2, 1)}
     assert [n for n, _ in sheet.rows] == [1, 2, 3]
 
 
 def test_a_workbook_without_formulas_has_none_marked(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["序号", "意见"])
-    workbook.active.append([1, None])
-    path = tmp_path / "s.xlsx"
-    workbook.save(path)
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, None]])
     assert load_xlsx(path)[0].uncached == frozenset()
