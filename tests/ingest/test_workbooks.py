@@ -115,6 +115,58 @@ def test_a_workbook_calamine_cannot_read_goes_to_openpyxl(tmp_path, monkeypatch)
     assert load_xlsx(path)[0].rows == [(1, ["序号", "意见"]), (2, ["1", "罚款太多"])]
 
 
+def test_a_stray_cell_far_away_is_left_to_openpyxl(tmp_path, monkeypatch):
+    """calamine builds a sheet dense from A1 to its last cell: one value at XFD1 beside 2,000
+    rows made it 1.4 GB."""
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], *([n, "罚款太多"] for n in range(2000))],
+                  lambda xml: xml.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>备注</t>'
+                                                    "</is></c></row>", 1))
+
+    def refuse(_path):
+        raise AssertionError("calamine was asked")
+
+    monkeypatch.setattr(workbooks, "_calamine_sheets", refuse)
+    rows = load_xlsx(path)[0].rows
+    assert len(rows) == 2001 and rows[0][1][-1] == "备注" and len(rows[0][1]) == 16384
+
+
+def test_error_cells_in_single_quotes_are_found(tmp_path):
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], [1, "x"]], lambda xml: re.sub(
+        r'<c r="B2"[^>]*>.*?</c>', "<c r='B2' t='e'><v>#N/A</v></c>", xml))
+    assert load_xlsx(path)[0].rows[1] == (2, ["1", "#N/A"])
+
+
+def test_only_control_character_escapes_are_decoded(tmp_path):
+    """A surrogate's escape is kept as written by both readers: a lone surrogate cannot be
+    written out."""
+    path = _saved(tmp_path / "s.xlsx",
+                  [["序号", "意见"], [1, "笑_xD83D__xDE00_"], [2, "a_x0009_b"]])
+    fast, reference = _both(path)
+    assert fast == reference
+    assert [cells[1] for _, cells in fast[0].rows[1:]] == ["笑_xD83D__xDE00_", "a\tb"]
+
+
+def test_a_damaged_archive_is_named_by_file(tmp_path):
+    """Corrupt compressed data in the sheet, and a package without its workbook part."""
+    path = _saved(tmp_path / "s.xlsx", [["序号", "意见"], *([n, "罚款太多"] for n in range(300))])
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10: start + 40] = bytes(30)  # inside the deflated sheet
+    corrupt = tmp_path / "坏.xlsx"
+    corrupt.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match="坏.xlsx.*not a valid .xlsx"):
+        load_xlsx(corrupt)
+    partless = tmp_path / "缺.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(partless, "w") as out:
+        for item in src.infolist():
+            if item.filename != "xl/workbook.xml":
+                out.writestr(item, src.read(item.filename))
+    with pytest.raises(InputFileError, match="缺.xlsx.*not a valid .xlsx"):
+        load_xlsx(partless)
+
+
 def test_a_broken_workbook_is_named_by_file(tmp_path):
     path = tmp_path / "坏.xlsx"
     path.write_bytes(b"PK\x03\x04 this is no workbook")

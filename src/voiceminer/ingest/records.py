@@ -37,13 +37,16 @@ class Record:
 
     def as_row(self, unit_id: str) -> dict[str, str]:
         r"""The record as a units-table row, columns in ``INGEST_COLUMNS`` order, every line
-        break a ``\n`` whatever the file's convention.
+        break in what people wrote (``text``, ``question``) a ``\n`` whatever the file's
+        convention.
 
         A carriage return on its own (a workbook cell's ``_x000D_``, a post's ``\r``) ended the
         row for every CSV reader, pandas and Excel included, since CSV quotes a cell only for
-        the line breaks it writes itself: units.csv fell apart at each one."""
+        the line breaks it writes itself: units.csv fell apart at each one. Ids and origins are
+        kept as they are, so that they still name their file and stay distinct."""
         row = {"unit_id": unit_id, **{name: getattr(self, name) for name in _FIELD_NAMES}}
-        return {c: _newlines(row[c]) for c in INGEST_COLUMNS}
+        row["text"], row["question"] = _newlines(self.text), _newlines(self.question)
+        return {c: row[c] for c in INGEST_COLUMNS}
 
 
 # looked up once: ``dataclasses.fields`` per record was a good part of reading a big corpus

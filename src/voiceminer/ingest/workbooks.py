@@ -10,13 +10,20 @@ for the workbooks where it tells more:
   and save it" instead of "no answer" (``Sheet.uncached``); calamine reads both as empty;
 - a workbook with error cells (#DIV/0!, #N/A), which calamine reads as empty and openpyxl as
   their text;
-- a workbook calamine cannot read: openpyxl then reads it, or says what is wrong with it in the
-  words the rest of the readers use.
+- a workbook whose cells would be a much larger grid than they are (one stray cell at XFD1
+  beside 2,000 rows: calamine builds every sheet dense from A1, 1.4 GB; see ``workbook_scan``);
+- a workbook calamine cannot read, or finds no sheet in: openpyxl then reads it, or says what
+  is wrong with it in the words the rest of the readers use.
 
-Both give the same strings for every other cell (``tables.cell_text``: numbers, dates in any
-format, times, booleans), which ``tests/ingest/test_workbooks.py`` checks on one workbook of
-each kind. Both decode the file format's ``_xHHHH_`` escapes: a carriage return that Excel
-stored as ``_x000D_`` had been quoted as those seven characters.
+Both give the same strings for every other cell (``tables.cell_text``: numbers, dates in custom
+number formats, Chinese ones included, times, booleans), which
+``tests/ingest/test_workbooks.py`` checks on one workbook of each kind. Both decode the file
+format's escapes of control characters: a carriage return that Excel stored as ``_x000D_`` had
+been quoted as those seven characters. A review found where they still part, all on files no
+export writes or on dates no answer holds: calamine reads the built-in locale date formats
+(ids 27-36 and 50-58, 2024年1月1日) as dates where openpyxl gives the serial number; it parses
+an integer of more than 15 digits written without a decimal point as a double (Excel cannot
+store one); it reads negative and out-of-range date serials as times or numbers.
 """
 
 from __future__ import annotations
@@ -28,22 +35,27 @@ from typing import Final
 
 from ..errors import InputFileError
 from .tables import Sheet, _trim, cell_text
+from .workbook_scan import FORMULA_TAG, any_sheet_holds, scan
 
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_HINT: Final = "open it in Excel/WPS and save it again as .xlsx, or export it as UTF-8 .csv"
-_FORMULA_TAG: Final = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_FORMULA_OR_ERROR: Final = re.compile(rb"<(?:\w+:)?f[\s>/]|\st=\"e\"")
 _ESCAPE: Final = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def load_xlsx(path: Path) -> list[Sheet]:
     """Every worksheet of an .xlsx/.xlsm (chart sheets left out), with formulas' saved values."""
     _check_container(path)
-    if not _any_sheet_holds(path, _FORMULA_OR_ERROR):
+    try:
+        found = scan(path)
+    except Exception:  # noqa: BLE001 - a damaged archive: openpyxl says what is wrong
+        found = None
+    if found is not None and not found.formulas_or_errors and found.dense():
         try:
-            return _calamine_sheets(path)
+            sheets = _calamine_sheets(path)
         except Exception:  # noqa: BLE001 - openpyxl reads it, or names what is wrong
-            pass
+            sheets = []
+        if sheets:  # none: no workbook part at all, say, which openpyxl names
+            return sheets
     return _openpyxl_sheets(path)
 
 
@@ -140,12 +152,18 @@ def _openpyxl_sheets(path: Path) -> list[Sheet]:
 
 
 def _unescaped(text: str) -> str:
-    """``text`` with the ``_xHHHH_`` escapes of the file format decoded, as calamine decodes
-    them: Excel stores a carriage return in a cell as ``_x000D_``, which openpyxl leaves in the
-    text, and a quote would show it. (openpyxl has already turned ``_x005F_``, an escaped
-    underscore, into ``_``, so a worker who typed ``_x000D_`` would get a line break here; no
-    answer does.)"""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """``text`` with the file format's escapes of control characters decoded, as calamine
+    decodes them: Excel stores a carriage return in a cell as ``_x000D_``, which openpyxl
+    leaves in the text, and a quote would show it. Only control characters, the ones Excel
+    escapes: openpyxl has already turned ``_x005F_`` (an escaped underscore) into ``_``, so a
+    decoded ``_xD83D_`` could be half of a typed ``_x005F_xD83D_``, and a lone surrogate cannot
+    be written out. (A worker who typed ``_x000D_`` gets a line break here; no answer does.)"""
+    return _ESCAPE.sub(_control, text) if "_x" in text else text
+
+
+def _control(m: re.Match[str]) -> str:
+    code = int(m.group(1), 16)
+    return chr(code) if code < 0x20 else m.group(0)
 
 
 def _formula_cells(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
@@ -158,7 +176,7 @@ def _formula_cells(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
     """
     from openpyxl import load_workbook
 
-    if not _any_sheet_holds(path, _FORMULA_TAG):
+    if not any_sheet_holds(path, FORMULA_TAG):
         return {}
     workbook = load_workbook(str(path), read_only=True, data_only=False)
     found: dict[str, frozenset[tuple[int, int]]] = {}
@@ -171,30 +189,3 @@ def _formula_cells(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
         return found
     finally:
         workbook.close()
-
-
-def _any_sheet_holds(path: Path, pattern: re.Pattern[bytes]) -> bool:
-    """Whether any worksheet part's XML matches ``pattern`` (read in 1 MB chunks); False for an
-    archive that cannot be read, which the reader then reports."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = [n for n in zf.namelist()
-                     if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            return any(_part_holds(zf, n, pattern) for n in parts)
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
-        return False
-
-
-def _part_holds(zf: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]) -> bool:
-    """Whether the part matches ``pattern``; a chunk is searched only where it holds ``f`` after
-    ``<`` or ``:`` or an error cell's ``t="e"``, which the byte search finds far faster than
-    the expression, which stops at every tag (0.9 s for 20 MB of sheet)."""
-    tail = b""
-    with zf.open(name) as fh:
-        while chunk := fh.read(1 << 20):
-            window = tail + chunk
-            if (b"<f" in window or b":f" in window or b't="e"' in window) \
-                    and pattern.search(window):
-                return True
-            tail = chunk[-16:]
-    return False
