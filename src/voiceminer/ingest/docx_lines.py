@@ -19,7 +19,6 @@ from .turns import Line
 if TYPE_CHECKING:
     from docx.table import Table
 
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MC: Final = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _HINT: Final = "re-save it from Word/WPS as .docx, or export it as .txt"
 _QUESTION_HEADS: Final = ("问题", "提问", "访谈问题", "问", "访谈员", "Q")
@@ -76,12 +75,12 @@ def _open(path: Path) -> Any:
     except OSError as exc:
         raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
                              hint="check that you may read it") from exc
-    from .zipguard import check_zip, is_encrypted_office, zip_without
+    from .zipguard import OLE_MAGIC, check_zip, is_encrypted_office, zip_without
 
-    if magic == _OLE_MAGIC and is_encrypted_office(path):
+    if magic == OLE_MAGIC and is_encrypted_office(path):
         raise InputFileError(path, "the document is password-protected",
                              hint="open it in Word/WPS, remove the password and save it as .docx")
-    if magic == _OLE_MAGIC:
+    if magic == OLE_MAGIC:
         raise InputFileError(path, "this is an old Word .doc file with a .docx name",
                              hint="open it in Word/WPS and save it as .docx")
     check_zip(path, hint=_HINT)

@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
 from ..errors import InputFileError
 from .tables import Sheet, _trim, cell_text
-from .workbook_scan import FORMULA_TAG, any_sheet_holds, scan
+from .workbook_scan import scan
+from .zipguard import OLE_MAGIC
 
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_HINT: Final = "open it in Excel/WPS and save it again as .xlsx, or export it as UTF-8 .csv"
 _ESCAPE: Final = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -49,14 +51,14 @@ def load_xlsx(path: Path) -> list[Sheet]:
         found = scan(path)
     except Exception:  # noqa: BLE001 - a damaged archive: openpyxl says what is wrong
         found = None
-    if found is not None and not found.formulas_or_errors and found.dense():
+    if found is not None and not (found.formulas or found.errors) and found.dense():
         try:
             sheets = _calamine_sheets(path)
         except Exception:  # noqa: BLE001 - openpyxl reads it, or names what is wrong
             sheets = []
         if sheets:  # none: no workbook part at all, say, which openpyxl names
             return sheets
-    return _openpyxl_sheets(path)
+    return _openpyxl_sheets(path, None if found is None else found.formulas)
 
 
 def _check_container(path: Path) -> None:
@@ -64,31 +66,35 @@ def _check_container(path: Path) -> None:
     file that is no zip archive at all."""
     from .zipguard import check_zip, is_encrypted_office
 
-    try:
+    with _named_failures(path):
         with path.open("rb") as fh:
             magic = fh.read(8)
-        if magic == _OLE_MAGIC and is_encrypted_office(path):
+        if magic == OLE_MAGIC and is_encrypted_office(path):
             raise InputFileError(path, "the workbook is password-protected",
                                  hint="open it in Excel/WPS, remove the password (文件 → 信息 → "
                                       "保护工作簿) and save it again as .xlsx")
-        if magic == _OLE_MAGIC:
+        if magic == OLE_MAGIC:
             raise InputFileError(path, "this is an old Excel .xls file (or an encrypted "
                                        "workbook) with an .xlsx name", hint=XLSX_HINT)
         check_zip(path, hint=XLSX_HINT)
+
+
+@contextmanager
+def _named_failures(path: Path) -> Iterator[None]:
+    """Whatever opening the workbook raises, as an ``InputFileError`` naming the file and what
+    to do (zipfile and openpyxl raise many types for broken packages)."""
+    try:
+        yield
     except InputFileError:
         raise
     except OSError as exc:
-        raise _unreadable(path, exc) from exc
+        raise InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
+                             hint="check that you may read it") from exc
     except zipfile.BadZipFile as exc:
         raise InputFileError(path, f"not a valid .xlsx ({exc})", hint=XLSX_HINT) from exc
     except Exception as exc:  # noqa: BLE001 - reported as what it is
         raise InputFileError(path, f"not a valid .xlsx ({type(exc).__name__}: {exc})",
                              hint=XLSX_HINT) from exc
-
-
-def _unreadable(path: Path, exc: OSError) -> InputFileError:
-    return InputFileError(path, f"cannot open the file ({exc.strerror or exc})",
-                          hint="check that you may read it")
 
 
 def _calamine_sheets(path: Path) -> list[Sheet]:
@@ -114,27 +120,21 @@ def _calamine_sheets(path: Path) -> list[Sheet]:
         workbook.close()
 
 
-def _openpyxl_sheets(path: Path) -> list[Sheet]:
+def _openpyxl_sheets(path: Path, formulas: bool | None = None) -> list[Sheet]:
+    """``formulas``: whether the sheets hold any, when a scan has said (None: look)."""
     from openpyxl import load_workbook
 
-    try:
+    with _named_failures(path):
         workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-    except zipfile.BadZipFile as exc:
-        raise InputFileError(path, f"not a valid .xlsx ({exc})", hint=XLSX_HINT) from exc
-    except Exception as exc:  # openpyxl raises many types for broken workbooks
-        raise InputFileError(path, f"not a valid .xlsx ({type(exc).__name__}: {exc})",
-                             hint=XLSX_HINT) from exc
     sheets: list[Sheet] = []
     try:
-        formulas = _formula_cells(path)
+        formula_cells = _formula_cells(path, formulas)
         for ws in workbook.worksheets:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()  # some exporters write a wrong <dimension>, hiding rows
             rows: list[tuple[int, list[str]]] = []
             uncached: set[tuple[int, int]] = set()
-            in_sheet = formulas.get(ws.title, frozenset())
+            in_sheet = formula_cells.get(ws.title, frozenset())
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
                 cells = [cell_text(_unescaped(v) if type(v) is str else v) for v in values]
                 missing = [(number, j) for j, v in enumerate(values)
@@ -166,17 +166,17 @@ def _control(m: re.Match[str]) -> str:
     return chr(code) if code < 0x20 else m.group(0)
 
 
-def _formula_cells(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
+def _formula_cells(path: Path, formulas: bool | None) -> dict[str, frozenset[tuple[int, int]]]:
     """``(row, column)`` of every formula cell, per sheet title; {} for a workbook without any.
 
     openpyxl reads a formula's saved result, and a formula written by a script (never opened in
     Excel) has none, so its cell reads as empty. Knowing where the formulas are lets the reader
-    say "open and save it" instead of "no answer". The sheet XML is scanned for ``<f>`` first so
-    ordinary exports are not parsed twice.
+    say "open and save it" instead of "no answer". Whether there are any comes from the byte
+    scan (``formulas``, or the scan made here), so ordinary exports are not parsed twice.
     """
     from openpyxl import load_workbook
 
-    if not any_sheet_holds(path, FORMULA_TAG):
+    if not (scan(path).formulas if formulas is None else formulas):
         return {}
     workbook = load_workbook(str(path), read_only=True, data_only=False)
     found: dict[str, frozenset[tuple[int, int]]] = {}
